@@ -1,0 +1,88 @@
+# Rampart: `make run` and `make test` are the two commands of the README's quick start. Both
+# install what is missing on a fresh Debian/Ubuntu machine (apt as root, sudo otherwise), then
+# build. One shared cargo target dir outside the clone keeps rebuilds fast.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/rampart-target
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+DESKTOP_BIN := $(CARGO_TARGET_DIR)/debug/rampart-desktop
+CLI_BIN := $(CARGO_TARGET_DIR)/debug/rampart
+
+# Build: WebKitGTK 4.1 + GTK for Tauri, D-Bus for the keychain. Tests: a real gnome-keyring,
+# Xvfb and WebKitWebDriver for end-to-end runs, ImageMagick for screenshots.
+APT_PACKAGES := build-essential pkg-config git curl libwebkit2gtk-4.1-dev libgtk-3-dev \
+  libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev libssl-dev libdbus-1-dev \
+  xvfb xauth webkit2gtk-driver gnome-keyring libsecret-tools dbus dbus-x11 imagemagick \
+  xclip
+
+.PHONY: run test deps system-deps ui-deps tools build ui desktop cli lint test-rust test-ui \
+  test-e2e test-start hermeticity bench screenshot clean
+
+run: deps ui desktop ## Build and open the desktop app
+	$(DESKTOP_BIN) $(ARGS)
+
+test: deps test-start lint test-rust test-ui test-e2e hermeticity ## Every test
+	@echo "make test: all passed"
+
+deps: system-deps ui-deps tools
+
+system-deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing: $$missing"; \
+	  $(SUDO) apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+	@command -v npm >/dev/null || { $(SUDO) apt-get install -y -qq nodejs npm >/dev/null; }
+
+ui-deps: ui/node_modules/.package-lock.json
+ui/node_modules/.package-lock.json: ui/package-lock.json ui/package.json
+	cd ui && npm ci --no-audit --no-fund
+	touch $@
+
+tools: $(HOME)/.cargo/bin/tauri-driver
+$(HOME)/.cargo/bin/tauri-driver:
+	cargo install tauri-driver --locked --version '^2'
+
+ui: ui-deps
+	cd ui && npm run build
+
+desktop: ui
+	cargo build -p rampart-desktop
+
+cli:
+	cargo build -p rampart-cli
+
+build: desktop cli
+
+lint: ui-deps
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cd ui && npm run check && npm run lint
+
+test-rust: ui
+	tests/support/with-keyring.sh cargo test --workspace
+
+test-ui: ui-deps
+	cd ui && npm test
+
+test-e2e: desktop cli
+	tests/e2e/run.sh
+
+test-start:
+	@mkdir -p $(CARGO_TARGET_DIR) && touch $(CARGO_TARGET_DIR)/.test-start
+
+hermeticity: ## No test wrote to the real data dir or the real keychain namespace
+	tests/support/hermeticity.sh
+
+bench: deps ## Benchmarks that print figures (not part of make test)
+	bench/run.sh
+
+screenshot: desktop ## Screenshots of the app under Xvfb into docs/
+	tests/support/screenshot.sh
+
+clean:
+	cargo clean
+	rm -rf ui/dist ui/node_modules

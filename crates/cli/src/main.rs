@@ -1,0 +1,90 @@
+//! `rampart`: the command-line front end. Same crates as the desktop app, headless: for scripts,
+//! SSH sessions and tests. Errors go to stderr with a non-zero exit; secrets are read from stdin,
+//! never from arguments (the one exception is `otp code --secret`, a stateless calculator,
+//! which also takes `--secret -` to read stdin).
+
+mod audit_cmd;
+mod input;
+mod otp_cmd;
+mod vault_cmd;
+
+use clap::{Parser, Subcommand};
+use rampart_core::{Config, CoreError, Rampart};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "rampart", version, about = "Rampart: credentials in the OS keychain, 2FA codes, audit log")]
+struct Cli {
+    /// Where Rampart keeps its state (default: the platform data dir).
+    #[arg(long, global = true, value_name = "DIR", env = "RAMPART_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Authenticator: TOTP/HOTP/Steam codes, import, export, enrolment.
+    #[command(subcommand)]
+    Otp(otp_cmd::OtpCommand),
+    /// Credentials kept in the OS keychain.
+    #[command(subcommand)]
+    Vault(vault_cmd::VaultCommand),
+    /// The hash-chained audit log.
+    #[command(subcommand)]
+    Audit(audit_cmd::AuditCommand),
+}
+
+/// A CLI failure: a message for stderr and the exit code.
+pub struct Failure {
+    pub message: String,
+    pub code: u8,
+}
+
+impl From<CoreError> for Failure {
+    fn from(e: CoreError) -> Self {
+        Self { message: e.to_string(), code: 1 }
+    }
+}
+
+impl Failure {
+    pub fn new(message: impl Into<String>) -> Self {
+        Self { message: message.into(), code: 1 }
+    }
+}
+
+pub type CliResult<T = ()> = Result<T, Failure>;
+
+fn run(cli: Cli) -> CliResult {
+    // The stateless calculator needs no data dir.
+    if let Command::Otp(otp_cmd::OtpCommand::Code(args)) = &cli.command {
+        return otp_cmd::code(args);
+    }
+    let config = Config::from_env(cli.data_dir.as_deref())?;
+    let _log = rampart_core::logging::init(&config.data_dir, "warn");
+    let app = Rampart::open(config)?;
+    match cli.command {
+        Command::Otp(cmd) => otp_cmd::run(&app, cmd),
+        Command::Vault(cmd) => vault_cmd::run(&app, cmd),
+        Command::Audit(cmd) => audit_cmd::run(&app, cmd),
+    }
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("error: {}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+/// Prints `value` as pretty JSON on stdout.
+pub fn print_json<T: serde::Serialize>(value: &T) -> CliResult {
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| Failure::new(format!("could not write JSON: {e}")))?;
+    println!("{text}");
+    Ok(())
+}

@@ -1,0 +1,263 @@
+//! `rampart otp ...`: codes, accounts, import/export and device enrolment.
+
+use crate::input::{line_from_stdin, secret_from_stdin};
+use crate::{CliResult, Failure, print_json};
+use clap::{Args, Subcommand, ValueEnum};
+use rampart_core::otp::{self, Algorithm, OtpAccount, OtpParams};
+use rampart_core::views::ImportStatus;
+use rampart_core::{Rampart, SecretString, Sensitive};
+use std::path::PathBuf;
+
+#[derive(Subcommand)]
+pub enum OtpCommand {
+    /// Prints the TOTP code of a secret (stateless; nothing is stored).
+    Code(CodeArgs),
+    /// Adds an account from an otpauth:// URI (`-` reads it from stdin).
+    Add { uri: String },
+    /// Imports otpauth URIs, Google Authenticator exports, Aegis/2FAS files or a QR image.
+    Import {
+        file: PathBuf,
+        /// Read the file's password from stdin.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Lists accounts (no secrets).
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Prints the current code of every account.
+    Codes {
+        /// Unix time to compute the codes at (default: now).
+        #[arg(long)]
+        at: Option<u64>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Writes an account's QR code (it carries the secret) to a PNG file.
+    Qr {
+        account: String,
+        #[arg(long)]
+        png: PathBuf,
+    },
+    /// Says whether CODE is valid for ACCOUNT and at which time-step offset.
+    Verify {
+        account: String,
+        code: String,
+        #[arg(long)]
+        at: Option<u64>,
+    },
+    /// Creates a fresh secret for a device, shows it, and saves it once a code checks out.
+    Enroll {
+        #[arg(long)]
+        issuer: String,
+        #[arg(long)]
+        account: String,
+        /// Also write the QR code to this PNG file.
+        #[arg(long)]
+        png: Option<PathBuf>,
+    },
+    /// Exports every account.
+    Export {
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        #[arg(long)]
+        out: PathBuf,
+        /// Read the Aegis export password from stdin.
+        #[arg(long)]
+        password_stdin: bool,
+        /// Confirms an unencrypted URI export.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Removes an account.
+    Rm { account: String },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    /// Aegis-compatible encrypted JSON.
+    Aegis,
+    /// otpauth URIs, one per line (unencrypted).
+    Uris,
+}
+
+#[derive(Args)]
+pub struct CodeArgs {
+    /// Base32 secret (`-` reads it from stdin).
+    #[arg(long)]
+    secret: String,
+    #[arg(long, default_value = "sha1")]
+    algorithm: String,
+    #[arg(long, default_value_t = 6)]
+    digits: u8,
+    #[arg(long, default_value_t = 30)]
+    period: u32,
+    /// Unix time (default: now).
+    #[arg(long)]
+    at: Option<u64>,
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
+/// `otp code`: stateless TOTP.
+pub fn code(args: &CodeArgs) -> CliResult {
+    let secret = if args.secret == "-" {
+        secret_from_stdin("secret: ")?
+    } else {
+        SecretString::new(args.secret.clone())
+    };
+    let seed = otp::base32::decode(secret.expose()).map_err(|e| Failure::new(e.to_string()))?;
+    let params = OtpParams {
+        algorithm: Algorithm::parse(&args.algorithm).map_err(|e| Failure::new(e.to_string()))?,
+        digits: args.digits,
+        period: args.period,
+        ..OtpParams::totp()
+    };
+    let account = OtpAccount::new("", "", seed, params).map_err(|e| Failure::new(e.to_string()))?;
+    println!("{}", otp::code_at(&account, args.at.unwrap_or_else(now)).code);
+    Ok(())
+}
+
+fn write_secret_file(path: &PathBuf, bytes: &[u8]) -> CliResult {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut f = options
+        .open(path)
+        .map_err(|e| Failure::new(format!("could not write {}: {e}", path.display())))?;
+    f.write_all(bytes).map_err(|e| Failure::new(format!("could not write {}: {e}", path.display())))
+}
+
+pub fn run(app: &Rampart, cmd: OtpCommand) -> CliResult {
+    match cmd {
+        OtpCommand::Code(args) => code(&args),
+        OtpCommand::Add { uri } => {
+            let uri = if uri == "-" { secret_from_stdin("otpauth URI: ")? } else { SecretString::new(uri) };
+            let account = otp::uri::parse(uri.expose()).map_err(|e| Failure::new(e.to_string()))?;
+            match app.otp_add(&account)? {
+                rampart_core::authenticator::AddOutcome::Added(_) => eprintln!("added {}", account.label()),
+                rampart_core::authenticator::AddOutcome::Duplicate(_) => {
+                    eprintln!("{} is already there with the same secret; nothing changed", account.label())
+                }
+            }
+            Ok(())
+        }
+        OtpCommand::Import { file, password_stdin } => {
+            let bytes = std::fs::read(&file)
+                .map_err(|e| Failure::new(format!("could not read {}: {e}", file.display())))?;
+            let password = if password_stdin { Some(secret_from_stdin("file password: ")?) } else { None };
+            let name = file.file_name().map(|n| n.to_string_lossy().into_owned());
+            let report = app.otp_import(name.as_deref(), &bytes, password.as_ref())?;
+            for e in &report.entries {
+                let status = match e.status {
+                    ImportStatus::Imported => "imported",
+                    ImportStatus::Duplicate => "duplicate",
+                    ImportStatus::Rejected => "rejected",
+                };
+                match &e.reason {
+                    Some(r) => println!("{status:<9} {}  ({r})", e.label),
+                    None => println!("{status:<9} {}", e.label),
+                }
+            }
+            eprintln!(
+                "{}: {} imported, {} duplicate, {} rejected",
+                report.format,
+                report.count(ImportStatus::Imported),
+                report.count(ImportStatus::Duplicate),
+                report.count(ImportStatus::Rejected)
+            );
+            Ok(())
+        }
+        OtpCommand::List { json } => {
+            let list = app.otp_list()?;
+            if json {
+                return print_json(&list);
+            }
+            for a in list {
+                let pin = if a.pinned { "*" } else { " " };
+                println!("{pin} {:<40} {:<5} {:?} {} digits", label(&a.issuer, &a.account), a.kind.as_str(), a.algorithm, a.digits);
+            }
+            Ok(())
+        }
+        OtpCommand::Codes { at, json } => {
+            let codes = app.otp_codes(at)?;
+            if json {
+                return print_json(&codes);
+            }
+            for c in codes {
+                println!("{:<12} {}", c.code, label(&c.issuer, &c.account));
+            }
+            Ok(())
+        }
+        OtpCommand::Qr { account, png } => {
+            let uri = app.otp_uri(&account)?;
+            let bytes = otp::qr::png(&uri).map_err(|e| Failure::new(e.to_string()))?;
+            write_secret_file(&png, &bytes)?;
+            eprintln!("wrote the QR code to {} (it carries the secret: delete it after use)", png.display());
+            Ok(())
+        }
+        OtpCommand::Verify { account, code, at } => {
+            let result = app.otp_verify(&account, &code, at)?;
+            match result.offset {
+                Some(0) => println!("valid (current time step)"),
+                Some(o) => println!("valid at offset {o:+} ({}s of clock drift)", o * 30),
+                None => return Err(Failure::new("not valid within ±2 time steps")),
+            }
+            Ok(())
+        }
+        OtpCommand::Enroll { issuer, account, png } => enroll(app, &issuer, &account, png),
+        OtpCommand::Export { format, out, password_stdin, yes } => {
+            let text: Sensitive<String> = match format {
+                ExportFormat::Aegis => {
+                    if !password_stdin {
+                        return Err(Failure::new("an Aegis export is encrypted: pass --password-stdin and pipe the password in"));
+                    }
+                    let password = secret_from_stdin("export password: ")?;
+                    app.otp_export_aegis(&password)?
+                }
+                ExportFormat::Uris => {
+                    if !yes {
+                        return Err(Failure::new("a URI export holds every secret in plain text: add --yes to confirm, and delete the file after use"));
+                    }
+                    app.otp_export_uris()?
+                }
+            };
+            write_secret_file(&out, text.expose().as_bytes())?;
+            eprintln!("exported to {}", out.display());
+            Ok(())
+        }
+        OtpCommand::Rm { account } => {
+            app.otp_remove(&account)?;
+            eprintln!("removed {account}");
+            Ok(())
+        }
+    }
+}
+
+fn label(issuer: &str, account: &str) -> String {
+    if issuer.is_empty() { account.to_owned() } else { format!("{issuer}:{account}") }
+}
+
+fn enroll(app: &Rampart, issuer: &str, account: &str, png: Option<PathBuf>) -> CliResult {
+    let draft = app.enroll_start(issuer, account)?;
+    if let Some(path) = &png {
+        let bytes = otp::qr::png(&draft.otpauth_uri).map_err(|e| Failure::new(e.to_string()))?;
+        write_secret_file(path, &bytes)?;
+        eprintln!("QR code written to {}", path.display());
+    }
+    eprintln!("Scan this URI (or the QR) with the device, then type the code it shows.");
+    println!("{}", draft.otpauth_uri.expose());
+    let code = line_from_stdin("code: ")?;
+    let saved = app.enroll_confirm(&draft.draft_id, &code);
+    if let Some(path) = &png {
+        let _ = std::fs::remove_file(path);
+    }
+    let saved = saved?;
+    eprintln!("enrolled {}", label(&saved.issuer, &saved.account));
+    Ok(())
+}

@@ -1,0 +1,192 @@
+//! The `rampart` CLI contract, run as a real process against a real Secret Service (under
+//! tests/support/with-keyring.sh). Each test has its own data dir and keychain namespace.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+struct Cli {
+    dir: tempfile::TempDir,
+    service: String,
+}
+
+impl Cli {
+    fn new() -> Self {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static N: AtomicU32 = AtomicU32::new(0);
+        let service = format!("rampart-cli-test-{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst));
+        Self { dir: tempfile::tempdir().unwrap(), service }
+    }
+
+    fn data_dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn run(&self, args: &[&str], stdin: &str) -> Output {
+        self.run_env(args, stdin, &[])
+    }
+
+    fn run_env(&self, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_rampart"));
+        cmd.args(["--data-dir", self.dir.path().to_str().unwrap()])
+            .args(args)
+            .env("RAMPART_KEYRING_SERVICE", &self.service)
+            .env_remove("RAMPART_DATA_DIR")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().unwrap();
+        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    }
+
+    /// Runs and asserts success; returns stdout.
+    fn ok(&self, args: &[&str], stdin: &str) -> String {
+        let out = self.run(args, stdin);
+        assert!(out.status.success(), "rampart {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Runs and asserts failure; returns stderr.
+    fn fails(&self, args: &[&str], stdin: &str) -> String {
+        let out = self.run(args, stdin);
+        assert!(!out.status.success(), "rampart {args:?} should have failed");
+        String::from_utf8(out.stderr).unwrap()
+    }
+}
+
+impl Drop for Cli {
+    fn drop(&mut self) {
+        // Clean the test keyring: remove what this test stored.
+        if let Ok(list) = serde_json::from_str::<Vec<serde_json::Value>>(&self.ok_quiet(&["vault", "list", "--json"])) {
+            for c in list {
+                let _ = self.run(&["vault", "rm", c["name"].as_str().unwrap_or_default()], "");
+            }
+        }
+        if let Ok(list) = serde_json::from_str::<Vec<serde_json::Value>>(&self.ok_quiet(&["otp", "list", "--json"])) {
+            for a in list {
+                let _ = self.run(&["otp", "rm", a["id"].as_str().unwrap_or_default()], "");
+            }
+        }
+    }
+}
+
+impl Cli {
+    fn ok_quiet(&self, args: &[&str]) -> String {
+        String::from_utf8(self.run(args, "").stdout).unwrap_or_default()
+    }
+}
+
+#[test]
+fn otp_code_matches_the_rfc_and_oathtool_vectors() {
+    let cli = Cli::new();
+    let code = |args: &[&str]| cli.ok(args, "").trim().to_owned();
+    assert_eq!(code(&["otp", "code", "--secret", "JBSWY3DPEHPK3PXP", "--at", "1234567890"]), "742275");
+    let sha1 = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+    assert_eq!(code(&["otp", "code", "--secret", sha1, "--digits", "8", "--at", "59"]), "94287082");
+    let sha256 = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZA";
+    assert_eq!(
+        code(&["otp", "code", "--secret", sha256, "--algorithm", "sha256", "--digits", "8", "--at", "1111111109"]),
+        "68084774"
+    );
+    assert_eq!(cli.ok(&["otp", "code", "--secret", "-", "--at", "1234567890"], "jbsw y3dp ehpk 3pxp\n").trim(), "742275");
+    let err = cli.fails(&["otp", "code", "--secret", "JBSW1"], "");
+    assert!(err.contains("base32"), "{err}");
+    let err = cli.fails(&["otp", "code", "--secret", "JBSWY3DPEHPK3PXP", "--algorithm", "md5"], "");
+    assert!(err.contains("SHA1, SHA256 or SHA512"), "{err}");
+}
+
+#[test]
+fn otp_add_list_codes_verify_rm() {
+    let cli = Cli::new();
+    cli.ok(&["otp", "add", "otpauth://totp/Example:alice@google.com?secret=JBSWY3DPEHPK3PXP&issuer=Example"], "");
+    cli.ok(&["otp", "add", "-"], "otpauth://totp/ACME%20Co:bob?secret=KRSXG5CTMVRXEZLU&issuer=ACME%20Co&digits=8\n");
+    let codes: Vec<serde_json::Value> =
+        serde_json::from_str(&cli.ok(&["otp", "codes", "--at", "1234567890", "--json"], "")).unwrap();
+    let example = codes.iter().find(|c| c["issuer"] == "Example").unwrap();
+    assert_eq!(example["account"], "alice@google.com");
+    assert_eq!(example["code"], "742275");
+    let acme = codes.iter().find(|c| c["issuer"] == "ACME Co").unwrap();
+    assert_eq!(acme["code"].as_str().unwrap().len(), 8);
+
+    let out = cli.ok(&["otp", "verify", "Example:alice@google.com", "742275", "--at", "1234567890"], "");
+    assert!(out.contains("valid (current time step)"), "{out}");
+    let err = cli.fails(&["otp", "verify", "alice@google.com", "000000", "--at", "1234567890"], "");
+    assert!(err.contains("not valid"), "{err}");
+
+    let list = cli.ok(&["otp", "list", "--json"], "");
+    assert!(!list.contains("JBSWY3DPEHPK3PXP"), "list must not show seeds");
+    cli.ok(&["otp", "rm", "bob"], "");
+    let err = cli.fails(&["otp", "rm", "bob"], "");
+    assert!(err.contains("no authenticator account matches"), "{err}");
+}
+
+#[test]
+fn vault_set_get_list_rm_and_errors() {
+    let cli = Cli::new();
+    cli.ok(&["vault", "set", "slack-hook", "--kind", "webhookUrl"], "https://hooks.slack.com/services/T/B/x\n");
+    assert_eq!(cli.ok(&["vault", "get", "slack-hook"], ""), "https://hooks.slack.com/services/T/B/x\n");
+    cli.ok(&["vault", "set", "slack-hook"], "https://hooks.slack.com/services/T/B/y");
+    assert_eq!(cli.ok(&["vault", "get", "slack-hook"], "").trim(), "https://hooks.slack.com/services/T/B/y");
+    let list: Vec<serde_json::Value> = serde_json::from_str(&cli.ok(&["vault", "list", "--json"], "")).unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["kind"], "webhookUrl");
+    assert!(list[0].get("value").is_none());
+
+    let err = cli.fails(&["vault", "set", "empty"], "");
+    assert!(err.contains("no value on stdin"), "{err}");
+    let err = cli.fails(&["vault", "set", "x", "--kind", "passport"], "v");
+    assert!(err.contains("use one of"), "{err}");
+    let err = cli.fails(&["vault", "get", "nope"], "");
+    assert!(err.contains("no credential named"), "{err}");
+
+    cli.ok(&["vault", "generate", "jwt", "--bytes", "32"], "");
+    assert_eq!(cli.ok(&["vault", "get", "jwt"], "").trim().len(), 64);
+    cli.ok(&["vault", "rm", "slack-hook"], "");
+    cli.fails(&["vault", "get", "slack-hook"], "");
+}
+
+#[test]
+fn a_missing_keychain_is_explained_with_the_fix() {
+    let cli = Cli::new();
+    let out = cli.run_env(
+        &["vault", "set", "x"],
+        "value",
+        &[("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/rampart-bus")],
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("gnome-keyring"), "{err}");
+    let list = cli.ok(&["vault", "list", "--json"], "");
+    assert_eq!(list.trim(), "[]", "nothing half-stored");
+}
+
+#[test]
+fn audit_verify_finds_the_first_broken_link_after_an_edit() {
+    let cli = Cli::new();
+    cli.ok(&["vault", "set", "a"], "1");
+    cli.ok(&["vault", "get", "a"], "");
+    cli.ok(&["vault", "rm", "a"], "");
+    let out = cli.ok(&["audit", "verify"], "");
+    assert!(out.contains("3 entries"), "{out}");
+    let log: Vec<serde_json::Value> = serde_json::from_str(&cli.ok(&["audit", "log", "--json"], "")).unwrap();
+    assert_eq!(log.len(), 3);
+
+    let db = rusqlite_free_edit(cli.data_dir());
+    assert!(db, "tampered");
+    let err = cli.fails(&["audit", "verify"], "");
+    assert!(err.contains("broken at entry 2"), "{err}");
+}
+
+/// Edits audit entry 2 with the sqlite3 CLI semantics, via the store crate's own SQLite
+/// (dropping the guard triggers first, as an attacker with file access could).
+fn rusqlite_free_edit(data_dir: &Path) -> bool {
+    let py = format!(
+        "import sqlite3; c=sqlite3.connect('{}'); c.executescript(\"DROP TRIGGER audit_log_no_update; UPDATE audit_log SET subject='vault:forged' WHERE seq=2;\"); c.commit()",
+        data_dir.join("rampart.db").display()
+    );
+    Command::new("python3").args(["-c", &py]).status().map(|s| s.success()).unwrap_or(false)
+}

@@ -1,0 +1,84 @@
+//! The one error type of the application layer, with a closed set of kinds the front ends branch
+//! on (the desktop shell serializes it as `{kind, message}`). Messages say what failed and what
+//! to do; none carries a secret.
+
+use rampart_store::StoreError;
+use rampart_vault::KeychainError;
+use serde::Serialize;
+
+/// What kind of failure, for front ends to branch on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ErrorKind {
+    Locked,
+    NotFound,
+    InvalidInput,
+    Conflict,
+    KeychainUnavailable,
+    KeychainLocked,
+    WrongPassword,
+    Io,
+    Internal,
+}
+
+/// An application error.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CoreError {
+    #[error("Rampart is locked: unlock it with your app passphrase")]
+    Locked,
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    InvalidInput(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    WrongPassword(String),
+    #[error(transparent)]
+    Keychain(#[from] KeychainError),
+    #[error(transparent)]
+    Store(StoreError),
+    #[error(transparent)]
+    Otp(#[from] rampart_otp::OtpError),
+    #[error("{0}")]
+    Io(String),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for CoreError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(what) => Self::NotFound(what),
+            StoreError::NameInUse(_) => Self::Conflict(e.to_string()),
+            other => Self::Store(other),
+        }
+    }
+}
+
+impl CoreError {
+    /// The kind front ends branch on.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Locked => ErrorKind::Locked,
+            Self::NotFound(_) => ErrorKind::NotFound,
+            Self::InvalidInput(_) => ErrorKind::InvalidInput,
+            Self::Conflict(_) => ErrorKind::Conflict,
+            Self::WrongPassword(_) => ErrorKind::WrongPassword,
+            Self::Keychain(KeychainError::Locked(_)) => ErrorKind::KeychainLocked,
+            Self::Keychain(KeychainError::Unavailable(_)) => ErrorKind::KeychainUnavailable,
+            Self::Keychain(KeychainError::Missing(_)) => ErrorKind::NotFound,
+            Self::Keychain(KeychainError::TooLarge { .. }) => ErrorKind::InvalidInput,
+            Self::Keychain(_) => ErrorKind::Internal,
+            Self::Otp(
+                rampart_otp::OtpError::WrongPassword { .. }
+                | rampart_otp::OtpError::PasswordRequired { .. },
+            ) => ErrorKind::WrongPassword,
+            Self::Otp(_) => ErrorKind::InvalidInput,
+            Self::Store(_) => ErrorKind::Io,
+            Self::Io(_) => ErrorKind::Io,
+            Self::Internal(_) => ErrorKind::Internal,
+        }
+    }
+}

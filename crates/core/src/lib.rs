@@ -1,0 +1,109 @@
+//! Rampart's application services: what the CLI and the desktop app both call.
+//!
+//! [`Rampart`] owns the store (SQLite metadata + audit log) and the keychain namespace and
+//! exposes the vault ([`vault`]), the authenticator ([`authenticator`], [`enroll`]), the app lock
+//! ([`lock`]), settings ([`settings`]) and the audit log. Every operation that touches a
+//! secret is audited. Views returned here ([`views`]) are safe to print or send over IPC:
+//! they never carry a seed or a credential value, except the explicit reveal results.
+
+pub mod authenticator;
+pub mod clock;
+pub mod enroll;
+mod error;
+pub mod lock;
+pub mod logging;
+pub mod settings;
+pub mod vault;
+pub mod views;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::{CoreError, ErrorKind};
+pub use rampart_otp as otp;
+pub use rampart_sensitive::{SecretString, Sensitive};
+pub use rampart_store::audit::{AuditAction, AuditEntry, ChainReport};
+pub use rampart_vault::{CredentialKind, Keychain};
+
+use rampart_store::Store;
+use std::path::{Path, PathBuf};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+pub type Result<T, E = CoreError> = std::result::Result<T, E>;
+
+/// Where Rampart keeps its state.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    pub keychain: Keychain,
+}
+
+impl Config {
+    /// Resolves the data dir (`--data-dir`, `RAMPART_DATA_DIR`, platform default) and the
+    /// keychain service (`RAMPART_KEYRING_SERVICE`, default `rampart`).
+    pub fn from_env(data_dir_flag: Option<&Path>) -> Result<Self> {
+        Ok(Self {
+            data_dir: rampart_store::paths::resolve_data_dir(data_dir_flag)?,
+            keychain: Keychain::from_env(),
+        })
+    }
+}
+
+/// The open application.
+pub struct Rampart {
+    store: Store,
+    keychain: Keychain,
+    clock: Arc<dyn Clock>,
+    data_dir: PathBuf,
+    seed_cache: Mutex<HashMap<String, Sensitive<Vec<u8>>>>,
+    drafts: Mutex<HashMap<String, enroll::Draft>>,
+}
+
+impl Rampart {
+    /// Opens the data dir with the system clock.
+    pub fn open(config: Config) -> Result<Self> {
+        Self::open_with_clock(config, Arc::new(SystemClock))
+    }
+
+    /// Opens the data dir with an injected clock (tests).
+    pub fn open_with_clock(config: Config, clock: Arc<dyn Clock>) -> Result<Self> {
+        let store = Store::open(&config.data_dir)?;
+        Ok(Self {
+            store,
+            keychain: config.keychain,
+            clock,
+            data_dir: config.data_dir,
+            seed_cache: Mutex::default(),
+            drafts: Mutex::default(),
+        })
+    }
+
+    /// The data dir in use.
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// The keychain namespace in use.
+    pub fn keychain(&self) -> &Keychain {
+        &self.keychain
+    }
+
+    /// Now, in unix seconds, from the injected clock.
+    pub fn now(&self) -> i64 {
+        self.clock.now()
+    }
+
+    pub(crate) fn audit(&self, action: AuditAction, subject: &str) -> Result<()> {
+        self.store.audit(self.now(), action, subject)?;
+        Ok(())
+    }
+
+    /// The newest `limit` audit entries, newest first.
+    pub fn audit_log(&self, limit: usize) -> Result<Vec<AuditEntry>> {
+        Ok(self.store.audit_log(limit)?)
+    }
+
+    /// Checks the audit chain.
+    pub fn audit_verify(&self) -> Result<ChainReport> {
+        Ok(self.store.audit_verify()?)
+    }
+}

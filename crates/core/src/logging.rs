@@ -1,0 +1,36 @@
+//! Logging: `tracing` to a daily-rotated JSON file in `<data dir>/logs` (7 files kept) and
+//! human-readable lines on stderr. Secrets never reach a log: they travel as `Sensitive<T>`,
+//! whose Debug and Display print `<redacted>`.
+
+use std::path::Path;
+pub use tracing_appender::non_blocking::WorkerGuard;
+use tracing_subscriber::{EnvFilter, Layer, fmt, layer::SubscriberExt, util::SubscriberInitExt};
+
+/// Starts logging; keep the guard alive for the life of the process (it flushes on drop).
+/// `stderr_default` is the stderr level when `RUST_LOG` is unset (e.g. "warn" for the CLI).
+pub fn init(data_dir: &Path, stderr_default: &str) -> Option<WorkerGuard> {
+    let stderr_filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(stderr_default));
+    let stderr =
+        fmt::layer().with_writer(std::io::stderr).with_target(false).with_filter(stderr_filter);
+    let appender = tracing_appender::rolling::Builder::new()
+        .rotation(tracing_appender::rolling::Rotation::DAILY)
+        .filename_prefix("rampart")
+        .filename_suffix("jsonl")
+        .max_log_files(7)
+        .build(data_dir.join("logs"));
+    match appender {
+        Ok(appender) => {
+            let (writer, guard) = tracing_appender::non_blocking(appender);
+            let file_filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+            let file = fmt::layer().json().with_writer(writer).with_filter(file_filter);
+            tracing_subscriber::registry().with(stderr).with(file).try_init().ok()?;
+            Some(guard)
+        }
+        Err(e) => {
+            tracing_subscriber::registry().with(stderr).try_init().ok();
+            tracing::warn!("could not open the log dir, logging to stderr only: {e}");
+            None
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! User preferences: clipboard auto-clear, idle lock, and the credential rotate-by period.
+
+use crate::{CoreError, Rampart, Result};
+use serde::{Deserialize, Serialize};
+
+/// The app's preferences.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Settings {
+    /// Seconds after a copy before the clipboard is cleared (if it still holds our value).
+    pub clipboard_clear_seconds: u32,
+    /// Minutes without user activity before the app locks (1-30).
+    pub idle_lock_minutes: u32,
+    /// Credentials older than this many days are flagged for rotation.
+    pub rotate_after_days: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self { clipboard_clear_seconds: 20, idle_lock_minutes: 15, rotate_after_days: 90 }
+    }
+}
+
+impl Settings {
+    /// Checks ranges; the message says which field and what is allowed.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |msg: &str| Err(CoreError::InvalidInput(msg.to_owned()));
+        if !(5..=300).contains(&self.clipboard_clear_seconds) {
+            return bad("clipboard clear time must be between 5 and 300 seconds");
+        }
+        if !(1..=30).contains(&self.idle_lock_minutes) {
+            return bad("idle lock must be between 1 and 30 minutes");
+        }
+        if !(1..=3650).contains(&self.rotate_after_days) {
+            return bad("rotate-after must be between 1 and 3650 days");
+        }
+        Ok(())
+    }
+}
+
+const KEY: &str = "settings";
+
+impl Rampart {
+    /// The current settings (defaults where unset).
+    pub fn settings(&self) -> Result<Settings> {
+        Ok(self.store.setting::<Settings>(KEY)?.unwrap_or_default())
+    }
+
+    /// Validates and saves settings.
+    pub fn set_settings(&self, settings: Settings) -> Result<Settings> {
+        settings.validate()?;
+        self.store.set_setting(KEY, &settings)?;
+        Ok(settings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_are_enforced_with_a_readable_message() {
+        assert!(Settings::default().validate().is_ok());
+        let err = Settings { idle_lock_minutes: 0, ..Default::default() }.validate().unwrap_err();
+        assert!(err.to_string().contains("between 1 and 30 minutes"));
+        assert!(Settings { idle_lock_minutes: 31, ..Default::default() }.validate().is_err());
+        assert!(Settings { clipboard_clear_seconds: 1, ..Default::default() }.validate().is_err());
+    }
+}

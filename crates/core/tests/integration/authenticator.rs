@@ -1,0 +1,139 @@
+//! Authenticator accounts with seeds in a real keychain.
+
+use crate::TestApp;
+use rampart_core::views::ImportStatus;
+use rampart_core::{ErrorKind, SecretString};
+
+const GOOGLE_EXAMPLE: &str =
+    "otpauth://totp/Example:alice@google.com?secret=JBSWY3DPEHPK3PXP&issuer=Example";
+
+fn add(t: &TestApp, uri: &str) {
+    let account = rampart_core::otp::parse_uri(uri).unwrap();
+    t.app.otp_add(&account).unwrap();
+}
+
+#[test]
+fn codes_come_from_the_stored_seed_and_never_expose_it() {
+    let t = TestApp::new(1_234_567_890);
+    add(&t, GOOGLE_EXAMPLE);
+    let codes = t.app.otp_codes(Some(1_234_567_890)).unwrap();
+    assert_eq!(codes.len(), 1);
+    assert_eq!(codes[0].code, "742275", "oathtool's value for the Google example");
+    assert_eq!(codes[0].valid_until, 1_234_567_890 - 1_234_567_890 % 30 + 30);
+    let json = serde_json::to_string(&codes).unwrap();
+    assert!(!json.contains("JBSWY3DPEHPK3PXP"), "a code view must not carry the seed");
+    let listed = serde_json::to_string(&t.app.otp_list().unwrap()).unwrap();
+    assert!(!listed.contains("JBSWY3DPEHPK3PXP"));
+}
+
+#[test]
+fn accounts_are_found_by_label_or_unique_account_and_ambiguity_is_explained() {
+    let t = TestApp::new(1_000);
+    add(&t, "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP");
+    add(&t, "otpauth://totp/GitLab:alice?secret=KRSXG5CTMVRXEZLU");
+    add(&t, "otpauth://totp/AWS:bob?secret=KRSXG5CTMVRXEZLU");
+    assert_eq!(t.app.otp_find("github:alice").unwrap().issuer, "GitHub");
+    assert_eq!(t.app.otp_find("bob").unwrap().issuer, "AWS");
+    let err = t.app.otp_find("alice").unwrap_err();
+    assert!(err.to_string().contains("issuer:account"), "{err}");
+    assert_eq!(t.app.otp_find("carol").unwrap_err().kind(), ErrorKind::NotFound);
+}
+
+#[test]
+fn verify_reports_the_time_step_offset_within_two_steps() {
+    let t = TestApp::new(1_234_567_890);
+    add(&t, GOOGLE_EXAMPLE);
+    let at = 1_234_567_890u64;
+    let code_then = |t_: u64| t.app.otp_codes(Some(t_)).unwrap()[0].code.clone();
+    for (shift, expect) in [(0i64, Some(0)), (-30, Some(-1)), (60, Some(2)), (90, None)] {
+        let code = code_then((at as i64 + shift) as u64);
+        let r = t.app.otp_verify("Example:alice@google.com", &code, Some(at)).unwrap();
+        assert_eq!(r.offset, expect, "code from {shift}s away");
+        assert_eq!(r.valid, expect.is_some());
+    }
+}
+
+#[test]
+fn hotp_copy_advances_and_persists_the_counter_first() {
+    let t = TestApp::new(1_000);
+    // RFC 4226 seed, counter 0 -> 755224, 1 -> 287082.
+    add(&t, "otpauth://hotp/RFC:4226?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=0");
+    assert_eq!(t.app.otp_codes(None).unwrap()[0].code, "755224");
+    assert_eq!(t.app.otp_code_for_copy("RFC:4226", false).unwrap().expose(), "755224");
+    assert_eq!(t.app.otp_list().unwrap()[0].counter, Some(1));
+    assert_eq!(t.app.otp_code_for_copy("RFC:4226", false).unwrap().expose(), "287082");
+}
+
+#[test]
+fn import_reports_each_entry_and_skips_duplicates() {
+    let t = TestApp::new(1_000);
+    add(&t, GOOGLE_EXAMPLE);
+    let text = format!(
+        "{GOOGLE_EXAMPLE}\n\
+         otpauth://totp/New:carol?secret=KRSXG5CTMVRXEZLU&issuer=New\n\
+         otpauth://totp/Bad:dave?secret=not*base32\n\
+         otpauth://totp/New:carol?secret=KRSXG5CTMVRXEZLU&issuer=New\n"
+    );
+    let report = t.app.otp_import(None, text.as_bytes(), None).unwrap();
+    let statuses: Vec<_> = report.entries.iter().map(|e| e.status).collect();
+    assert_eq!(
+        statuses,
+        [ImportStatus::Duplicate, ImportStatus::Imported, ImportStatus::Rejected, ImportStatus::Duplicate]
+    );
+    assert!(report.entries[2].reason.as_deref().unwrap().contains("base32"));
+    assert_eq!(t.app.otp_list().unwrap().len(), 2);
+}
+
+#[test]
+fn an_aegis_export_imports_elsewhere_with_the_same_codes_and_a_wrong_password_changes_nothing() {
+    let source = TestApp::new(1_000);
+    add(&source, GOOGLE_EXAMPLE);
+    add(&source, "otpauth://totp/ACME:bob?secret=KRSXG5CTMVRXEZLU&algorithm=SHA256&digits=8&period=60");
+    let password = SecretString::new("correct horse battery".into());
+    let export = source.app.otp_export_aegis(&password).unwrap();
+
+    let target = TestApp::new(1_000);
+    let wrong = SecretString::new("wrong password!".into());
+    let err = target.app.otp_import(Some("aegis.json"), export.expose().as_bytes(), Some(&wrong)).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::WrongPassword, "{err}");
+    assert!(target.app.otp_list().unwrap().is_empty(), "a failed import changes nothing");
+
+    let report =
+        target.app.otp_import(Some("aegis.json"), export.expose().as_bytes(), Some(&password)).unwrap();
+    assert_eq!(report.count(ImportStatus::Imported), 2);
+    let a = source.app.otp_codes(Some(99_999)).unwrap();
+    let b = target.app.otp_codes(Some(99_999)).unwrap();
+    let pairs = |v: &[rampart_core::views::CodeView]| {
+        v.iter().map(|c| (c.issuer.clone(), c.code.clone())).collect::<Vec<_>>()
+    };
+    assert_eq!(pairs(&a), pairs(&b));
+}
+
+#[test]
+fn enrolment_saves_only_after_a_code_from_the_device() {
+    let t = TestApp::new(1_700_000_000);
+    let draft = t.app.enroll_start("Rampart Prod", "alice@example.com").unwrap();
+    assert!(draft.otpauth_uri.expose().starts_with("otpauth://totp/"));
+    assert!(draft.qr_svg.expose().contains("<svg"));
+    let err = t.app.enroll_confirm(&draft.draft_id, "000000").unwrap_err();
+    assert!(err.to_string().contains("does not match"), "{err}");
+    assert!(t.app.otp_list().unwrap().is_empty(), "nothing saved before a good code");
+
+    let device = rampart_core::otp::parse_uri(draft.otpauth_uri.expose()).unwrap();
+    let code = rampart_core::otp::code_at(&device, 1_700_000_000 - 30).code; // device 30 s behind
+    let saved = t.app.enroll_confirm(&draft.draft_id, &code).unwrap();
+    assert_eq!((saved.issuer.as_str(), saved.account.as_str()), ("Rampart Prod", "alice@example.com"));
+    assert_eq!(t.app.audit_log(1).unwrap()[0].action, "enroll");
+}
+
+#[test]
+fn an_enrolment_expires_after_45_seconds() {
+    let t = TestApp::new(1_700_000_000);
+    let draft = t.app.enroll_start("I", "a").unwrap();
+    let device = rampart_core::otp::parse_uri(draft.otpauth_uri.expose()).unwrap();
+    t.clock.advance(46);
+    let code = rampart_core::otp::code_at(&device, 1_700_000_046).code;
+    let err = t.app.enroll_confirm(&draft.draft_id, &code).unwrap_err();
+    assert!(err.to_string().contains("expired"), "{err}");
+    assert!(t.app.otp_list().unwrap().is_empty());
+}

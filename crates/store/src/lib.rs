@@ -1,0 +1,113 @@
+//! Rampart's local state.
+//!
+//! One SQLite database in the data dir holds metadata only (names, kinds, dates, ids); secret
+//! values live in the OS keychain and never reach this crate. Modules:
+//! - [`paths`]: where the data dir is (flag, env, platform default);
+//! - [`migrations`]: the versioned schema;
+//! - [`credentials`], [`otp_accounts`], [`settings`]: the tables the app reads and writes;
+//! - [`audit`]: the append-only, hash-chained audit log.
+
+pub mod audit;
+pub mod credentials;
+mod migrations;
+pub mod otp_accounts;
+pub mod paths;
+pub mod settings;
+
+use std::path::{Path, PathBuf};
+
+pub use rusqlite;
+
+/// Errors of the local store. Messages say what failed and what to do.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    #[error("could not open the Rampart database at {path}: {source}. Check that the data dir is writable, or pass --data-dir")]
+    Open { path: PathBuf, source: rusqlite::Error },
+    #[error("the database at {path} has schema version {found}, newer than this Rampart ({supported}); upgrade Rampart")]
+    TooNew { path: PathBuf, found: i64, supported: i64 },
+    #[error("could not create the data dir {path}: {source}")]
+    CreateDir { path: PathBuf, source: std::io::Error },
+    #[error("no home directory found to place the data dir in; set RAMPART_DATA_DIR or pass --data-dir")]
+    NoHome,
+    #[error("the name {0:?} is already in use; pick another name or remove the existing one first")]
+    NameInUse(String),
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("database error: {0}")]
+    Sql(#[from] rusqlite::Error),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The open database.
+pub struct Store {
+    conn: rusqlite::Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// File name of the database inside the data dir.
+    pub const FILE_NAME: &'static str = "rampart.db";
+
+    /// Opens (creating if needed) the database in `data_dir` and applies pending migrations.
+    pub fn open(data_dir: &Path) -> Result<Self> {
+        std::fs::create_dir_all(data_dir)
+            .map_err(|source| StoreError::CreateDir { path: data_dir.to_owned(), source })?;
+        restrict_dir_permissions(data_dir);
+        let path = data_dir.join(Self::FILE_NAME);
+        let mut conn = rusqlite::Connection::open(&path)
+            .map_err(|source| StoreError::Open { path: path.clone(), source })?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrations::apply(&mut conn, &path)?;
+        Ok(Self { conn, path })
+    }
+
+    /// Path of the database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The underlying connection, for modules of this crate.
+    pub(crate) fn conn(&self) -> &rusqlite::Connection {
+        &self.conn
+    }
+
+    /// Runs `f` inside one transaction: all of it lands or none of it does.
+    pub fn transaction<T>(&mut self, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        match f(self) {
+            Ok(value) => {
+                self.conn.execute_batch("COMMIT")?;
+                Ok(value)
+            }
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+}
+
+#[cfg(unix)]
+fn restrict_dir_permissions(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+}
+
+#[cfg(not(unix))]
+fn restrict_dir_permissions(_dir: &Path) {}
+
+/// Maps a UNIQUE constraint failure to [`StoreError::NameInUse`].
+pub(crate) fn name_in_use(err: rusqlite::Error, name: &str) -> StoreError {
+    match &err {
+        rusqlite::Error::SqliteFailure(e, _)
+            if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            StoreError::NameInUse(name.to_owned())
+        }
+        _ => StoreError::Sql(err),
+    }
+}

@@ -1,0 +1,98 @@
+//! The versioned schema. Each entry of [`MIGRATIONS`] moves the database one version up; the
+//! version lives in `PRAGMA user_version`. Migrations are append-only: never edit a shipped one.
+
+use crate::{Result, StoreError};
+use std::path::Path;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: credentials, authenticator accounts, settings and the audit log.
+    r#"
+    CREATE TABLE credentials (
+        id          TEXT PRIMARY KEY,
+        name        TEXT NOT NULL UNIQUE,
+        kind        TEXT NOT NULL,
+        tags        TEXT NOT NULL DEFAULT '[]',
+        created_at  INTEGER NOT NULL,
+        rotated_at  INTEGER NOT NULL
+    );
+    CREATE TABLE otp_accounts (
+        id          TEXT PRIMARY KEY,
+        issuer      TEXT NOT NULL,
+        account     TEXT NOT NULL,
+        kind        TEXT NOT NULL,
+        algorithm   TEXT NOT NULL,
+        digits      INTEGER NOT NULL,
+        period      INTEGER NOT NULL,
+        counter     INTEGER NOT NULL DEFAULT 0,
+        pinned      INTEGER NOT NULL DEFAULT 0,
+        created_at  INTEGER NOT NULL
+    );
+    CREATE INDEX otp_accounts_label ON otp_accounts(issuer, account);
+    CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE audit_log (
+        seq        INTEGER PRIMARY KEY,
+        at         INTEGER NOT NULL,
+        action     TEXT NOT NULL,
+        subject    TEXT NOT NULL,
+        prev_hash  TEXT NOT NULL,
+        hash       TEXT NOT NULL
+    );
+    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    "#,
+];
+
+/// The schema version this build writes.
+pub const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Applies every migration above the database's version, each in its own transaction.
+pub fn apply(conn: &mut rusqlite::Connection, path: &Path) -> Result<()> {
+    let found: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    if found > CURRENT_VERSION {
+        return Err(StoreError::TooNew {
+            path: path.to_owned(),
+            found,
+            supported: CURRENT_VERSION,
+        });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let version = index as i64 + 1;
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", version)?;
+        tx.commit()?;
+        tracing::info!(version, "applied database migration");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fresh_database_reaches_the_current_version_and_reopening_is_a_no_op() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::Store::open(dir.path()).unwrap();
+        let v: i64 = store.conn().pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+        assert_eq!(v, CURRENT_VERSION);
+        drop(store);
+        crate::Store::open(dir.path()).expect("reopening applies nothing and succeeds");
+    }
+
+    #[test]
+    fn a_database_from_a_newer_rampart_is_refused_with_advice() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(crate::Store::FILE_NAME);
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", CURRENT_VERSION + 5).unwrap();
+        drop(conn);
+        let err = crate::Store::open(dir.path()).err().expect("newer schema must be refused");
+        assert!(err.to_string().contains("upgrade Rampart"), "{err}");
+    }
+}

@@ -1,0 +1,148 @@
+//! The `otp_accounts` table: the non-secret parameters of each authenticator account (issuer,
+//! account, kind, algorithm, digits, period, HOTP counter, pinned). The seed is a keychain item
+//! keyed by the id.
+
+use crate::{Result, Store, StoreError};
+use rusqlite::OptionalExtension;
+
+/// One authenticator account's metadata.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtpAccountRow {
+    pub id: String,
+    pub issuer: String,
+    pub account: String,
+    /// `totp`, `hotp` or `steam`.
+    pub kind: String,
+    /// `SHA1`, `SHA256` or `SHA512`.
+    pub algorithm: String,
+    pub digits: u8,
+    pub period: u32,
+    pub counter: u64,
+    pub pinned: bool,
+    pub created_at: i64,
+}
+
+const COLUMNS: &str = "id, issuer, account, kind, algorithm, digits, period, counter, pinned, created_at";
+
+fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OtpAccountRow> {
+    Ok(OtpAccountRow {
+        id: r.get(0)?,
+        issuer: r.get(1)?,
+        account: r.get(2)?,
+        kind: r.get(3)?,
+        algorithm: r.get(4)?,
+        digits: r.get(5)?,
+        period: r.get(6)?,
+        counter: r.get::<_, i64>(7)? as u64,
+        pinned: r.get(8)?,
+        created_at: r.get(9)?,
+    })
+}
+
+impl Store {
+    /// Inserts an account's metadata.
+    pub fn insert_otp_account(&self, row: &OtpAccountRow) -> Result<()> {
+        self.conn().execute(
+            &format!("INSERT INTO otp_accounts ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
+            rusqlite::params![
+                row.id,
+                row.issuer,
+                row.account,
+                row.kind,
+                row.algorithm,
+                row.digits,
+                row.period,
+                row.counter as i64,
+                row.pinned,
+                row.created_at
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// All accounts: pinned first, then by issuer and account (case-insensitive).
+    pub fn list_otp_accounts(&self) -> Result<Vec<OtpAccountRow>> {
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT {COLUMNS} FROM otp_accounts
+             ORDER BY pinned DESC, lower(issuer), lower(account), created_at"
+        ))?;
+        let rows = stmt.query_map([], from_row)?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// The account with this id.
+    pub fn otp_account(&self, id: &str) -> Result<OtpAccountRow> {
+        self.conn()
+            .query_row(&format!("SELECT {COLUMNS} FROM otp_accounts WHERE id = ?1"), [id], from_row)
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(format!("no authenticator account with id {id}")))
+    }
+
+    /// Pins or unpins an account.
+    pub fn set_otp_pinned(&self, id: &str, pinned: bool) -> Result<()> {
+        let n = self.conn().execute(
+            "UPDATE otp_accounts SET pinned = ?2 WHERE id = ?1",
+            rusqlite::params![id, pinned],
+        )?;
+        expect_one(n, id)
+    }
+
+    /// Stores a new HOTP counter (done before the code it yields is shown).
+    pub fn set_otp_counter(&self, id: &str, counter: u64) -> Result<()> {
+        let n = self.conn().execute(
+            "UPDATE otp_accounts SET counter = ?2 WHERE id = ?1",
+            rusqlite::params![id, counter as i64],
+        )?;
+        expect_one(n, id)
+    }
+
+    /// Deletes an account's metadata.
+    pub fn delete_otp_account(&self, id: &str) -> Result<()> {
+        let n = self.conn().execute("DELETE FROM otp_accounts WHERE id = ?1", [id])?;
+        expect_one(n, id)
+    }
+}
+
+fn expect_one(changed: usize, id: &str) -> Result<()> {
+    if changed == 0 {
+        return Err(StoreError::NotFound(format!("no authenticator account with id {id}")));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: &str, issuer: &str, pinned: bool) -> OtpAccountRow {
+        OtpAccountRow {
+            id: id.into(),
+            issuer: issuer.into(),
+            account: "alice".into(),
+            kind: "totp".into(),
+            algorithm: "SHA1".into(),
+            digits: 6,
+            period: 30,
+            counter: 0,
+            pinned,
+            created_at: 1,
+        }
+    }
+
+    #[test]
+    fn pinned_accounts_come_first_then_alphabetical() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        store.insert_otp_account(&row("1", "zeta", false)).unwrap();
+        store.insert_otp_account(&row("2", "Alpha", false)).unwrap();
+        store.insert_otp_account(&row("3", "mid", true)).unwrap();
+        let ids: Vec<_> = store.list_otp_accounts().unwrap().into_iter().map(|r| r.id).collect();
+        assert_eq!(ids, ["3", "2", "1"]);
+        store.set_otp_pinned("3", false).unwrap();
+        store.set_otp_counter("2", 42).unwrap();
+        assert_eq!(store.otp_account("2").unwrap().counter, 42);
+        store.delete_otp_account("2").unwrap();
+        assert!(matches!(store.otp_account("2"), Err(StoreError::NotFound(_))));
+        assert!(matches!(store.set_otp_pinned("nope", true), Err(StoreError::NotFound(_))));
+    }
+}

@@ -1,0 +1,187 @@
+//! The OS keychain (Secret Service on Linux, Keychain on macOS, Credential Manager on Windows)
+//! through the `keyring` crate. Every secret is one item: service = the configured namespace
+//! (`rampart`, or `RAMPART_KEYRING_SERVICE` in tests), user = a stable item key such as
+//! `credential:<id>`. Errors say what to do and never carry the secret.
+
+use rampart_sensitive::SecretString;
+
+/// Environment variable that overrides the keychain service name (tests use their own).
+pub const SERVICE_ENV: &str = "RAMPART_KEYRING_SERVICE";
+/// The default keychain service name.
+pub const DEFAULT_SERVICE: &str = "rampart";
+
+/// The largest secret we store, in bytes. Windows' Credential Manager caps an item at 2,560
+/// bytes of UTF-16 (1,280 characters); elsewhere we cap at 64 KiB to keep items sane.
+#[cfg(windows)]
+pub const MAX_SECRET_BYTES: usize = 1280;
+#[cfg(not(windows))]
+pub const MAX_SECRET_BYTES: usize = 64 * 1024;
+
+/// Keychain failures, mapped to what the user can do about them.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeychainError {
+    #[error("the keychain has no item {0}; it may have been deleted outside Rampart")]
+    Missing(String),
+    #[error(
+        "the keychain is locked or refused access ({0}). Unlock your login keyring (e.g. open \
+         \"Passwords and Keys\" or log in again) and retry"
+    )]
+    Locked(String),
+    #[error(
+        "no OS keychain is reachable ({0}). On Linux, Rampart needs a Secret Service such as \
+         gnome-keyring running in your D-Bus session: install gnome-keyring and log in again, or \
+         start `gnome-keyring-daemon --start --components=secrets`"
+    )]
+    Unavailable(String),
+    #[error(
+        "the secret is {len} bytes; this platform's keychain holds at most {max} bytes per item. \
+         Store a shorter value (e.g. keep large files elsewhere and put their key here)"
+    )]
+    TooLarge { len: usize, max: usize },
+    #[error("the keychain item {0} does not hold valid UTF-8 text")]
+    BadEncoding(String),
+    #[error("keychain error: {0}")]
+    Other(String),
+}
+
+/// A keychain namespace.
+#[derive(Debug, Clone)]
+pub struct Keychain {
+    service: String,
+}
+
+impl Keychain {
+    /// A keychain under `service`.
+    pub fn new(service: impl Into<String>) -> Self {
+        Self { service: service.into() }
+    }
+
+    /// The service from `RAMPART_KEYRING_SERVICE`, else `rampart`.
+    pub fn from_env() -> Self {
+        let service = std::env::var(SERVICE_ENV)
+            .ok()
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| DEFAULT_SERVICE.to_owned());
+        Self::new(service)
+    }
+
+    /// The service name items are stored under.
+    pub fn service(&self) -> &str {
+        &self.service
+    }
+
+    fn entry(&self, item: &str) -> Result<keyring::Entry, KeychainError> {
+        keyring::Entry::new(&self.service, item).map_err(|e| map_error(e, item))
+    }
+
+    /// Stores (or replaces) the item's secret.
+    pub fn set(&self, item: &str, secret: &SecretString) -> Result<(), KeychainError> {
+        let len = secret.expose().len();
+        if len > MAX_SECRET_BYTES {
+            return Err(KeychainError::TooLarge { len, max: MAX_SECRET_BYTES });
+        }
+        self.entry(item)?.set_password(secret.expose()).map_err(|e| map_error(e, item))
+    }
+
+    /// Reads the item's secret.
+    pub fn get(&self, item: &str) -> Result<SecretString, KeychainError> {
+        self.entry(item)?.get_password().map(SecretString::new).map_err(|e| map_error(e, item))
+    }
+
+    /// Deletes the item; deleting a missing item is not an error.
+    pub fn delete(&self, item: &str) -> Result<(), KeychainError> {
+        match self.entry(item)?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(map_error(e, item)),
+        }
+    }
+
+    /// True when the item exists.
+    pub fn contains(&self, item: &str) -> Result<bool, KeychainError> {
+        match self.entry(item)?.get_password() {
+            Ok(_) => Ok(true),
+            Err(keyring::Error::NoEntry) => Ok(false),
+            Err(e) => Err(map_error(e, item)),
+        }
+    }
+
+    /// Writes then reads back and deletes a probe item: proves the keychain is usable.
+    pub fn probe(&self) -> Result<(), KeychainError> {
+        let item = "rampart:probe";
+        self.set(item, &SecretString::new("probe".into()))?;
+        let ok = self.get(item)?.expose() == "probe";
+        self.delete(item)?;
+        if ok { Ok(()) } else { Err(KeychainError::Other("probe read back a different value".into())) }
+    }
+}
+
+/// Maps keyring errors to ours. Never formats a payload that could hold the secret
+/// (`BadEncoding` carries the raw bytes, so only the item name is kept).
+fn map_error(err: keyring::Error, item: &str) -> KeychainError {
+    match err {
+        keyring::Error::NoEntry => KeychainError::Missing(item.to_owned()),
+        keyring::Error::NoStorageAccess(e) => KeychainError::Locked(e.to_string()),
+        keyring::Error::PlatformFailure(e) => classify_platform_failure(e.to_string()),
+        keyring::Error::BadEncoding(_) => KeychainError::BadEncoding(item.to_owned()),
+        keyring::Error::TooLong(attr, max) => {
+            KeychainError::Other(format!("the keychain rejected {attr}: longer than {max}"))
+        }
+        keyring::Error::Invalid(attr, reason) => {
+            KeychainError::Other(format!("invalid keychain {attr}: {reason}"))
+        }
+        other => KeychainError::Other(other.to_string()),
+    }
+}
+
+/// D-Bus failures come in as text; sort them into "locked" and "not there".
+fn classify_platform_failure(text: String) -> KeychainError {
+    let lower = text.to_lowercase();
+    if lower.contains("locked") || lower.contains("dismissed") || lower.contains("prompt") {
+        KeychainError::Locked(text)
+    } else if lower.contains("serviceunknown")
+        || lower.contains("not provided by any .service")
+        || lower.contains("no such")
+        || lower.contains("connection")
+        || lower.contains("dbus_session_bus_address")
+        || lower.contains("autolaunch")
+    {
+        KeychainError::Unavailable(text)
+    } else {
+        KeychainError::Other(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn d_bus_failures_are_sorted_into_actionable_kinds() {
+        let locked = classify_platform_failure("Cannot create an item in a locked collection".into());
+        assert!(matches!(locked, KeychainError::Locked(_)));
+        assert!(locked.to_string().contains("Unlock your login keyring"));
+        let gone = classify_platform_failure(
+            "org.freedesktop.DBus.Error.ServiceUnknown: The name org.freedesktop.secrets was not provided by any .service files".into(),
+        );
+        assert!(matches!(gone, KeychainError::Unavailable(_)));
+        assert!(gone.to_string().contains("gnome-keyring"));
+    }
+
+    #[test]
+    fn oversize_secrets_are_refused_before_reaching_the_keychain() {
+        // A service name that cannot exist; the size check must fire before any D-Bus call.
+        let kc = Keychain::new("rampart-test-never-written");
+        let big = SecretString::new("x".repeat(MAX_SECRET_BYTES + 1));
+        let err = kc.set("item", &big).unwrap_err();
+        assert!(matches!(err, KeychainError::TooLarge { .. }), "{err}");
+        assert!(err.to_string().contains("at most"));
+    }
+
+    #[test]
+    fn bad_encoding_errors_name_the_item_not_the_bytes() {
+        let err = map_error(keyring::Error::BadEncoding(b"super-secret-bytes".to_vec()), "otp:1");
+        assert!(!err.to_string().contains("super-secret"), "{err}");
+        assert!(err.to_string().contains("otp:1"));
+    }
+}

@@ -1,0 +1,70 @@
+//! App-lock commands: state, passphrase, unlock, lock now, activity pings.
+
+use super::with_lock;
+use crate::error::IpcResult;
+use crate::state::Shared;
+use rampart_core::SecretString;
+use rampart_core::lock::LockState;
+use std::sync::Arc;
+use tauri::{AppHandle, Emitter, State};
+
+type S<'a> = State<'a, Arc<Shared>>;
+
+#[tauri::command]
+pub async fn lock_state(state: S<'_>) -> IpcResult<LockState> {
+    with_lock(state.inner(), |app, lock| app.lock_state(lock)).await
+}
+
+#[tauri::command]
+pub async fn lock_set_passphrase(
+    state: S<'_>,
+    current: Option<String>,
+    next: Option<String>,
+) -> IpcResult<LockState> {
+    let current = current.filter(|c| !c.is_empty()).map(SecretString::new);
+    let next = next.filter(|n| !n.is_empty()).map(SecretString::new);
+    with_lock(state.inner(), move |app, lock| {
+        lock.ensure_unlocked()?;
+        app.set_passphrase(current.as_ref(), next.as_ref())?;
+        app.lock_state(lock)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn lock_unlock(handle: AppHandle, state: S<'_>, passphrase: String) -> IpcResult<LockState> {
+    let passphrase = SecretString::new(passphrase);
+    let state = with_lock(state.inner(), move |app, lock| {
+        app.unlock(lock, &passphrase)?;
+        app.lock_state(lock)
+    })
+    .await?;
+    let _ = handle.emit("lock://changed", state);
+    Ok(state)
+}
+
+#[tauri::command]
+pub async fn lock_now(handle: AppHandle, state: S<'_>) -> IpcResult<LockState> {
+    let state = with_lock(state.inner(), |app, lock| {
+        lock.lock(app.has_passphrase()?);
+        if lock.is_locked() {
+            app.forget_cached_seeds();
+        }
+        app.lock_state(lock)
+    })
+    .await?;
+    let _ = handle.emit("lock://changed", state);
+    Ok(state)
+}
+
+/// The UI saw user input: push the idle lock back.
+#[tauri::command]
+pub async fn lock_activity(state: S<'_>) -> IpcResult<()> {
+    with_lock(state.inner(), |app, lock| {
+        if !lock.is_locked() {
+            lock.touch(app.now());
+        }
+        Ok(())
+    })
+    .await
+}

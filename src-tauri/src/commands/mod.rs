@@ -1,0 +1,81 @@
+//! The app's IPC commands, one small file per area. Every command runs its blocking work
+//! (SQLite, keychain over D-Bus) on the blocking pool so the UI thread never waits.
+//! The list in [`COMMANDS`] is also the ACL list in build.rs and capabilities/main.json.
+
+pub mod audit;
+pub mod lock;
+pub mod otp;
+pub mod settings;
+pub mod vault;
+
+use crate::error::{IpcError, IpcResult};
+use crate::state::Shared;
+use rampart_core::{CoreError, Rampart};
+use std::sync::Arc;
+
+mod names;
+pub use names::COMMANDS;
+
+/// The invoke handler with every command.
+pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        otp::otp_codes,
+        otp::otp_copy,
+        otp::otp_set_pinned,
+        otp::otp_remove,
+        otp::otp_import,
+        otp::otp_enroll_start,
+        otp::otp_enroll_confirm,
+        otp::otp_enroll_cancel,
+        otp::otp_verify,
+        otp::otp_qr,
+        vault::vault_list,
+        vault::vault_add,
+        vault::vault_reveal,
+        vault::vault_copy,
+        vault::vault_rotate,
+        vault::vault_rename,
+        vault::vault_delete,
+        vault::vault_generate,
+        lock::lock_state,
+        lock::lock_set_passphrase,
+        lock::lock_unlock,
+        lock::lock_now,
+        lock::lock_activity,
+        audit::audit_log,
+        audit::audit_verify,
+        settings::settings_get,
+        settings::settings_set,
+    ]
+}
+
+/// Runs `f` on the blocking pool once the app is unlocked.
+pub(crate) async fn unlocked<T: Send + 'static>(
+    shared: &Arc<Shared>,
+    f: impl FnOnce(&Rampart) -> Result<T, CoreError> + Send + 'static,
+) -> IpcResult<T> {
+    let shared = shared.clone();
+    tauri::async_runtime::spawn_blocking(move || shared.unlocked(f))
+        .await
+        .map_err(|e| IpcError::internal(format!("the task failed: {e}")))?
+        .map_err(IpcError::from)
+}
+
+/// Runs `f` on the blocking pool with the lock state, whatever it is.
+pub(crate) async fn with_lock<T: Send + 'static>(
+    shared: &Arc<Shared>,
+    f: impl FnOnce(&Rampart, &mut rampart_core::lock::AppLock) -> Result<T, CoreError> + Send + 'static,
+) -> IpcResult<T> {
+    let shared = shared.clone();
+    tauri::async_runtime::spawn_blocking(move || shared.with_lock(f))
+        .await
+        .map_err(|e| IpcError::internal(format!("the task failed: {e}")))?
+        .map_err(IpcError::from)
+}
+
+/// The result of a copy.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CopyResult {
+    pub clears_in_seconds: u32,
+}

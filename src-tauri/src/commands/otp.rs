@@ -1,0 +1,135 @@
+//! Authenticator commands: codes (never seeds), copy, pin, import, enrol, verify, QR.
+
+use super::{CopyResult, unlocked};
+use crate::error::{IpcError, IpcResult};
+use crate::state::Shared;
+use rampart_core::views::{CodeView, ImportReport, VerifyResult};
+use rampart_core::SecretString;
+use serde::Serialize;
+use std::sync::Arc;
+use tauri::{AppHandle, Emitter, State};
+
+type S<'a> = State<'a, Arc<Shared>>;
+
+#[tauri::command]
+pub async fn otp_codes(state: S<'_>) -> IpcResult<Vec<CodeView>> {
+    let shared = state.inner().clone();
+    let shared2 = shared.clone();
+    // Polled every second: do not count it as user activity.
+    tauri::async_runtime::spawn_blocking(move || shared2.read_only(|app| app.otp_codes(None)))
+        .await
+        .map_err(|e| IpcError::internal(e.to_string()))?
+        .map_err(IpcError::from)
+}
+
+#[tauri::command]
+pub async fn otp_copy(handle: AppHandle, state: S<'_>, id: String, next: bool) -> IpcResult<CopyResult> {
+    let shared = state.inner().clone();
+    let (code, seconds) = unlocked(&shared, move |app| {
+        Ok((app.otp_code_for_copy(&id, next)?, app.settings()?.clipboard_clear_seconds))
+    })
+    .await?;
+    shared.clipboard.copy(&handle, code.expose(), seconds).map_err(IpcError::internal)?;
+    let _ = handle.emit("otp://changed", ());
+    Ok(CopyResult { clears_in_seconds: seconds })
+}
+
+#[tauri::command]
+pub async fn otp_set_pinned(handle: AppHandle, state: S<'_>, id: String, pinned: bool) -> IpcResult<()> {
+    unlocked(state.inner(), move |app| app.otp_set_pinned(&id, pinned)).await?;
+    crate::tray::refresh(&handle);
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn otp_remove(handle: AppHandle, state: S<'_>, id: String) -> IpcResult<()> {
+    unlocked(state.inner(), move |app| app.otp_remove(&id)).await?;
+    crate::tray::refresh(&handle);
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn otp_import(
+    handle: AppHandle,
+    state: S<'_>,
+    file_name: Option<String>,
+    text: Option<String>,
+    bytes: Option<Vec<u8>>,
+    password: Option<String>,
+) -> IpcResult<ImportReport> {
+    let data = match (bytes, text) {
+        (Some(b), _) => b,
+        (None, Some(t)) => t.into_bytes(),
+        (None, None) => {
+            return Err(IpcError::from(rampart_core::CoreError::InvalidInput(
+                "paste otpauth links or choose a file to import".into(),
+            )));
+        }
+    };
+    let password = password.filter(|p| !p.is_empty()).map(SecretString::new);
+    let report = unlocked(state.inner(), move |app| {
+        app.otp_import(file_name.as_deref(), &data, password.as_ref())
+    })
+    .await?;
+    crate::tray::refresh(&handle);
+    Ok(report)
+}
+
+/// The enrol view. The URI and QR carry the new secret: the one deliberate reveal of a seed.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EnrollDraftView {
+    draft_id: String,
+    issuer: String,
+    account: String,
+    otpauth_uri: String,
+    qr_svg: String,
+    expires_at: i64,
+}
+
+#[tauri::command]
+pub async fn otp_enroll_start(state: S<'_>, issuer: String, account: String) -> IpcResult<EnrollDraftView> {
+    unlocked(state.inner(), move |app| {
+        let d = app.enroll_start(&issuer, &account)?;
+        Ok(EnrollDraftView {
+            otpauth_uri: d.otpauth_uri.expose().clone(),
+            qr_svg: d.qr_svg.expose().clone(),
+            draft_id: d.draft_id,
+            issuer: d.issuer,
+            account: d.account,
+            expires_at: d.expires_at,
+        })
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn otp_enroll_confirm(handle: AppHandle, state: S<'_>, draft_id: String, code: String) -> IpcResult<CodeView> {
+    let view = unlocked(state.inner(), move |app| app.enroll_confirm(&draft_id, &code)).await?;
+    crate::tray::refresh(&handle);
+    Ok(view)
+}
+
+#[tauri::command]
+pub async fn otp_enroll_cancel(state: S<'_>, draft_id: String) -> IpcResult<()> {
+    unlocked(state.inner(), move |app| {
+        app.enroll_cancel(&draft_id);
+        Ok(())
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn otp_verify(state: S<'_>, id: String, code: String) -> IpcResult<VerifyResult> {
+    unlocked(state.inner(), move |app| app.otp_verify(&id, &code, None)).await
+}
+
+/// An account's QR as SVG (it carries the secret; audited as show-qr).
+#[tauri::command]
+pub async fn otp_qr(state: S<'_>, id: String) -> IpcResult<String> {
+    unlocked(state.inner(), move |app| {
+        let uri = app.otp_uri(&id)?;
+        Ok(rampart_core::otp::qr::svg(&uri)?)
+    })
+    .await
+}

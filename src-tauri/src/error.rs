@@ -1,0 +1,48 @@
+//! The one error type that crosses IPC: `{kind, message}` with the closed set of kinds in
+//! [`rampart_core::ErrorKind`]. The UI branches on `kind` and shows `message`.
+
+use rampart_core::{CoreError, ErrorKind};
+use serde::Serialize;
+
+/// An error as the UI receives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IpcError {
+    pub kind: ErrorKind,
+    pub message: String,
+}
+
+impl From<CoreError> for IpcError {
+    fn from(e: CoreError) -> Self {
+        if matches!(e.kind(), ErrorKind::Internal | ErrorKind::Io) {
+            tracing::warn!(error = %e, "command failed");
+        }
+        Self { kind: e.kind(), message: e.to_string() }
+    }
+}
+
+impl IpcError {
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self { kind: ErrorKind::Internal, message: message.into() }
+    }
+}
+
+pub type IpcResult<T> = Result<T, IpcError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serializes_as_kind_and_message() {
+        let e = IpcError::from(CoreError::Locked);
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"kind": "locked", "message": "Rampart is locked: unlock it with your app passphrase"})
+        );
+        let e = IpcError::from(CoreError::Conflict("the name \"db\" is already in use".into()));
+        assert_eq!(serde_json::to_value(&e).unwrap()["kind"], "conflict");
+        let e = IpcError::from(CoreError::WrongPassword("wrong passphrase".into()));
+        assert_eq!(serde_json::to_value(&e).unwrap()["kind"], "wrongPassword");
+    }
+}

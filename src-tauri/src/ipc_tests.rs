@@ -1,0 +1,87 @@
+//! IPC contract tests through Tauri's mock runtime with the real context (ACL included):
+//! the command list matches the UI contract and the capability file, granted commands answer
+//! with the documented shapes, and what is not granted (e.g. reading the clipboard from the
+//! webview) is refused.
+
+use crate::commands::{COMMANDS, handler};
+use crate::state::Shared;
+use rampart_core::{Config, Keychain, Rampart};
+use std::sync::Arc;
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{INVOKE_KEY, get_ipc_response, mock_builder};
+use tauri::webview::InvokeRequest;
+
+fn ui_contract_commands() -> Vec<String> {
+    let types = include_str!("../../ui/src/lib/ipc/types.ts");
+    let body = types.split("export interface Commands {").nth(1).expect("Commands interface");
+    let body = body.split("\n}").next().unwrap();
+    body.lines()
+        .filter_map(|l| l.strip_prefix("  ").and_then(|l| l.split_once(": {")).map(|(k, _)| k))
+        .filter(|k| k.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn the_command_list_matches_the_ui_contract_and_the_capability_file() {
+    let mut ours: Vec<_> = COMMANDS.iter().map(|c| c.to_string()).collect();
+    let mut theirs = ui_contract_commands();
+    ours.sort();
+    theirs.sort();
+    assert_eq!(ours, theirs, "src-tauri COMMANDS and ui/src/lib/ipc/types.ts Commands drifted");
+    let capability = include_str!("../capabilities/main.json");
+    for c in COMMANDS {
+        let grant = format!("\"allow-{}\"", c.replace('_', "-"));
+        assert!(capability.contains(&grant), "capabilities/main.json does not grant {c}");
+    }
+}
+
+fn request(cmd: &str, body: serde_json::Value) -> InvokeRequest {
+    InvokeRequest {
+        cmd: cmd.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        url: "tauri://localhost".parse().unwrap(),
+        body: InvokeBody::Json(body),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    }
+}
+
+#[test]
+fn granted_commands_answer_and_ungranted_ones_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config {
+        data_dir: dir.path().to_owned(),
+        keychain: Keychain::new(format!("rampart-ipc-test-{}", std::process::id())),
+    };
+    let shared = Arc::new(Shared::new(Rampart::open(config).unwrap(), None));
+    let app = mock_builder()
+        .invoke_handler(handler())
+        .manage(shared)
+        .build(tauri::generate_context!("tauri.conf.json"))
+        .unwrap();
+    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+
+    let state = get_ipc_response(&webview, request("lock_state", serde_json::json!({})))
+        .map(|b| b.deserialize::<serde_json::Value>().unwrap())
+        .expect("lock_state is granted");
+    assert_eq!(state, serde_json::json!({"locked": false, "hasPassphrase": false, "idleMinutes": 15}));
+
+    let codes = get_ipc_response(&webview, request("otp_codes", serde_json::json!({})))
+        .map(|b| b.deserialize::<serde_json::Value>().unwrap())
+        .unwrap();
+    assert_eq!(codes, serde_json::json!([]));
+
+    let err = get_ipc_response(&webview, request("vault_reveal", serde_json::json!({"id": "nope"})))
+        .expect_err("an unknown credential is an error");
+    assert_eq!(err["kind"], "notFound", "{err}");
+    assert!(err["message"].as_str().unwrap().contains("no credential"), "{err}");
+
+    let refused = get_ipc_response(
+        &webview,
+        request("plugin:clipboard-manager|read_text", serde_json::json!({})),
+    )
+    .expect_err("the webview may not read the clipboard");
+    assert!(refused.to_string().contains("not allowed"), "{refused}");
+}

@@ -1,0 +1,80 @@
+//! The desktop shell: Tauri wiring only. Domain logic lives in crates/ (rampart-core and
+//! below); this crate turns it into commands ([`commands`]), keeps the shared state ([`state`]),
+//! owns the clipboard auto-clear ([`clipboard`]), the tray ([`tray`]) and the idle-lock ticker.
+
+mod clipboard;
+pub mod commands;
+pub mod error;
+pub mod state;
+mod tray;
+
+#[cfg(test)]
+mod ipc_tests;
+
+use rampart_core::{Config, Rampart};
+use state::Shared;
+use std::sync::Arc;
+use tauri::{Emitter, Manager};
+
+/// `--data-dir DIR` from the command line, if given.
+fn data_dir_arg() -> Option<std::path::PathBuf> {
+    let mut args = std::env::args_os().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--data-dir" {
+            return args.next().map(Into::into);
+        }
+        if let Some(v) = arg.to_str().and_then(|a| a.strip_prefix("--data-dir=")) {
+            return Some(v.into());
+        }
+    }
+    None
+}
+
+/// Opens the data dir and keychain namespace, or explains why not.
+fn open_app() -> Result<Rampart, String> {
+    let config = Config::from_env(data_dir_arg().as_deref()).map_err(|e| e.to_string())?;
+    Rampart::open(config).map_err(|e| e.to_string())
+}
+
+/// Builds the app with every command, plugin and background task.
+pub fn builder() -> tauri::Builder<tauri::Wry> {
+    tauri::Builder::default()
+        .plugin(tauri_plugin_clipboard_manager::init())
+        .invoke_handler(commands::handler())
+        .setup(|app| {
+            let rampart = open_app().map_err(|e| -> Box<dyn std::error::Error> { e.into() })?;
+            let log_guard = rampart_core::logging::init(rampart.data_dir(), "info");
+            tracing::info!(data_dir = %rampart.data_dir().display(), keychain = rampart.keychain().service(), "Rampart desktop starting");
+            let shared = Arc::new(Shared::new(rampart, log_guard));
+            app.manage(shared.clone());
+            tray::install(app.handle(), &shared)?;
+            spawn_idle_lock(app.handle().clone(), shared);
+            Ok(())
+        })
+}
+
+/// Every 5 s: lock after the configured idle time and tell the UI.
+fn spawn_idle_lock(handle: tauri::AppHandle, shared: Arc<Shared>) {
+    tauri::async_runtime::spawn(async move {
+        let mut interval = tokio::time::interval(std::time::Duration::from_secs(5));
+        loop {
+            interval.tick().await;
+            let shared = shared.clone();
+            let changed = tauri::async_runtime::spawn_blocking(move || shared.idle_tick())
+                .await
+                .ok()
+                .flatten();
+            if let Some(state) = changed {
+                let _ = handle.emit("lock://changed", state);
+            }
+        }
+    });
+}
+
+/// Runs the desktop app.
+pub fn run() {
+    if let Err(e) = builder().run(tauri::generate_context!()) {
+        eprintln!("error: Rampart could not start: {e}");
+        std::process::exit(1);
+    }
+}

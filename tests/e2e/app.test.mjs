@@ -1,0 +1,103 @@
+// The real app, end to end: enroll an account, see its code, copy it, lock, unlock.
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { Session, sleep } from './webdriver.mjs';
+import { totp } from './totp.mjs';
+
+let s;
+const shots = process.env.RAMPART_SCREENSHOTS;
+
+function screenshot(name) {
+  if (!shots) return;
+  execFileSync('import', ['-window', 'root', `${shots}/${name}.png`]);
+}
+
+function clipboard() {
+  try {
+    return execFileSync('xclip', ['-o', '-selection', 'clipboard'], { encoding: 'utf8' });
+  } catch {
+    return '';
+  }
+}
+
+before(async () => {
+  s = await Session.start(process.env.WEBDRIVER_URL, process.env.RAMPART_APP);
+});
+
+after(async () => {
+  await s?.end();
+});
+
+test('an admin enrolls a device and the code appears', async () => {
+  await s.find('[data-testid="enroll-open"]', 20000);
+  screenshot('empty');
+  await s.click('[data-testid="enroll-open"]');
+  await s.type('[data-testid="enroll-issuer"]', 'Rampart Prod');
+  await s.type('[data-testid="enroll-account"]', 'oncall@example.com');
+  await s.click('[data-testid="enroll-start"]');
+  await s.find('[data-testid="enroll-qr"]');
+  const uri = (await s.text('[data-testid="enroll-uri"]')) || (await s.value('[data-testid="enroll-uri"]'));
+  const secret = new URL(uri.trim()).searchParams.get('secret');
+  assert.ok(secret, `the URI carries a secret: ${uri}`);
+  screenshot('enroll');
+
+  await s.type('[data-testid="enroll-code"]', '000000');
+  await s.click('[data-testid="enroll-confirm"]');
+  await sleep(500);
+  assert.equal((await s.findAll('[data-testid="enroll-qr"]')).length, 1, 'a wrong code keeps the dialog open');
+
+  await s.type('[data-testid="enroll-code"]', totp(secret, Date.now() / 1000));
+  await s.click('[data-testid="enroll-confirm"]');
+  await s.gone('[data-testid="enroll-qr"]');
+
+  const row = '[data-testid="code-row"][data-issuer="Rampart Prod"]';
+  await s.find(row);
+  const shown = (await s.text(`${row} [data-testid="code-value"]`)).replace(/\s/g, '');
+  const now = Date.now() / 1000;
+  const expected = [totp(secret, now - 1), totp(secret, now), totp(secret, now + 1)];
+  assert.ok(expected.includes(shown), `shown ${shown}, expected one of ${expected}`);
+  screenshot('codes');
+});
+
+test('copying puts the code on the clipboard and says when it clears', async () => {
+  const row = '[data-testid="code-row"][data-issuer="Rampart Prod"]';
+  await s.click(`${row} [data-testid="copy-button"]`);
+  const toast = await s.text('[data-testid="toast"]');
+  assert.match(toast, /clears in \d+ s/i);
+  const shown = (await s.text(`${row} [data-testid="code-value"]`)).replace(/\s/g, '');
+  const clip = clipboard().trim();
+  assert.match(clip, /^\d{6}$/, 'the clipboard holds a 6-digit code');
+  assert.ok(clip === shown || clip.length === 6, `clipboard ${clip}, shown ${shown}`);
+});
+
+test('with a passphrase the app locks and unlocks', async () => {
+  await s.click('[data-testid="nav-settings"]');
+  await s.type('[data-testid="settings-passphrase-new"]', 'correct horse battery');
+  await s.click('[data-testid="settings-passphrase-save"]');
+  await s.find('[data-testid="lock-now"]');
+  await s.click('[data-testid="lock-now"]');
+  await s.find('[data-testid="lock-screen"]');
+  assert.equal((await s.findAll('[data-testid="code-row"]')).length, 0, 'codes hidden while locked');
+  screenshot('locked');
+
+  await s.type('[data-testid="unlock-passphrase"]', 'wrong passphrase');
+  await s.click('[data-testid="unlock-submit"]');
+  await sleep(300);
+  assert.ok((await s.findAll('[data-testid="lock-screen"]')).length === 1, 'still locked');
+
+  await s.type('[data-testid="unlock-passphrase"]', 'correct horse battery');
+  await s.click('[data-testid="unlock-submit"]');
+  await s.gone('[data-testid="lock-screen"]');
+  await s.click('[data-testid="nav-codes"]');
+  await s.find('[data-testid="code-row"][data-issuer="Rampart Prod"]');
+});
+
+test('the audit log recorded the enrolment and the failed unlock', () => {
+  const out = execFileSync(process.env.RAMPART_CLI, ['audit', 'log', '--json'], { encoding: 'utf8' });
+  const actions = JSON.parse(out).map((e) => e.action);
+  for (const a of ['enroll', 'copy', 'set-passphrase', 'failed-unlock', 'unlock']) {
+    assert.ok(actions.includes(a), `audit has ${a}: ${actions}`);
+  }
+  execFileSync(process.env.RAMPART_CLI, ['audit', 'verify']);
+});

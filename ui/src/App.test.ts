@@ -1,0 +1,103 @@
+import { emit } from '@tauri-apps/api/event';
+import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { describe, expect, it } from 'vitest';
+import App from './App.svelte';
+import type { LockState } from '$lib/ipc';
+import { reportActivity } from '$lib/state/lock.svelte';
+import { codeView, mockCommands, type Handlers } from './test/ipc';
+
+const UNLOCKED: LockState = { locked: false, hasPassphrase: true, idleMinutes: 5 };
+const LOCKED: LockState = { ...UNLOCKED, locked: true };
+
+function base(extra: Handlers = {}): Handlers {
+  return {
+    lock_state: () => UNLOCKED,
+    otp_codes: () => [codeView({ id: 'a', issuer: 'AWS' })],
+    lock_activity: () => null,
+    ...extra,
+  };
+}
+
+describe('App', () => {
+  it('shows the lock screen when lock_state says locked, and the app after unlocking', async () => {
+    mockCommands(base({ lock_state: () => LOCKED, lock_unlock: () => UNLOCKED }));
+    render(App);
+    expect(await screen.findByTestId('lock-screen')).toBeInTheDocument();
+    expect(screen.queryByTestId('nav-codes')).toBeNull();
+    await fireEvent.input(screen.getByTestId('unlock-passphrase'), { target: { value: 'pw' } });
+    await fireEvent.click(screen.getByTestId('unlock-submit'));
+    expect(await screen.findByTestId('code-row')).toBeInTheDocument();
+    expect(screen.queryByTestId('lock-screen')).toBeNull();
+  });
+
+  it('locks when any command rejects with kind locked', async () => {
+    let locked = false;
+    mockCommands(
+      base({
+        otp_codes: () => {
+          if (locked) throw { kind: 'locked', message: 'Rampart is locked.' };
+          return [codeView({ id: 'a' })];
+        },
+      }),
+    );
+    render(App);
+    await screen.findByTestId('code-row');
+    locked = true;
+    expect(await screen.findByTestId('lock-screen', {}, { timeout: 3000 })).toBeInTheDocument();
+  });
+
+  it('follows lock://changed events and offers Lock now when a passphrase is set', async () => {
+    const ipc = mockCommands(base({ lock_now: () => LOCKED }), { shouldMockEvents: true });
+    render(App);
+    await screen.findByTestId('code-row');
+    await emit('lock://changed', LOCKED);
+    expect(await screen.findByTestId('lock-screen')).toBeInTheDocument();
+    await emit('lock://changed', UNLOCKED);
+    await fireEvent.click(await screen.findByTestId('lock-now'));
+    expect(await screen.findByTestId('lock-screen')).toBeInTheDocument();
+    expect(ipc.named('lock_now')).toHaveLength(1);
+  });
+
+  it('hides Lock now without a passphrase and navigates between pages', async () => {
+    mockCommands(
+      base({
+        lock_state: () => ({ ...UNLOCKED, hasPassphrase: false }),
+        vault_list: () => [],
+        audit_log: () => [],
+        settings_get: () => ({ clipboardClearSeconds: 20, idleLockMinutes: 5, rotateAfterDays: 90 }),
+      }),
+    );
+    render(App);
+    await screen.findByTestId('code-row');
+    expect(screen.queryByTestId('lock-now')).toBeNull();
+    await fireEvent.click(screen.getByTestId('nav-vault'));
+    expect(await screen.findByText(/No credentials yet/)).toBeInTheDocument();
+    await fireEvent.click(screen.getByTestId('nav-audit'));
+    expect(await screen.findByText(/No audit entries yet/)).toBeInTheDocument();
+    await fireEvent.click(screen.getByTestId('nav-settings'));
+    expect(await screen.findByTestId('settings-passphrase-new')).toBeInTheDocument();
+    await fireEvent.click(screen.getByTestId('nav-codes'));
+    expect(await screen.findByTestId('code-row')).toBeInTheDocument();
+  });
+
+  it('"/" focuses the search box', async () => {
+    mockCommands(base());
+    render(App);
+    await screen.findByTestId('code-row');
+    const search = screen.getByTestId('search');
+    search.blur();
+    await fireEvent.keyDown(document.body, { key: '/' });
+    expect(search).toHaveFocus();
+  });
+
+  it('reports activity at most once per 30 s', async () => {
+    const ipc = mockCommands(base());
+    render(App);
+    await screen.findByTestId('code-row');
+    await fireEvent.pointerDown(document.body);
+    await fireEvent.keyDown(document.body, { key: 'a' });
+    await waitFor(() => expect(ipc.named('lock_activity')).toHaveLength(1));
+    reportActivity(Date.now() + 31_000);
+    await waitFor(() => expect(ipc.named('lock_activity')).toHaveLength(2));
+  });
+});

@@ -1,0 +1,191 @@
+import { emit } from '@tauri-apps/api/event';
+import { mockIPC } from '@tauri-apps/api/mocks';
+import { describe, expect, it, vi } from 'vitest';
+import * as ipc from './index';
+import { CommandError } from './index';
+import type { Commands, LockState } from './types';
+import { mockCommands } from '../../test/ipc';
+
+const settings = { clipboardClearSeconds: 20, idleLockMinutes: 5, rotateAfterDays: 90 };
+
+// [label, call, expected command, expected args]
+const CASES: [string, () => Promise<unknown>, string, Record<string, unknown>][] = [
+  ['otpCodes', () => ipc.otpCodes(), 'otp_codes', {}],
+  ['otpCopy', () => ipc.otpCopy('a1', true), 'otp_copy', { id: 'a1', next: true }],
+  ['otpCopy default', () => ipc.otpCopy('a1'), 'otp_copy', { id: 'a1', next: false }],
+  ['otpSetPinned', () => ipc.otpSetPinned('a1', true), 'otp_set_pinned', { id: 'a1', pinned: true }],
+  ['otpRemove', () => ipc.otpRemove('a1'), 'otp_remove', { id: 'a1' }],
+  [
+    'otpImport',
+    () => ipc.otpImport({ fileName: 'x.json', text: null, bytes: [1, 2], password: 'pw' }),
+    'otp_import',
+    { fileName: 'x.json', text: null, bytes: [1, 2], password: 'pw' },
+  ],
+  [
+    'otpEnrollStart',
+    () => ipc.otpEnrollStart('GitHub', 'me'),
+    'otp_enroll_start',
+    { issuer: 'GitHub', account: 'me' },
+  ],
+  [
+    'otpEnrollConfirm',
+    () => ipc.otpEnrollConfirm('d1', '123456'),
+    'otp_enroll_confirm',
+    { draftId: 'd1', code: '123456' },
+  ],
+  ['otpEnrollCancel', () => ipc.otpEnrollCancel('d1'), 'otp_enroll_cancel', { draftId: 'd1' }],
+  ['otpVerify', () => ipc.otpVerify('a1', '000000'), 'otp_verify', { id: 'a1', code: '000000' }],
+  ['otpQr', () => ipc.otpQr('a1'), 'otp_qr', { id: 'a1' }],
+  ['vaultList', () => ipc.vaultList(), 'vault_list', {}],
+  [
+    'vaultAdd',
+    () => ipc.vaultAdd('db', 'databaseUri', 'postgres://', ['prod']),
+    'vault_add',
+    { name: 'db', kind: 'databaseUri', value: 'postgres://', tags: ['prod'] },
+  ],
+  ['vaultReveal', () => ipc.vaultReveal('c1'), 'vault_reveal', { id: 'c1' }],
+  ['vaultCopy', () => ipc.vaultCopy('c1'), 'vault_copy', { id: 'c1' }],
+  ['vaultRotate', () => ipc.vaultRotate('c1', 'v2'), 'vault_rotate', { id: 'c1', value: 'v2' }],
+  ['vaultRename', () => ipc.vaultRename('c1', 'new'), 'vault_rename', { id: 'c1', newName: 'new' }],
+  ['vaultDelete', () => ipc.vaultDelete('c1'), 'vault_delete', { id: 'c1' }],
+  [
+    'vaultGenerate',
+    () => ipc.vaultGenerate({ name: 'k', kind: 'encryptionKey', bytes: 32, encoding: 'hex', reveal: false }),
+    'vault_generate',
+    { name: 'k', kind: 'encryptionKey', bytes: 32, encoding: 'hex', reveal: false },
+  ],
+  ['lockState', () => ipc.lockState(), 'lock_state', {}],
+  [
+    'lockSetPassphrase',
+    () => ipc.lockSetPassphrase(null, 'pw'),
+    'lock_set_passphrase',
+    { current: null, next: 'pw' },
+  ],
+  ['lockUnlock', () => ipc.lockUnlock('pw'), 'lock_unlock', { passphrase: 'pw' }],
+  ['lockNow', () => ipc.lockNow(), 'lock_now', {}],
+  ['lockActivity', () => ipc.lockActivity(), 'lock_activity', {}],
+  ['auditLog', () => ipc.auditLog(50), 'audit_log', { limit: 50 }],
+  ['auditVerify', () => ipc.auditVerify(), 'audit_verify', {}],
+  ['settingsGet', () => ipc.settingsGet(), 'settings_get', {}],
+  ['settingsSet', () => ipc.settingsSet(settings), 'settings_set', { settings }],
+];
+
+describe('command wrappers', () => {
+  it.each(CASES)('%s invokes the right command with camelCase args', async (_label, run, cmd, args) => {
+    const seen: [string, unknown][] = [];
+    mockIPC((c, payload) => {
+      seen.push([c, payload]);
+      return 'result';
+    });
+    await expect(run()).resolves.toBe('result');
+    expect(seen).toEqual([[cmd, args]]);
+  });
+
+  it('covers every command of the contract', () => {
+    // Type-checked: adding a command to `Commands` without listing it here fails `npm run check`.
+    const ALL: Record<keyof Commands, true> = {
+      otp_codes: true,
+      otp_copy: true,
+      otp_set_pinned: true,
+      otp_remove: true,
+      otp_import: true,
+      otp_enroll_start: true,
+      otp_enroll_confirm: true,
+      otp_enroll_cancel: true,
+      otp_verify: true,
+      otp_qr: true,
+      vault_list: true,
+      vault_add: true,
+      vault_reveal: true,
+      vault_copy: true,
+      vault_rotate: true,
+      vault_rename: true,
+      vault_delete: true,
+      vault_generate: true,
+      lock_state: true,
+      lock_set_passphrase: true,
+      lock_unlock: true,
+      lock_now: true,
+      lock_activity: true,
+      audit_log: true,
+      audit_verify: true,
+      settings_get: true,
+      settings_set: true,
+    };
+    expect(new Set(CASES.map((c) => c[2]))).toEqual(new Set(Object.keys(ALL)));
+  });
+});
+
+describe('errors', () => {
+  it('surfaces a structured rejection as a CommandError with kind and message', async () => {
+    mockCommands({
+      vault_add: () => {
+        throw { kind: 'conflict', message: 'A credential named "db" already exists.' };
+      },
+    });
+    const error = await ipc.vaultAdd('db', 'password', 'x', []).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CommandError);
+    expect(error).toMatchObject({ kind: 'conflict', message: 'A credential named "db" already exists.' });
+    expect((error as CommandError).command).toBe('vault_add');
+  });
+
+  it.each([
+    ['a string', 'boom', 'boom'],
+    ['an Error', new Error('broken pipe'), 'broken pipe'],
+    ['an unknown kind', { kind: 'weird', message: 'x' }, '{"kind":"weird","message":"x"}'],
+    ['a number', 42, '42'],
+    ['null', null, 'null'],
+  ])('normalises %s into kind internal', async (_label, thrown, message) => {
+    mockIPC(() => {
+      throw thrown;
+    });
+    await expect(ipc.otpCodes()).rejects.toMatchObject({ kind: 'internal', message });
+  });
+
+  it('notifies locked handlers when any command says the app is locked', async () => {
+    mockCommands({
+      otp_codes: () => {
+        throw { kind: 'locked', message: 'Rampart is locked.' };
+      },
+    });
+    const handler = vi.fn();
+    const stop = ipc.onLockedError(handler);
+    await expect(ipc.otpCodes()).rejects.toMatchObject({ kind: 'locked' });
+    expect(handler).toHaveBeenCalledTimes(1);
+    stop();
+    await expect(ipc.otpCodes()).rejects.toMatchObject({ kind: 'locked' });
+    expect(handler).toHaveBeenCalledTimes(1);
+  });
+
+  it('errorMessage never yields [object Object]', () => {
+    expect(ipc.errorMessage({ kind: 'io', message: 'disk full' })).toBe('disk full');
+    expect(ipc.errorMessage({ foo: 1 })).toBe('{"foo":1}');
+    expect(ipc.errorMessage(undefined)).toBe('undefined');
+  });
+});
+
+describe('events', () => {
+  it('delivers lock://changed payloads to onLockChanged', async () => {
+    mockIPC(() => null, { shouldMockEvents: true });
+    const handler = vi.fn();
+    const unlisten = await ipc.onLockChanged(handler);
+    const state: LockState = { locked: true, hasPassphrase: true, idleMinutes: 5 };
+    await emit('lock://changed', state);
+    expect(handler).toHaveBeenCalledWith(state);
+    unlisten();
+    await emit('lock://changed', state);
+    expect(handler).toHaveBeenCalledTimes(1);
+  });
+
+  it('delivers otp://changed to onOtpChanged and subscribe() unlistens', async () => {
+    mockIPC(() => null, { shouldMockEvents: true });
+    const handler = vi.fn();
+    const stop = ipc.subscribe(ipc.onOtpChanged(handler));
+    await new Promise((r) => setTimeout(r, 0));
+    await emit('otp://changed', null);
+    expect(handler).toHaveBeenCalledTimes(1);
+    stop();
+    await emit('otp://changed', null);
+    expect(handler).toHaveBeenCalledTimes(1);
+  });
+});
