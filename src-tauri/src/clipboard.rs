@@ -4,7 +4,7 @@
 use sha2::{Digest, Sha256};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use tauri::AppHandle;
+use tauri::{AppHandle, Runtime};
 use tauri_plugin_clipboard_manager::ClipboardExt;
 
 /// Tracks the latest copy so only the newest timer clears, and only our own value.
@@ -20,9 +20,9 @@ fn digest(text: &str) -> [u8; 32] {
 
 impl ClipboardGuard {
     /// Puts `text` on the clipboard and schedules the clear after `clear_after_secs`.
-    pub fn copy(
+    pub fn copy<R: Runtime>(
         self: &std::sync::Arc<Self>,
-        handle: &AppHandle,
+        handle: &AppHandle<R>,
         text: &str,
         clear_after_secs: u32,
     ) -> Result<(), String> {
@@ -41,7 +41,7 @@ impl ClipboardGuard {
         Ok(())
     }
 
-    fn clear_if_ours(&self, handle: &AppHandle, generation: u64) {
+    fn clear_if_ours<R: Runtime>(&self, handle: &AppHandle<R>, generation: u64) {
         if self.generation.load(Ordering::SeqCst) != generation {
             return; // a newer copy owns the clipboard now
         }

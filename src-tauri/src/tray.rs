@@ -5,11 +5,11 @@ use crate::state::Shared;
 use std::sync::Arc;
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
-use tauri::{AppHandle, Emitter, Manager, Wry};
+use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 const TRAY_ID: &str = "rampart";
 
-fn build_menu(handle: &AppHandle, shared: &Shared) -> tauri::Result<Menu<Wry>> {
+fn build_menu<R: Runtime>(handle: &AppHandle<R>, shared: &Shared) -> tauri::Result<Menu<R>> {
     let menu = Menu::new(handle)?;
     let pinned = shared
         .read_only(|app| app.otp_list())
@@ -36,7 +36,7 @@ fn build_menu(handle: &AppHandle, shared: &Shared) -> tauri::Result<Menu<Wry>> {
 }
 
 /// Creates the tray icon.
-pub fn install(handle: &AppHandle, shared: &Arc<Shared>) -> tauri::Result<()> {
+pub fn install<R: Runtime>(handle: &AppHandle<R>, shared: &Arc<Shared>) -> tauri::Result<()> {
     let menu = build_menu(handle, shared)?;
     let mut builder = TrayIconBuilder::with_id(TRAY_ID).menu(&menu).tooltip("Rampart");
     if let Some(icon) = handle.default_window_icon() {
@@ -47,7 +47,7 @@ pub fn install(handle: &AppHandle, shared: &Arc<Shared>) -> tauri::Result<()> {
 }
 
 /// Rebuilds the menu (pins or accounts changed, lock state changed).
-pub fn refresh(handle: &AppHandle) {
+pub fn refresh<R: Runtime>(handle: &AppHandle<R>) {
     let Some(tray) = handle.tray_by_id(TRAY_ID) else { return };
     let shared = handle.state::<Arc<Shared>>();
     if let Ok(menu) = build_menu(handle, &shared) {
@@ -55,7 +55,7 @@ pub fn refresh(handle: &AppHandle) {
     }
 }
 
-fn on_menu_event(handle: &AppHandle, event: tauri::menu::MenuEvent) {
+fn on_menu_event<R: Runtime>(handle: &AppHandle<R>, event: tauri::menu::MenuEvent) {
     let id = event.id().as_ref().to_owned();
     let shared = handle.state::<Arc<Shared>>().inner().clone();
     match id.as_str() {

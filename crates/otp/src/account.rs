@@ -3,8 +3,8 @@
 
 use std::fmt;
 
-use rand::CryptoRng;
 use rampart_sensitive::Sensitive;
+use rand::CryptoRng;
 use sha2::{Digest, Sha256};
 
 use crate::{OtpError, OtpParams};

@@ -5,8 +5,8 @@
 //! password slot wraps the master key with `scrypt(password, salt, N, r, p)` + AES-256-GCM.
 //! Only password slots (type 1) are usable off the phone; other slots are skipped.
 
-use rand::CryptoRng;
 use rampart_sensitive::Sensitive;
+use rand::CryptoRng;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -93,7 +93,11 @@ pub(crate) fn read(
 ) -> Result<(ImportFormat, Vec<ImportItem>), OtpError> {
     let file: VaultFile = serde_json::from_value(value).map_err(|e| damaged(json_detail(&e)))?;
     if file.version > 1 {
-        return Err(OtpError::UnsupportedVersion { format: FORMAT, version: file.version, supported: "1" });
+        return Err(OtpError::UnsupportedVersion {
+            format: FORMAT,
+            version: file.version,
+            supported: "1",
+        });
     }
     match (file.header.slots, file.header.params, file.db) {
         (None, _, db @ Value::Object(_)) => Ok((ImportFormat::AegisPlain, read_db(db)?)),
@@ -106,10 +110,13 @@ pub(crate) fn read(
             ct.extend(unhex("db tag", &params.tag)?);
             let plain = crypto::open(master.expose(), &unhex("db nonce", &params.nonce)?, &ct)
                 .ok_or_else(|| damaged("the database does not decrypt with the unlocked key"))?;
-            let db: Value = serde_json::from_slice(plain.expose()).map_err(|e| damaged(json_detail(&e)))?;
+            let db: Value =
+                serde_json::from_slice(plain.expose()).map_err(|e| damaged(json_detail(&e)))?;
             Ok((ImportFormat::AegisEncrypted, read_db(db)?))
         }
-        _ => Err(damaged("its header and db fields do not match (plain vaults have slots: null and a db object)")),
+        _ => Err(damaged(
+            "its header and db fields do not match (plain vaults have slots: null and a db object)",
+        )),
     }
 }
 
@@ -119,21 +126,35 @@ fn unlock(slots: &[Value], password: &Sensitive<String>) -> Result<Sensitive<Vec
         let slot: PasswordSlot =
             serde_json::from_value(slot.clone()).map_err(|e| damaged(json_detail(&e)))?;
         let params = ScryptParams::from_file(slot.n, slot.r, slot.p)?;
-        let key = crypto::scrypt_key(password.expose().as_bytes(), &unhex("slot salt", &slot.salt)?, params)?;
+        let key = crypto::scrypt_key(
+            password.expose().as_bytes(),
+            &unhex("slot salt", &slot.salt)?,
+            params,
+        )?;
         let mut wrapped = unhex("slot key", &slot.key)?;
         wrapped.extend(unhex("slot tag", &slot.key_params.tag)?);
         tried = true;
-        if let Some(master) = crypto::open(key.expose(), &unhex("slot nonce", &slot.key_params.nonce)?, &wrapped) {
+        if let Some(master) =
+            crypto::open(key.expose(), &unhex("slot nonce", &slot.key_params.nonce)?, &wrapped)
+        {
             return Ok(master);
         }
     }
-    if tried { Err(OtpError::WrongPassword { format: FORMAT }) } else { Err(OtpError::NoPasswordSlot) }
+    if tried {
+        Err(OtpError::WrongPassword { format: FORMAT })
+    } else {
+        Err(OtpError::NoPasswordSlot)
+    }
 }
 
 fn read_db(db: Value) -> Result<Vec<ImportItem>, OtpError> {
     let db: Db = serde_json::from_value(db).map_err(|e| damaged(json_detail(&e)))?;
     if db.version > 3 {
-        return Err(OtpError::UnsupportedVersion { format: FORMAT, version: db.version, supported: "1 to 3" });
+        return Err(OtpError::UnsupportedVersion {
+            format: FORMAT,
+            version: db.version,
+            supported: "1 to 3",
+        });
     }
     Ok(db
         .entries
@@ -161,6 +182,23 @@ fn entry_label(raw: &Value) -> Option<String> {
 }
 
 fn convert(e: &Entry) -> Result<OtpAccount, String> {
+    let kind = match e.kind.to_ascii_lowercase().as_str() {
+        "totp" => OtpKind::Totp,
+        "hotp" => OtpKind::Hotp,
+        "steam" => OtpKind::Steam,
+        "motp" | "yandex" => {
+            return Err(format!(
+                "{} entries are not supported (only TOTP, HOTP and Steam are); keep this one in Aegis",
+                e.kind
+            ));
+        }
+        other => {
+            return Err(format!(
+                "the entry type '{}' is not supported (only TOTP, HOTP and Steam are)",
+                shorten(other)
+            ));
+        }
+    };
     let info = &e.info;
     let err = |e: OtpError| e.to_string();
     let algorithm = match &info.algo {
@@ -171,17 +209,12 @@ fn convert(e: &Entry) -> Result<OtpAccount, String> {
     let digits = u8::try_from(digits).map_err(|_| err(OtpError::DigitsOutOfRange { digits }))?;
     let period = info.period.unwrap_or(30);
     let period = u32::try_from(period).map_err(|_| err(OtpError::PeriodOutOfRange { period }))?;
-    let params = match e.kind.to_ascii_lowercase().as_str() {
-        "totp" => OtpParams { algorithm, digits, period, ..OtpParams::totp() },
-        "hotp" => OtpParams { algorithm, digits, ..OtpParams::hotp(info.counter.unwrap_or(0)) },
-        "steam" => OtpParams { period, ..OtpParams::steam() },
-        "motp" | "yandex" => {
-            return Err(format!(
-                "{} entries are not supported (only TOTP, HOTP and Steam are); keep this one in Aegis",
-                e.kind
-            ));
+    let params = match kind {
+        OtpKind::Totp => OtpParams { algorithm, digits, period, ..OtpParams::totp() },
+        OtpKind::Hotp => {
+            OtpParams { algorithm, digits, ..OtpParams::hotp(info.counter.unwrap_or(0)) }
         }
-        other => return Err(format!("the entry type '{}' is not supported (only TOTP, HOTP and Steam are)", shorten(other))),
+        OtpKind::Steam => OtpParams { period, ..OtpParams::steam() },
     };
     let secret = base32::decode(&info.secret).map_err(err)?;
     OtpAccount::new(e.issuer.trim(), e.name.trim(), secret, params).map_err(err)
@@ -205,7 +238,8 @@ fn random<R: CryptoRng + ?Sized, const N: usize>(rng: &mut R) -> [u8; N] {
 fn entry_json<R: CryptoRng + ?Sized>(a: &OtpAccount, rng: &mut R) -> Value {
     let p = &a.params;
     let secret = a.secret_base32();
-    let mut info = json!({ "secret": secret.expose(), "algo": p.algorithm.as_str(), "digits": p.digits });
+    let mut info =
+        json!({ "secret": secret.expose(), "algo": p.algorithm.as_str(), "digits": p.digits });
     match p.kind {
         OtpKind::Hotp => info["counter"] = json!(p.counter),
         OtpKind::Totp | OtpKind::Steam => info["period"] = json!(p.period),
@@ -227,7 +261,8 @@ pub fn write_encrypted<R: CryptoRng + ?Sized>(
 ) -> Result<String, OtpError> {
     let entries: Vec<Value> = accounts.iter().map(|a| entry_json(a, rng)).collect();
     let db = Sensitive::new(
-        json!({ "version": 3, "entries": entries, "groups": [], "icons_optimized": true }).to_string(),
+        json!({ "version": 3, "entries": entries, "groups": [], "icons_optimized": true })
+            .to_string(),
     );
     let master = Sensitive::new(random::<R, 32>(rng).to_vec());
     let salt: [u8; 32] = random(rng);
@@ -249,5 +284,6 @@ pub fn write_encrypted<R: CryptoRng + ?Sized>(
         },
         "db": data_encoding::BASE64.encode(&ct),
     });
-    serde_json::to_string_pretty(&vault).map_err(|_| OtpError::Crypto { detail: "JSON encoding failed" })
+    serde_json::to_string_pretty(&vault)
+        .map_err(|_| OtpError::Crypto { detail: "JSON encoding failed" })
 }

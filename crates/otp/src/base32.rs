@@ -48,7 +48,13 @@ mod tests {
     #[test]
     fn lenient_decoding() {
         let want = b"Hello!\xDE\xAD\xBE\xEF".to_vec();
-        for input in ["JBSWY3DPEHPK3PXP", "jbswy3dpehpk3pxp", "JBSW Y3DP EHPK 3PXP", "JBSW-Y3DP-EHPK-3PXP", "JBSWY3DPEHPK3PXP======"] {
+        for input in [
+            "JBSWY3DPEHPK3PXP",
+            "jbswy3dpehpk3pxp",
+            "JBSW Y3DP EHPK 3PXP",
+            "JBSW-Y3DP-EHPK-3PXP",
+            "JBSWY3DPEHPK3PXP======",
+        ] {
             assert_eq!(decode(input).unwrap().expose(), &want, "{input}");
         }
         assert_eq!(encode(&Sensitive::new(want)).expose(), "JBSWY3DPEHPK3PXP");

@@ -83,11 +83,9 @@ pub fn time_step(unix: u64, period: u32) -> u64 {
 pub fn code_at(account: &OtpAccount, unix: u64) -> CodeNow {
     let p = &account.params;
     match p.kind {
-        OtpKind::Hotp => CodeNow {
-            code: code_for_counter(account, p.counter),
-            next_code: None,
-            valid_until: 0,
-        },
+        OtpKind::Hotp => {
+            CodeNow { code: code_for_counter(account, p.counter), next_code: None, valid_until: 0 }
+        }
         OtpKind::Totp | OtpKind::Steam => {
             let step = time_step(unix, p.period);
             CodeNow {
@@ -112,9 +110,9 @@ pub fn verify(account: &OtpAccount, code: &str, unix: u64, window: u8) -> Option
     let w = i64::from(window);
     let offsets: Vec<i64> = match account.params.kind {
         OtpKind::Hotp => (0..=w).collect(),
-        OtpKind::Totp | OtpKind::Steam => std::iter::once(0)
-            .chain((1..=w).flat_map(|d| [-d, d]))
-            .collect(),
+        OtpKind::Totp | OtpKind::Steam => {
+            std::iter::once(0).chain((1..=w).flat_map(|d| [-d, d])).collect()
+        }
     };
     let base = match account.params.kind {
         OtpKind::Hotp => account.params.counter,
@@ -158,13 +156,8 @@ mod tests {
 
     #[test]
     fn hotp_code_at_uses_counter() {
-        let a = OtpAccount::new(
-            "",
-            "x",
-            Sensitive::new(SEED20.to_vec()),
-            OtpParams::hotp(3),
-        )
-        .unwrap();
+        let a =
+            OtpAccount::new("", "x", Sensitive::new(SEED20.to_vec()), OtpParams::hotp(3)).unwrap();
         let now = code_at(&a, 1_000_000);
         assert_eq!(now, CodeNow { code: "969429".into(), next_code: None, valid_until: 0 });
     }

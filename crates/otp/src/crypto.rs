@@ -66,8 +66,16 @@ impl ScryptParams {
             return Err(bad("an scrypt N that is not a power of two"));
         }
         let log_n = n.trailing_zeros() as u8;
-        if log_n > 22 || r == 0 || r > 64 || p == 0 || p > 16 || (128 * r).saturating_mul(n) > 1 << 30 {
-            return Err(bad("scrypt costs beyond the safe limits (N ≤ 2^22, r ≤ 64, p ≤ 16, 1 GiB)"));
+        if log_n > 22
+            || r == 0
+            || r > 64
+            || p == 0
+            || p > 16
+            || (128 * r).saturating_mul(n) > 1 << 30
+        {
+            return Err(bad(
+                "scrypt costs beyond the safe limits (N ≤ 2^22, r ≤ 64, p ≤ 16, 1 GiB)",
+            ));
         }
         Ok(Self { log_n, r: r as u32, p: p as u32 })
     }
@@ -79,11 +87,16 @@ impl ScryptParams {
 }
 
 /// scrypt → 32-byte key.
-pub fn scrypt_key(password: &[u8], salt: &[u8], params: ScryptParams) -> Result<Sensitive<Vec<u8>>, OtpError> {
+pub fn scrypt_key(
+    password: &[u8],
+    salt: &[u8],
+    params: ScryptParams,
+) -> Result<Sensitive<Vec<u8>>, OtpError> {
     let p = scrypt::Params::new(params.log_n, params.r, params.p, 32)
         .map_err(|_| OtpError::Crypto { detail: "invalid scrypt parameters" })?;
     let mut out = vec![0u8; 32];
-    scrypt::scrypt(password, salt, &p, &mut out).map_err(|_| OtpError::Crypto { detail: "scrypt output length" })?;
+    scrypt::scrypt(password, salt, &p, &mut out)
+        .map_err(|_| OtpError::Crypto { detail: "scrypt output length" })?;
     Ok(Sensitive::new(out))
 }
 

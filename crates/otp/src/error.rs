@@ -32,7 +32,9 @@ pub enum OtpError {
     #[error("a Steam code always has 5 characters, not {digits}: leave the digits setting out")]
     SteamDigits { digits: u8 },
     /// `period` outside 1..=86400.
-    #[error("the period {period} s is not supported: use 1 to 86400 seconds (30 is the usual value)")]
+    #[error(
+        "the period {period} s is not supported: use 1 to 86400 seconds (30 is the usual value)"
+    )]
     PeriodOutOfRange { period: u64 },
     /// An algorithm other than SHA1/SHA256/SHA512.
     #[error("the algorithm '{name}' is not supported: use SHA1, SHA256 or SHA512")]
@@ -43,25 +45,35 @@ pub enum OtpError {
     )]
     WrongScheme { found: String },
     /// `otpauth://<type>/` with an unknown type.
-    #[error("the OTP type '{kind}' is not supported: use totp, hotp or steam (as in otpauth://totp/…)")]
+    #[error(
+        "the OTP type '{kind}' is not supported: use totp, hotp or steam (as in otpauth://totp/…)"
+    )]
     UnknownOtpType { kind: String },
     /// No `secret=` parameter.
-    #[error("the link has no secret= parameter: copy the complete link or enter the setup key by hand")]
+    #[error(
+        "the link has no secret= parameter: copy the complete link or enter the setup key by hand"
+    )]
     MissingSecret,
     /// An HOTP link without `counter=`.
-    #[error("an HOTP link needs a counter= parameter (the starting counter, usually 0): add it or enter the account by hand")]
+    #[error(
+        "an HOTP link needs a counter= parameter (the starting counter, usually 0): add it or enter the account by hand"
+    )]
     MissingCounter,
     /// A parameter that is not a number where a number is needed.
     #[error("the {name}= parameter '{value}' is not a valid whole number")]
     InvalidNumber { name: &'static str, value: String },
     /// A Google Authenticator export that cannot be decoded.
-    #[error("the Google Authenticator export is damaged: {reason}; scan or copy the export QR code again")]
+    #[error(
+        "the Google Authenticator export is damaged: {reason}; scan or copy the export QR code again"
+    )]
     InvalidMigration { reason: String },
     /// An encrypted file was given without a password.
     #[error("this {format} is encrypted: supply its password")]
     PasswordRequired { format: &'static str },
     /// The password does not unlock the file.
-    #[error("the password does not unlock this {format}: check the password (it is case-sensitive) and try again")]
+    #[error(
+        "the password does not unlock this {format}: check the password (it is case-sensitive) and try again"
+    )]
     WrongPassword { format: &'static str },
     /// No slot the desktop can use.
     #[error(
@@ -69,7 +81,9 @@ pub enum OtpError {
     )]
     NoPasswordSlot,
     /// A file whose version is newer than this crate understands.
-    #[error("this {format} uses version {version}, newer than the supported {supported}: export it again from an app version that writes it, or update Rampart")]
+    #[error(
+        "this {format} uses version {version}, newer than the supported {supported}: export it again from an app version that writes it, or update Rampart"
+    )]
     UnsupportedVersion { format: &'static str, version: u64, supported: &'static str },
     /// The file is structurally broken.
     #[error("this {format} is damaged or incomplete: {detail}")]
@@ -80,13 +94,19 @@ pub enum OtpError {
     )]
     UnrecognisedFormat { hint: String },
     /// The image bytes are not a decodable PNG or JPEG.
-    #[error("the image could not be read as PNG or JPEG: save the picture or screenshot as PNG or JPEG and try again")]
+    #[error(
+        "the image could not be read as PNG or JPEG: save the picture or screenshot as PNG or JPEG and try again"
+    )]
     ImageUnreadable,
     /// The image holds no QR code.
-    #[error("no QR code found in this image: crop the picture to the QR code, make it sharper or larger, and try again")]
+    #[error(
+        "no QR code found in this image: crop the picture to the QR code, make it sharper or larger, and try again"
+    )]
     NoQrCode,
     /// A QR code was found but its content could not be read.
-    #[error("a QR code was found but could not be read: take a sharper, straighter picture and try again")]
+    #[error(
+        "a QR code was found but could not be read: take a sharper, straighter picture and try again"
+    )]
     QrUnreadable,
     /// The text does not fit in a QR code.
     #[error("the text is too long for a QR code: export fewer accounts per code")]
@@ -101,7 +121,9 @@ pub(crate) fn json_detail(err: &serde_json::Error) -> String {
     use serde_json::error::Category;
     let at = format!("line {}, column {}", err.line(), err.column());
     match err.classify() {
-        Category::Eof => format!("the JSON ends early at {at}; the file is probably truncated, copy it again"),
+        Category::Eof => {
+            format!("the JSON ends early at {at}; the file is probably truncated, copy it again")
+        }
         Category::Syntax => format!("the JSON is malformed at {at}"),
         Category::Data => format!("a field has an unexpected type or is missing near {at}"),
         Category::Io => "the file could not be read".to_owned(),

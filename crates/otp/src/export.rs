@@ -1,8 +1,8 @@
 //! Exports: an encrypted Aegis vault (readable by Aegis and by our importer) and a plain
 //! otpauth link list.
 
-use rand::CryptoRng;
 use rampart_sensitive::Sensitive;
+use rand::CryptoRng;
 
 use crate::crypto::ScryptParams;
 use crate::{OtpAccount, OtpError, aegis, uri};

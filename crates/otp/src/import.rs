@@ -57,7 +57,9 @@ impl ImportBatch {
 
     /// The rejected entries as (label, reason).
     pub fn rejected(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.items.iter().filter_map(|i| i.outcome.as_ref().err().map(|r| (i.label.as_str(), r.as_str())))
+        self.items
+            .iter()
+            .filter_map(|i| i.outcome.as_ref().err().map(|r| (i.label.as_str(), r.as_str())))
     }
 }
 
@@ -79,7 +81,9 @@ pub fn detect_and_parse(
     }
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     let Ok(text) = std::str::from_utf8(bytes) else {
-        return Err(OtpError::UnrecognisedFormat { hint: " (it is neither text nor a PNG/JPEG picture)".into() });
+        return Err(OtpError::UnrecognisedFormat {
+            hint: " (it is neither text nor a PNG/JPEG picture)".into(),
+        });
     };
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
@@ -120,11 +124,15 @@ fn parse_json(
 
 fn parse_image(bytes: &[u8]) -> Result<ImportBatch, OtpError> {
     let texts = qr::decode_image(bytes)?;
-    let joined = Sensitive::new(texts.iter().map(|t| t.expose().as_str()).collect::<Vec<_>>().join("\n"));
+    let joined =
+        Sensitive::new(texts.iter().map(|t| t.expose().as_str()).collect::<Vec<_>>().join("\n"));
     match parse_text(joined.expose()) {
         Ok(batch) => Ok(ImportBatch { format: ImportFormat::QrImage, items: batch.items }),
         Err(OtpError::UnrecognisedFormat { .. }) => Err(OtpError::WrongScheme {
-            found: format!("the QR code holds something else ({})", uri::describe_scheme(joined.expose())),
+            found: format!(
+                "the QR code holds something else ({})",
+                uri::describe_scheme(joined.expose())
+            ),
         }),
         Err(e) => Err(e),
     }
@@ -146,7 +154,9 @@ pub fn parse_text(text: &str) -> Result<ImportBatch, OtpError> {
                 migrations += 1;
                 match migration::parse(line) {
                     Ok(entries) => items.extend(entries),
-                    Err(e) => items.push(ImportItem { label: fallback, outcome: Err(e.to_string()) }),
+                    Err(e) => {
+                        items.push(ImportItem { label: fallback, outcome: Err(e.to_string()) })
+                    }
                 }
             }
             Some(s) if s == "otpauth" || s == "steam" => {
@@ -160,12 +170,16 @@ pub fn parse_text(text: &str) -> Result<ImportBatch, OtpError> {
             }
             _ => items.push(ImportItem {
                 label: fallback,
-                outcome: Err(OtpError::WrongScheme { found: uri::describe_scheme(line) }.to_string()),
+                outcome: Err(
+                    OtpError::WrongScheme { found: uri::describe_scheme(line) }.to_string()
+                ),
             }),
         }
     }
     if links + migrations == 0 {
-        return Err(OtpError::UnrecognisedFormat { hint: " (no otpauth:// link was found in the text)".into() });
+        return Err(OtpError::UnrecognisedFormat {
+            hint: " (no otpauth:// link was found in the text)".into(),
+        });
     }
     let format = if links == 0 { ImportFormat::GoogleMigration } else { ImportFormat::UriList };
     Ok(ImportBatch { format, items })

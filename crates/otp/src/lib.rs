@@ -22,10 +22,14 @@ pub mod twofas;
 pub mod uri;
 
 pub use account::{DuplicateKey, NEW_SECRET_LEN, OtpAccount, new_secret};
-pub use code::{CodeNow, STEAM_ALPHABET, code_at, code_for_counter, hotp, steam, time_step, verify};
+pub use code::{
+    CodeNow, STEAM_ALPHABET, code_at, code_for_counter, hotp, steam, time_step, verify,
+};
 pub use crypto::ScryptParams;
 pub use error::OtpError;
 pub use import::{ImportBatch, ImportFormat, ImportItem, detect_and_parse};
-pub use params::{Algorithm, DEFAULT_PERIOD, MAX_DIGITS, MAX_PERIOD, MIN_DIGITS, OtpKind, OtpParams, STEAM_DIGITS};
+pub use params::{
+    Algorithm, DEFAULT_PERIOD, MAX_DIGITS, MAX_PERIOD, MIN_DIGITS, OtpKind, OtpParams, STEAM_DIGITS,
+};
 pub use rampart_sensitive::Sensitive;
 pub use uri::{parse as parse_uri, to_uri};

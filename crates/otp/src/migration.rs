@@ -30,7 +30,8 @@ impl<'a> Reader<'a> {
     fn varint(&mut self) -> Result<u64, OtpError> {
         let mut value = 0u64;
         for i in 0..10 {
-            let (&byte, rest) = self.buf.split_first().ok_or_else(|| damaged("a number is cut off"))?;
+            let (&byte, rest) =
+                self.buf.split_first().ok_or_else(|| damaged("a number is cut off"))?;
             self.buf = rest;
             value |= u64::from(byte & 0x7f) << (7 * i);
             if byte & 0x80 == 0 {
@@ -62,7 +63,8 @@ impl<'a> Reader<'a> {
                 Value::Fixed
             }
             2 => {
-                let len = usize::try_from(self.varint()?).map_err(|_| damaged("a length is too large"))?;
+                let len = usize::try_from(self.varint()?)
+                    .map_err(|_| damaged("a length is too large"))?;
                 Value::Bytes(self.take(len)?)
             }
             5 => {
@@ -120,17 +122,29 @@ fn convert(e: &RawEntry) -> Result<OtpAccount, String> {
         2 => Algorithm::Sha256,
         3 => Algorithm::Sha512,
         4 => return Err(OtpError::UnsupportedAlgorithm { name: "MD5".into() }.to_string()),
-        n => return Err(format!("unknown algorithm code {n} in the Google Authenticator export; it was skipped")),
+        n => {
+            return Err(format!(
+                "unknown algorithm code {n} in the Google Authenticator export; it was skipped"
+            ));
+        }
     };
     let digits = match e.digits {
         0 | 1 => 6,
         2 => 8,
-        n => return Err(format!("unknown digits code {n} in the Google Authenticator export; it was skipped")),
+        n => {
+            return Err(format!(
+                "unknown digits code {n} in the Google Authenticator export; it was skipped"
+            ));
+        }
     };
     let params = match e.kind {
         0 | 2 => OtpParams { algorithm, digits, ..OtpParams::totp() },
         1 => OtpParams { algorithm, digits, ..OtpParams::hotp(e.counter) },
-        n => return Err(format!("unknown OTP type code {n} in the Google Authenticator export; it was skipped")),
+        n => {
+            return Err(format!(
+                "unknown OTP type code {n} in the Google Authenticator export; it was skipped"
+            ));
+        }
     };
     OtpAccount::new(issuer, account, e.secret.clone(), params).map_err(|err| err.to_string())
 }
@@ -140,7 +154,11 @@ fn entry_label(e: &RawEntry, index: usize) -> String {
         ("", "") => format!("entry {index}"),
         ("", name) => name.to_owned(),
         (issuer, name) if name.is_empty() => issuer.to_owned(),
-        (issuer, name) if name.to_lowercase().starts_with(&format!("{}:", issuer.to_lowercase())) => name.to_owned(),
+        (issuer, name)
+            if name.to_lowercase().starts_with(&format!("{}:", issuer.to_lowercase())) =>
+        {
+            name.to_owned()
+        }
         (issuer, name) => format!("{issuer}:{name}"),
     }
 }
@@ -170,7 +188,8 @@ fn decode_data(data: &str) -> Result<Sensitive<Vec<u8>>, OtpError> {
 /// Per-entry problems become rejected items; a broken payload is an error.
 pub fn parse(text: &str) -> Result<Vec<ImportItem>, OtpError> {
     let text = text.trim();
-    let (scheme, rest) = split_scheme(text).ok_or_else(|| OtpError::WrongScheme { found: describe_scheme(text) })?;
+    let (scheme, rest) =
+        split_scheme(text).ok_or_else(|| OtpError::WrongScheme { found: describe_scheme(text) })?;
     if scheme != "otpauth-migration" {
         return Err(OtpError::WrongScheme { found: describe_scheme(text) });
     }
@@ -224,9 +243,19 @@ mod tests {
 
     #[test]
     fn md5_and_unknown_digits_are_rejected_per_entry() {
-        let e = RawEntry { secret: Sensitive::new(vec![1; 10]), name: "a".into(), algorithm: 4, ..Default::default() };
+        let e = RawEntry {
+            secret: Sensitive::new(vec![1; 10]),
+            name: "a".into(),
+            algorithm: 4,
+            ..Default::default()
+        };
         assert!(convert(&e).unwrap_err().contains("MD5"));
-        let e = RawEntry { secret: Sensitive::new(vec![1; 10]), name: "a".into(), digits: 3, ..Default::default() };
+        let e = RawEntry {
+            secret: Sensitive::new(vec![1; 10]),
+            name: "a".into(),
+            digits: 3,
+            ..Default::default()
+        };
         assert!(convert(&e).unwrap_err().contains("digits code 3"));
     }
 }

@@ -49,7 +49,11 @@ impl Algorithm {
 /// Keeps quoted user input short in error messages.
 pub(crate) fn shorten(s: &str) -> String {
     const MAX: usize = 24;
-    if s.chars().count() <= MAX { s.to_owned() } else { s.chars().take(MAX).collect::<String>() + "…" }
+    if s.chars().count() <= MAX {
+        s.to_owned()
+    } else {
+        s.chars().take(MAX).collect::<String>() + "…"
+    }
 }
 
 /// Which kind of one-time password.

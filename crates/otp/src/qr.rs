@@ -13,7 +13,8 @@ const SCALE: u32 = 8;
 const QUIET: u32 = 4;
 
 fn encode(text: &Sensitive<String>) -> Result<QrCode, OtpError> {
-    QrCode::with_error_correction_level(text.expose().as_bytes(), EcLevel::M).map_err(|_| OtpError::QrTooLong)
+    QrCode::with_error_correction_level(text.expose().as_bytes(), EcLevel::M)
+        .map_err(|_| OtpError::QrTooLong)
 }
 
 /// A black-on-white PNG of the QR code for `text`.
@@ -77,15 +78,19 @@ pub fn decode_image(bytes: &[u8]) -> Result<Vec<Sensitive<String>>, OtpError> {
         .map_err(|_| OtpError::ImageUnreadable)?
         .into_luma8();
     let (w, h) = img.dimensions();
-    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(w as usize, h as usize, |x, y| {
-        img.get_pixel(x as u32, y as u32)[0]
-    });
+    let mut prepared =
+        rqrr::PreparedImage::prepare_from_greyscale(w as usize, h as usize, |x, y| {
+            img.get_pixel(x as u32, y as u32)[0]
+        });
     let grids = prepared.detect_grids();
     if grids.is_empty() {
         return Err(OtpError::NoQrCode);
     }
-    let texts: Vec<Sensitive<String>> =
-        grids.iter().filter_map(|g| g.decode().ok()).map(|(_, text)| Sensitive::new(text)).collect();
+    let texts: Vec<Sensitive<String>> = grids
+        .iter()
+        .filter_map(|g| g.decode().ok())
+        .map(|(_, text)| Sensitive::new(text))
+        .collect();
     if texts.is_empty() { Err(OtpError::QrUnreadable) } else { Ok(texts) }
 }
 

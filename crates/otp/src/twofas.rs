@@ -68,7 +68,9 @@ struct Blob {
 fn split_blob(field: &str, s: &str) -> Result<Blob, OtpError> {
     let parts: Vec<&str> = s.trim().split(':').collect();
     let [ct, salt, iv] = parts.as_slice() else {
-        return Err(damaged(format!("its {field} field does not have the three parts data:salt:iv")));
+        return Err(damaged(format!(
+            "its {field} field does not have the three parts data:salt:iv"
+        )));
     };
     let b64 = |p: &str| {
         data_encoding::BASE64
@@ -110,7 +112,8 @@ pub(crate) fn read(
         }
         None => return Err(OtpError::WrongPassword { format: FORMAT }),
     };
-    let list: Vec<Value> = serde_json::from_slice(plain.expose()).map_err(|e| damaged(json_detail(&e)))?;
+    let list: Vec<Value> =
+        serde_json::from_slice(plain.expose()).map_err(|e| damaged(json_detail(&e)))?;
     Ok((ImportFormat::TwoFasEncrypted, read_services(list)))
 }
 
@@ -144,7 +147,8 @@ fn non_empty(s: &Option<String>) -> Option<String> {
 fn identity(s: &Service) -> (String, String) {
     let otp = s.otp.as_ref();
     let issuer = otp.and_then(|o| non_empty(&o.issuer)).unwrap_or_else(|| s.name.trim().to_owned());
-    let account = otp.and_then(|o| non_empty(&o.account).or_else(|| non_empty(&o.label))).unwrap_or_default();
+    let account =
+        otp.and_then(|o| non_empty(&o.account).or_else(|| non_empty(&o.label))).unwrap_or_default();
     (issuer, account)
 }
 
@@ -166,7 +170,10 @@ fn convert(s: &Service, issuer: String, account: String) -> Result<OtpAccount, S
         "HOTP" => OtpParams { algorithm, digits, ..OtpParams::hotp(otp.counter.unwrap_or(0)) },
         "STEAM" => OtpParams { period, ..OtpParams::steam() },
         other => {
-            return Err(format!("the token type '{}' is not supported (only TOTP, HOTP and Steam are)", shorten(other)));
+            return Err(format!(
+                "the token type '{}' is not supported (only TOTP, HOTP and Steam are)",
+                shorten(other)
+            ));
         }
     };
     let secret = base32::decode(&s.secret).map_err(err)?;

@@ -15,12 +15,14 @@ use crate::params::{DEFAULT_PERIOD, shorten, validate_digits, validate_period};
 use crate::{Algorithm, OtpAccount, OtpError, OtpKind, OtpParams, base32};
 
 /// Characters escaped in labels and query values: everything except unreserved and `@`.
-const ESCAPE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~').remove(b'@');
+const ESCAPE: &AsciiSet =
+    &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~').remove(b'@');
 
 /// Splits `scheme://rest`, returning the lowercased scheme.
 pub(crate) fn split_scheme(text: &str) -> Option<(String, &str)> {
     let (scheme, rest) = text.split_once("://")?;
-    if scheme.is_empty() || !scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) {
+    if scheme.is_empty() || !scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    {
         return None;
     }
     Some((scheme.to_ascii_lowercase(), rest))
@@ -89,8 +91,8 @@ fn split_label(raw: &str, issuer_param: Option<&str>) -> (Option<String>, String
 /// Parses one `otpauth://totp|hotp|steam/…` or `steam://SECRET` link.
 pub fn parse(text: &str) -> Result<OtpAccount, OtpError> {
     let text = text.trim();
-    let (scheme, rest) = split_scheme(text)
-        .ok_or_else(|| OtpError::WrongScheme { found: describe_scheme(text) })?;
+    let (scheme, rest) =
+        split_scheme(text).ok_or_else(|| OtpError::WrongScheme { found: describe_scheme(text) })?;
     match scheme.as_str() {
         "steam" => {
             let secret = base32::decode(rest.trim_end_matches('/'))?;
@@ -105,7 +107,9 @@ pub fn parse(text: &str) -> Result<OtpAccount, OtpError> {
         "totp" => OtpKind::Totp,
         "hotp" => OtpKind::Hotp,
         "steam" => OtpKind::Steam,
-        other => return Err(OtpError::UnknownOtpType { kind: shorten(&decode_component(other, false)) }),
+        other => {
+            return Err(OtpError::UnknownOtpType { kind: shorten(&decode_component(other, false)) });
+        }
     };
     let pairs = query_pairs(query, true);
     let issuer_param = param(&pairs, "issuer").map(str::trim).filter(|s| !s.is_empty());
@@ -133,10 +137,11 @@ pub fn parse(text: &str) -> Result<OtpAccount, OtpError> {
     let params = match kind {
         OtpKind::Steam => OtpParams { period, ..OtpParams::steam() },
         OtpKind::Totp | OtpKind::Hotp => {
-            let algorithm = match param(&pairs, "algorithm").map(str::trim).filter(|s| !s.is_empty()) {
-                Some(a) => Algorithm::parse(a)?,
-                None => Algorithm::Sha1,
-            };
+            let algorithm =
+                match param(&pairs, "algorithm").map(str::trim).filter(|s| !s.is_empty()) {
+                    Some(a) => Algorithm::parse(a)?,
+                    None => Algorithm::Sha1,
+                };
             let digits = match digits_param {
                 Some(d) => validate_digits(parse_number("digits", d)?)?,
                 None => 6,

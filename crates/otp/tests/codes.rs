@@ -3,7 +3,9 @@
 mod common;
 
 use common::*;
-use rampart_otp::{Algorithm, CodeNow, OtpAccount, OtpKind, OtpParams, Sensitive, base32, code_at, verify};
+use rampart_otp::{
+    Algorithm, CodeNow, OtpAccount, OtpKind, OtpParams, Sensitive, base32, code_at, verify,
+};
 
 const RFC6238: &[(u64, &str, &str, &str)] = &[
     (59, "94287082", "46119246", "90693936"),
@@ -33,8 +35,14 @@ fn extra_vectors_digits_and_periods() {
     let google = base32::decode(GOOGLE_B32).unwrap();
     let g = |params: OtpParams| OtpAccount::new("", "x", google.clone(), params).unwrap();
     assert_eq!(code_at(&g(OtpParams::totp()), 1234567890).code, "742275");
-    assert_eq!(code_at(&g(OtpParams { digits: 8, ..OtpParams::totp() }), 1234567890).code, "94742275");
-    assert_eq!(code_at(&g(OtpParams { period: 60, ..OtpParams::totp() }), 1234567890).code, "997474");
+    assert_eq!(
+        code_at(&g(OtpParams { digits: 8, ..OtpParams::totp() }), 1234567890).code,
+        "94742275"
+    );
+    assert_eq!(
+        code_at(&g(OtpParams { period: 60, ..OtpParams::totp() }), 1234567890).code,
+        "997474"
+    );
     assert_eq!(code_at(&g(OtpParams::hotp(42)), 0).code, "090604");
     assert_eq!(code_at(&totp(SEED20, Algorithm::Sha1, 10), 59).code, "1094287082");
     assert_eq!(code_at(&totp(SEED20, Algorithm::Sha1, 7), 59).code, "4287082");
@@ -108,7 +116,11 @@ fn matches_totp_rs_oracle_on_a_grid() {
     let times = [0u64, 29, 30, 59, 1_000_000_007, 1_700_000_000, 4_102_444_800];
     let mut compared = 0;
     for secret in secrets {
-        for (ours, theirs) in [(Algorithm::Sha1, TA::SHA1), (Algorithm::Sha256, TA::SHA256), (Algorithm::Sha512, TA::SHA512)] {
+        for (ours, theirs) in [
+            (Algorithm::Sha1, TA::SHA1),
+            (Algorithm::Sha256, TA::SHA256),
+            (Algorithm::Sha512, TA::SHA512),
+        ] {
             for digits in 6..=8u8 {
                 for period in [30u32, 60] {
                     let oracle = Builder::new()
@@ -118,9 +130,14 @@ fn matches_totp_rs_oracle_on_a_grid() {
                         .with_secret(secret.to_vec())
                         .build_noncompliant();
                     let params = OtpParams { algorithm: ours, digits, period, ..OtpParams::totp() };
-                    let a = OtpAccount::new("", "x", Sensitive::new(secret.to_vec()), params).unwrap();
+                    let a =
+                        OtpAccount::new("", "x", Sensitive::new(secret.to_vec()), params).unwrap();
                     for t in times {
-                        assert_eq!(code_at(&a, t).code, oracle.generate(t).to_string(), "{ours:?} {digits} {period} {t}");
+                        assert_eq!(
+                            code_at(&a, t).code,
+                            oracle.generate(t).to_string(),
+                            "{ours:?} {digits} {period} {t}"
+                        );
                         compared += 1;
                     }
                 }

@@ -6,7 +6,7 @@ use crate::state::Shared;
 use rampart_core::SecretString;
 use rampart_core::lock::LockState;
 use std::sync::Arc;
-use tauri::{AppHandle, Emitter, State};
+use tauri::{AppHandle, Emitter, Runtime, State};
 
 type S<'a> = State<'a, Arc<Shared>>;
 
@@ -32,7 +32,7 @@ pub async fn lock_set_passphrase(
 }
 
 #[tauri::command]
-pub async fn lock_unlock(handle: AppHandle, state: S<'_>, passphrase: String) -> IpcResult<LockState> {
+pub async fn lock_unlock<R: Runtime>(handle: AppHandle<R>, state: S<'_>, passphrase: String) -> IpcResult<LockState> {
     let passphrase = SecretString::new(passphrase);
     let state = with_lock(state.inner(), move |app, lock| {
         app.unlock(lock, &passphrase)?;
@@ -44,7 +44,7 @@ pub async fn lock_unlock(handle: AppHandle, state: S<'_>, passphrase: String) ->
 }
 
 #[tauri::command]
-pub async fn lock_now(handle: AppHandle, state: S<'_>) -> IpcResult<LockState> {
+pub async fn lock_now<R: Runtime>(handle: AppHandle<R>, state: S<'_>) -> IpcResult<LockState> {
     let state = with_lock(state.inner(), |app, lock| {
         lock.lock(app.has_passphrase()?);
         if lock.is_locked() {

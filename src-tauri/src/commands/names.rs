@@ -1,5 +1,5 @@
-//! The names of the app's IPC commands. build.rs includes this file to declare each one in
-//! the app manifest, so the capability file must grant every command one by one.
+// The names of the app's IPC commands. build.rs includes this file to declare each one in
+// the app manifest, so the capability file must grant every command one by one.
 
 /// Every command name, as the UI invokes it.
 pub const COMMANDS: &[&str] = &[

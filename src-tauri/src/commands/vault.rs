@@ -9,7 +9,7 @@ use rampart_core::views::CredentialView;
 use rampart_core::{CredentialKind, SecretString};
 use serde::Serialize;
 use std::sync::Arc;
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Runtime, State};
 
 type S<'a> = State<'a, Arc<Shared>>;
 
@@ -38,7 +38,7 @@ pub async fn vault_reveal(state: S<'_>, id: String) -> IpcResult<String> {
 }
 
 #[tauri::command]
-pub async fn vault_copy(handle: AppHandle, state: S<'_>, id: String) -> IpcResult<CopyResult> {
+pub async fn vault_copy<R: Runtime>(handle: AppHandle<R>, state: S<'_>, id: String) -> IpcResult<CopyResult> {
     let shared = state.inner().clone();
     let (value, seconds) = unlocked(&shared, move |app| {
         Ok((app.vault_value_for_copy(&id)?, app.settings()?.clipboard_clear_seconds))

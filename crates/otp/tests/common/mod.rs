@@ -35,7 +35,8 @@ pub fn assert_message(msg: &str, needles: &[&str], secrets: &[&str]) {
 /// A few deterministic sample accounts of every kind.
 pub fn sample_accounts() -> Vec<OtpAccount> {
     vec![
-        OtpAccount::new_totp("GitHub", "alice@example.com", Sensitive::new(SEED20.to_vec())).unwrap(),
+        OtpAccount::new_totp("GitHub", "alice@example.com", Sensitive::new(SEED20.to_vec()))
+            .unwrap(),
         OtpAccount::new(
             "ACME Co",
             "bob:ops",
@@ -43,8 +44,14 @@ pub fn sample_accounts() -> Vec<OtpAccount> {
             OtpParams { algorithm: Algorithm::Sha256, digits: 8, period: 60, ..OtpParams::totp() },
         )
         .unwrap(),
-        OtpAccount::new("", "counter", Sensitive::new(b"Hello!\xDE\xAD\xBE\xEF".to_vec()), OtpParams::hotp(42))
+        OtpAccount::new(
+            "",
+            "counter",
+            Sensitive::new(b"Hello!\xDE\xAD\xBE\xEF".to_vec()),
+            OtpParams::hotp(42),
+        )
+        .unwrap(),
+        OtpAccount::new("Steam", "gamer", Sensitive::new(SEED64.to_vec()), OtpParams::steam())
             .unwrap(),
-        OtpAccount::new("Steam", "gamer", Sensitive::new(SEED64.to_vec()), OtpParams::steam()).unwrap(),
     ]
 }
