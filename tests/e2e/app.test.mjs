@@ -10,6 +10,7 @@ const shots = process.env.RAMPART_SCREENSHOTS;
 
 function screenshot(name) {
   if (!shots) return;
+  execFileSync('sleep', ['0.5']);
   execFileSync('import', ['-window', 'root', `${shots}/${name}.png`]);
 }
 
@@ -63,8 +64,14 @@ test('an admin enrolls a device and the code appears', async () => {
 test('copying puts the code on the clipboard and says when it clears', async () => {
   const row = '[data-testid="code-row"][data-issuer="Rampart Prod"]';
   await s.click(`${row} [data-testid="copy-button"]`);
-  const toast = await s.text('[data-testid="toast"]');
-  assert.match(toast, /clears in \d+ s/i);
+  const toasts = async () =>
+    Promise.all((await s.findAll('[data-testid="toast"]')).map((t) => s.cmd('GET', `/element/${t}/text`)));
+  let texts = [];
+  for (let i = 0; i < 30 && !texts.some((t) => /clears in \d+ s/i.test(t)); i++) {
+    texts = await toasts();
+    await sleep(100);
+  }
+  assert.ok(texts.some((t) => /clears in \d+ s/i.test(t)), `a toast says when the clipboard clears: ${texts}`);
   const shown = (await s.text(`${row} [data-testid="code-value"]`)).replace(/\s/g, '');
   const clip = clipboard().trim();
   assert.match(clip, /^\d{6}$/, 'the clipboard holds a 6-digit code');
@@ -74,6 +81,7 @@ test('copying puts the code on the clipboard and says when it clears', async () 
 test('with a passphrase the app locks and unlocks', async () => {
   await s.click('[data-testid="nav-settings"]');
   await s.type('[data-testid="settings-passphrase-new"]', 'correct horse battery');
+  await s.type('[data-testid="settings-passphrase-repeat"]', 'correct horse battery');
   await s.click('[data-testid="settings-passphrase-save"]');
   await s.find('[data-testid="lock-now"]');
   await s.click('[data-testid="lock-now"]');

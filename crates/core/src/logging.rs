@@ -13,12 +13,14 @@ pub fn init(data_dir: &Path, stderr_default: &str) -> Option<WorkerGuard> {
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(stderr_default));
     let stderr =
         fmt::layer().with_writer(std::io::stderr).with_target(false).with_filter(stderr_filter);
+    let log_dir = data_dir.join("logs");
+    let _ = std::fs::create_dir_all(&log_dir);
     let appender = tracing_appender::rolling::Builder::new()
         .rotation(tracing_appender::rolling::Rotation::DAILY)
         .filename_prefix("rampart")
         .filename_suffix("jsonl")
         .max_log_files(7)
-        .build(data_dir.join("logs"));
+        .build(&log_dir);
     match appender {
         Ok(appender) => {
             let (writer, guard) = tracing_appender::non_blocking(appender);

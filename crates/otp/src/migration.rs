@@ -153,7 +153,7 @@ fn entry_label(e: &RawEntry, index: usize) -> String {
     match (e.issuer.trim(), e.name.trim()) {
         ("", "") => format!("entry {index}"),
         ("", name) => name.to_owned(),
-        (issuer, name) if name.is_empty() => issuer.to_owned(),
+        (issuer, "") => issuer.to_owned(),
         (issuer, name)
             if name.to_lowercase().starts_with(&format!("{}:", issuer.to_lowercase())) =>
         {

@@ -108,7 +108,9 @@ pub fn parse(text: &str) -> Result<OtpAccount, OtpError> {
         "hotp" => OtpKind::Hotp,
         "steam" => OtpKind::Steam,
         other => {
-            return Err(OtpError::UnknownOtpType { kind: shorten(&decode_component(other, false)) });
+            return Err(OtpError::UnknownOtpType {
+                kind: shorten(&decode_component(other, false)),
+            });
         }
     };
     let pairs = query_pairs(query, true);
