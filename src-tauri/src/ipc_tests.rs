@@ -61,20 +61,25 @@ fn granted_commands_answer_and_ungranted_ones_are_refused() {
         .manage(shared)
         .build(tauri::generate_context!("tauri.conf.json"))
         .unwrap();
-    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+    let webview =
+        tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
 
     let state = get_ipc_response(&webview, request("lock_state", serde_json::json!({})))
         .map(|b| b.deserialize::<serde_json::Value>().unwrap())
         .expect("lock_state is granted");
-    assert_eq!(state, serde_json::json!({"locked": false, "hasPassphrase": false, "idleMinutes": 15}));
+    assert_eq!(
+        state,
+        serde_json::json!({"locked": false, "hasPassphrase": false, "idleMinutes": 15})
+    );
 
     let codes = get_ipc_response(&webview, request("otp_codes", serde_json::json!({})))
         .map(|b| b.deserialize::<serde_json::Value>().unwrap())
         .unwrap();
     assert_eq!(codes, serde_json::json!([]));
 
-    let err = get_ipc_response(&webview, request("vault_reveal", serde_json::json!({"id": "nope"})))
-        .expect_err("an unknown credential is an error");
+    let err =
+        get_ipc_response(&webview, request("vault_reveal", serde_json::json!({"id": "nope"})))
+            .expect_err("an unknown credential is an error");
     assert_eq!(err["kind"], "notFound", "{err}");
     assert!(err["message"].as_str().unwrap().contains("no credential"), "{err}");
 

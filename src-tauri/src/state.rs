@@ -27,7 +27,10 @@ impl Shared {
     }
 
     /// Runs `f` when unlocked, counting it as activity.
-    pub fn unlocked<T>(&self, f: impl FnOnce(&Rampart) -> Result<T, CoreError>) -> Result<T, CoreError> {
+    pub fn unlocked<T>(
+        &self,
+        f: impl FnOnce(&Rampart) -> Result<T, CoreError>,
+    ) -> Result<T, CoreError> {
         let app = self.app.lock().expect("app state");
         {
             let mut lock = self.lock.lock().expect("lock state");
@@ -38,7 +41,10 @@ impl Shared {
     }
 
     /// Runs `f` when unlocked without counting it as activity (polling).
-    pub fn read_only<T>(&self, f: impl FnOnce(&Rampart) -> Result<T, CoreError>) -> Result<T, CoreError> {
+    pub fn read_only<T>(
+        &self,
+        f: impl FnOnce(&Rampart) -> Result<T, CoreError>,
+    ) -> Result<T, CoreError> {
         let app = self.app.lock().expect("app state");
         self.lock.lock().expect("lock state").ensure_unlocked()?;
         f(&app)

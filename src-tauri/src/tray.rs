@@ -22,11 +22,25 @@ fn build_menu<R: Runtime>(handle: &AppHandle<R>, shared: &Shared) -> tauri::Resu
                 } else {
                     format!("Copy code: {} ({})", a.issuer, a.account)
                 };
-                menu.append(&MenuItem::with_id(handle, format!("copy:{}", a.id), label, true, None::<&str>)?)?;
+                menu.append(&MenuItem::with_id(
+                    handle,
+                    format!("copy:{}", a.id),
+                    label,
+                    true,
+                    None::<&str>,
+                )?)?;
             }
         }
-        Ok(_) => menu.append(&MenuItem::with_id(handle, "none", "No pinned accounts", false, None::<&str>)?)?,
-        Err(_) => menu.append(&MenuItem::with_id(handle, "none", "Locked", false, None::<&str>)?)?,
+        Ok(_) => menu.append(&MenuItem::with_id(
+            handle,
+            "none",
+            "No pinned accounts",
+            false,
+            None::<&str>,
+        )?)?,
+        Err(_) => {
+            menu.append(&MenuItem::with_id(handle, "none", "Locked", false, None::<&str>)?)?
+        }
     }
     menu.append(&PredefinedMenuItem::separator(handle)?)?;
     menu.append(&MenuItem::with_id(handle, "show", "Show Rampart", true, None::<&str>)?)?;
@@ -80,7 +94,10 @@ fn on_menu_event<R: Runtime>(handle: &AppHandle<R>, event: tauri::menu::MenuEven
         other => {
             if let Some(account_id) = other.strip_prefix("copy:") {
                 let copied = shared.unlocked(|app| {
-                    Ok((app.otp_code_for_copy(account_id, false)?, app.settings()?.clipboard_clear_seconds))
+                    Ok((
+                        app.otp_code_for_copy(account_id, false)?,
+                        app.settings()?.clipboard_clear_seconds,
+                    ))
                 });
                 match copied {
                     Ok((code, secs)) => {

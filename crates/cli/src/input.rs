@@ -27,7 +27,9 @@ pub fn secret_from_stdin(prompt: &str) -> CliResult<SecretString> {
     }
     let value = SecretString::new(text);
     if value.expose().is_empty() {
-        return Err(Failure::new("no value on stdin: pipe the secret in, e.g. `printf %s \"$VALUE\" | rampart ...`"));
+        return Err(Failure::new(
+            "no value on stdin: pipe the secret in, e.g. `printf %s \"$VALUE\" | rampart ...`",
+        ));
     }
     Ok(value)
 }

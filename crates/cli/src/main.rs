@@ -14,7 +14,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "rampart", version, about = "Rampart: credentials in the OS keychain, 2FA codes, audit log")]
+#[command(
+    name = "rampart",
+    version,
+    about = "Rampart: credentials in the OS keychain, 2FA codes, audit log"
+)]
 struct Cli {
     /// Where Rampart keeps its state (default: the platform data dir).
     #[arg(long, global = true, value_name = "DIR", env = "RAMPART_DATA_DIR")]

@@ -99,7 +99,10 @@ pub struct CodeArgs {
 }
 
 fn now() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
 /// `otp code`: stateless TOTP.
@@ -137,12 +140,21 @@ pub fn run(app: &Rampart, cmd: OtpCommand) -> CliResult {
     match cmd {
         OtpCommand::Code(args) => code(&args),
         OtpCommand::Add { uri } => {
-            let uri = if uri == "-" { secret_from_stdin("otpauth URI: ")? } else { SecretString::new(uri) };
+            let uri = if uri == "-" {
+                secret_from_stdin("otpauth URI: ")?
+            } else {
+                SecretString::new(uri)
+            };
             let account = otp::uri::parse(uri.expose()).map_err(|e| Failure::new(e.to_string()))?;
             match app.otp_add(&account)? {
-                rampart_core::authenticator::AddOutcome::Added(_) => eprintln!("added {}", account.label()),
+                rampart_core::authenticator::AddOutcome::Added(_) => {
+                    eprintln!("added {}", account.label())
+                }
                 rampart_core::authenticator::AddOutcome::Duplicate(_) => {
-                    eprintln!("{} is already there with the same secret; nothing changed", account.label())
+                    eprintln!(
+                        "{} is already there with the same secret; nothing changed",
+                        account.label()
+                    )
                 }
             }
             Ok(())
@@ -150,7 +162,8 @@ pub fn run(app: &Rampart, cmd: OtpCommand) -> CliResult {
         OtpCommand::Import { file, password_stdin } => {
             let bytes = std::fs::read(&file)
                 .map_err(|e| Failure::new(format!("could not read {}: {e}", file.display())))?;
-            let password = if password_stdin { Some(secret_from_stdin("file password: ")?) } else { None };
+            let password =
+                if password_stdin { Some(secret_from_stdin("file password: ")?) } else { None };
             let name = file.file_name().map(|n| n.to_string_lossy().into_owned());
             let report = app.otp_import(name.as_deref(), &bytes, password.as_ref())?;
             for e in &report.entries {
@@ -180,7 +193,13 @@ pub fn run(app: &Rampart, cmd: OtpCommand) -> CliResult {
             }
             for a in list {
                 let pin = if a.pinned { "*" } else { " " };
-                println!("{pin} {:<40} {:<5} {:?} {} digits", label(&a.issuer, &a.account), a.kind.as_str(), a.algorithm, a.digits);
+                println!(
+                    "{pin} {:<40} {:<5} {:?} {} digits",
+                    label(&a.issuer, &a.account),
+                    a.kind.as_str(),
+                    a.algorithm,
+                    a.digits
+                );
             }
             Ok(())
         }
@@ -198,7 +217,10 @@ pub fn run(app: &Rampart, cmd: OtpCommand) -> CliResult {
             let uri = app.otp_uri(&account)?;
             let bytes = otp::qr::png(&uri).map_err(|e| Failure::new(e.to_string()))?;
             write_secret_file(&png, &bytes)?;
-            eprintln!("wrote the QR code to {} (it carries the secret: delete it after use)", png.display());
+            eprintln!(
+                "wrote the QR code to {} (it carries the secret: delete it after use)",
+                png.display()
+            );
             Ok(())
         }
         OtpCommand::Verify { account, code, at } => {
@@ -215,14 +237,18 @@ pub fn run(app: &Rampart, cmd: OtpCommand) -> CliResult {
             let text: Sensitive<String> = match format {
                 ExportFormat::Aegis => {
                     if !password_stdin {
-                        return Err(Failure::new("an Aegis export is encrypted: pass --password-stdin and pipe the password in"));
+                        return Err(Failure::new(
+                            "an Aegis export is encrypted: pass --password-stdin and pipe the password in",
+                        ));
                     }
                     let password = secret_from_stdin("export password: ")?;
                     app.otp_export_aegis(&password)?
                 }
                 ExportFormat::Uris => {
                     if !yes {
-                        return Err(Failure::new("a URI export holds every secret in plain text: add --yes to confirm, and delete the file after use"));
+                        return Err(Failure::new(
+                            "a URI export holds every secret in plain text: add --yes to confirm, and delete the file after use",
+                        ));
                     }
                     app.otp_export_uris()?
                 }

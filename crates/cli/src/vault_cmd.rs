@@ -90,11 +90,19 @@ pub fn run(app: &Rampart, cmd: VaultCommand) -> CliResult {
                 return print_json(&list);
             }
             if list.is_empty() {
-                eprintln!("the vault is empty: add one with `printf %s VALUE | rampart vault set NAME`");
+                eprintln!(
+                    "the vault is empty: add one with `printf %s VALUE | rampart vault set NAME`"
+                );
             }
             for c in list {
                 let stale = if c.stale { "  ROTATE" } else { "" };
-                println!("{:<32} {:<14} {:>5}d  {}{stale}", c.name, c.kind, c.age_days, c.tags.join(","));
+                println!(
+                    "{:<32} {:<14} {:>5}d  {}{stale}",
+                    c.name,
+                    c.kind,
+                    c.age_days,
+                    c.tags.join(",")
+                );
             }
             Ok(())
         }
@@ -113,11 +121,15 @@ pub fn run(app: &Rampart, cmd: VaultCommand) -> CliResult {
             if show {
                 println!("{}", value.expose());
             }
-            eprintln!("generated {bytes} random bytes as {encoding:?} and stored them as {}", view.name);
+            eprintln!(
+                "generated {bytes} random bytes as {encoding:?} and stored them as {}",
+                view.name
+            );
             Ok(())
         }
         VaultCommand::Env { name, file, key } => {
-            let key = key.unwrap_or_else(|| name.to_uppercase().replace(['-', '.', '/', '@', ':'], "_"));
+            let key =
+                key.unwrap_or_else(|| name.to_uppercase().replace(['-', '.', '/', '@', ':'], "_"));
             app.vault_export_env(&name, &file, &key)?;
             eprintln!("wrote {key} to {}", file.display());
             Ok(())

@@ -14,7 +14,8 @@ impl Cli {
     fn new() -> Self {
         use std::sync::atomic::{AtomicU32, Ordering};
         static N: AtomicU32 = AtomicU32::new(0);
-        let service = format!("rampart-cli-test-{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst));
+        let service =
+            format!("rampart-cli-test-{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst));
         Self { dir: tempfile::tempdir().unwrap(), service }
     }
 
@@ -46,7 +47,11 @@ impl Cli {
     /// Runs and asserts success; returns stdout.
     fn ok(&self, args: &[&str], stdin: &str) -> String {
         let out = self.run(args, stdin);
-        assert!(out.status.success(), "rampart {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "rampart {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).unwrap()
     }
 
@@ -61,12 +66,16 @@ impl Cli {
 impl Drop for Cli {
     fn drop(&mut self) {
         // Clean the test keyring: remove what this test stored.
-        if let Ok(list) = serde_json::from_str::<Vec<serde_json::Value>>(&self.ok_quiet(&["vault", "list", "--json"])) {
+        if let Ok(list) = serde_json::from_str::<Vec<serde_json::Value>>(
+            &self.ok_quiet(&["vault", "list", "--json"]),
+        ) {
             for c in list {
                 let _ = self.run(&["vault", "rm", c["name"].as_str().unwrap_or_default()], "");
             }
         }
-        if let Ok(list) = serde_json::from_str::<Vec<serde_json::Value>>(&self.ok_quiet(&["otp", "list", "--json"])) {
+        if let Ok(list) = serde_json::from_str::<Vec<serde_json::Value>>(
+            &self.ok_quiet(&["otp", "list", "--json"]),
+        ) {
             for a in list {
                 let _ = self.run(&["otp", "rm", a["id"].as_str().unwrap_or_default()], "");
             }
@@ -84,15 +93,33 @@ impl Cli {
 fn otp_code_matches_the_rfc_and_oathtool_vectors() {
     let cli = Cli::new();
     let code = |args: &[&str]| cli.ok(args, "").trim().to_owned();
-    assert_eq!(code(&["otp", "code", "--secret", "JBSWY3DPEHPK3PXP", "--at", "1234567890"]), "742275");
+    assert_eq!(
+        code(&["otp", "code", "--secret", "JBSWY3DPEHPK3PXP", "--at", "1234567890"]),
+        "742275"
+    );
     let sha1 = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
     assert_eq!(code(&["otp", "code", "--secret", sha1, "--digits", "8", "--at", "59"]), "94287082");
     let sha256 = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZA";
     assert_eq!(
-        code(&["otp", "code", "--secret", sha256, "--algorithm", "sha256", "--digits", "8", "--at", "1111111109"]),
+        code(&[
+            "otp",
+            "code",
+            "--secret",
+            sha256,
+            "--algorithm",
+            "sha256",
+            "--digits",
+            "8",
+            "--at",
+            "1111111109"
+        ]),
         "68084774"
     );
-    assert_eq!(cli.ok(&["otp", "code", "--secret", "-", "--at", "1234567890"], "jbsw y3dp ehpk 3pxp\n").trim(), "742275");
+    assert_eq!(
+        cli.ok(&["otp", "code", "--secret", "-", "--at", "1234567890"], "jbsw y3dp ehpk 3pxp\n")
+            .trim(),
+        "742275"
+    );
     let err = cli.fails(&["otp", "code", "--secret", "JBSW1"], "");
     assert!(err.contains("base32"), "{err}");
     let err = cli.fails(&["otp", "code", "--secret", "JBSWY3DPEHPK3PXP", "--algorithm", "md5"], "");
@@ -102,17 +129,29 @@ fn otp_code_matches_the_rfc_and_oathtool_vectors() {
 #[test]
 fn otp_add_list_codes_verify_rm() {
     let cli = Cli::new();
-    cli.ok(&["otp", "add", "otpauth://totp/Example:alice@google.com?secret=JBSWY3DPEHPK3PXP&issuer=Example"], "");
-    cli.ok(&["otp", "add", "-"], "otpauth://totp/ACME%20Co:bob?secret=KRSXG5CTMVRXEZLU&issuer=ACME%20Co&digits=8\n");
+    cli.ok(
+        &[
+            "otp",
+            "add",
+            "otpauth://totp/Example:alice@google.com?secret=JBSWY3DPEHPK3PXP&issuer=Example",
+        ],
+        "",
+    );
+    cli.ok(
+        &["otp", "add", "-"],
+        "otpauth://totp/ACME%20Co:bob?secret=KRSXG5CTMVRXEZLU&issuer=ACME%20Co&digits=8\n",
+    );
     let codes: Vec<serde_json::Value> =
-        serde_json::from_str(&cli.ok(&["otp", "codes", "--at", "1234567890", "--json"], "")).unwrap();
+        serde_json::from_str(&cli.ok(&["otp", "codes", "--at", "1234567890", "--json"], ""))
+            .unwrap();
     let example = codes.iter().find(|c| c["issuer"] == "Example").unwrap();
     assert_eq!(example["account"], "alice@google.com");
     assert_eq!(example["code"], "742275");
     let acme = codes.iter().find(|c| c["issuer"] == "ACME Co").unwrap();
     assert_eq!(acme["code"].as_str().unwrap().len(), 8);
 
-    let out = cli.ok(&["otp", "verify", "Example:alice@google.com", "742275", "--at", "1234567890"], "");
+    let out =
+        cli.ok(&["otp", "verify", "Example:alice@google.com", "742275", "--at", "1234567890"], "");
     assert!(out.contains("valid (current time step)"), "{out}");
     let err = cli.fails(&["otp", "verify", "alice@google.com", "000000", "--at", "1234567890"], "");
     assert!(err.contains("not valid"), "{err}");
@@ -127,11 +166,21 @@ fn otp_add_list_codes_verify_rm() {
 #[test]
 fn vault_set_get_list_rm_and_errors() {
     let cli = Cli::new();
-    cli.ok(&["vault", "set", "slack-hook", "--kind", "webhookUrl"], "https://hooks.slack.com/services/T/B/x\n");
-    assert_eq!(cli.ok(&["vault", "get", "slack-hook"], ""), "https://hooks.slack.com/services/T/B/x\n");
+    cli.ok(
+        &["vault", "set", "slack-hook", "--kind", "webhookUrl"],
+        "https://hooks.slack.com/services/T/B/x\n",
+    );
+    assert_eq!(
+        cli.ok(&["vault", "get", "slack-hook"], ""),
+        "https://hooks.slack.com/services/T/B/x\n"
+    );
     cli.ok(&["vault", "set", "slack-hook"], "https://hooks.slack.com/services/T/B/y");
-    assert_eq!(cli.ok(&["vault", "get", "slack-hook"], "").trim(), "https://hooks.slack.com/services/T/B/y");
-    let list: Vec<serde_json::Value> = serde_json::from_str(&cli.ok(&["vault", "list", "--json"], "")).unwrap();
+    assert_eq!(
+        cli.ok(&["vault", "get", "slack-hook"], "").trim(),
+        "https://hooks.slack.com/services/T/B/y"
+    );
+    let list: Vec<serde_json::Value> =
+        serde_json::from_str(&cli.ok(&["vault", "list", "--json"], "")).unwrap();
     assert_eq!(list.len(), 1);
     assert_eq!(list[0]["kind"], "webhookUrl");
     assert!(list[0].get("value").is_none());
@@ -172,7 +221,8 @@ fn audit_verify_finds_the_first_broken_link_after_an_edit() {
     cli.ok(&["vault", "rm", "a"], "");
     let out = cli.ok(&["audit", "verify"], "");
     assert!(out.contains("3 entries"), "{out}");
-    let log: Vec<serde_json::Value> = serde_json::from_str(&cli.ok(&["audit", "log", "--json"], "")).unwrap();
+    let log: Vec<serde_json::Value> =
+        serde_json::from_str(&cli.ok(&["audit", "log", "--json"], "")).unwrap();
     assert_eq!(log.len(), 3);
 
     let db = rusqlite_free_edit(cli.data_dir());

@@ -74,13 +74,30 @@ fn no_secret_reaches_the_data_dir_logs_or_output() {
     run.cmd(&["vault", "get", "db-password"], "", true);
 
     let import = exports.path().join("uris.txt");
-    std::fs::write(&import, format!("otpauth://totp/Imported:ivy?secret={}&issuer=Imported\n", secrets[2])).unwrap();
+    std::fs::write(
+        &import,
+        format!("otpauth://totp/Imported:ivy?secret={}&issuer=Imported\n", secrets[2]),
+    )
+    .unwrap();
     run.cmd(&["otp", "import", import.to_str().unwrap()], "", false);
-    run.cmd(&["otp", "add", "-"], &format!("otpauth://hotp/Added:hal?secret={}&counter=3", secrets[3]), false);
+    run.cmd(
+        &["otp", "add", "-"],
+        &format!("otpauth://hotp/Added:hal?secret={}&counter=3", secrets[3]),
+        false,
+    );
 
     // Enroll: the URI on stdout is the deliberate reveal; answer with the device's code.
     let mut child = Command::new(env!("CARGO_BIN_EXE_rampart"))
-        .args(["--data-dir", run.dir.path().to_str().unwrap(), "otp", "enroll", "--issuer", "Prod", "--account", "eve"])
+        .args([
+            "--data-dir",
+            run.dir.path().to_str().unwrap(),
+            "otp",
+            "enroll",
+            "--issuer",
+            "Prod",
+            "--account",
+            "eve",
+        ])
         .env("RAMPART_KEYRING_SERVICE", &run.service)
         .env("RUST_LOG", "trace")
         .stdin(Stdio::piped())
@@ -107,9 +124,25 @@ fn no_secret_reaches_the_data_dir_logs_or_output() {
     secrets.push(device.secret_base32().expose().clone());
 
     let aegis = exports.path().join("backup.json");
-    run.cmd(&["otp", "export", "--format", "aegis", "--out", aegis.to_str().unwrap(), "--password-stdin"], &secrets[4], false);
+    run.cmd(
+        &[
+            "otp",
+            "export",
+            "--format",
+            "aegis",
+            "--out",
+            aegis.to_str().unwrap(),
+            "--password-stdin",
+        ],
+        &secrets[4],
+        false,
+    );
     let uris = exports.path().join("all.txt");
-    run.cmd(&["otp", "export", "--format", "uris", "--out", uris.to_str().unwrap(), "--yes"], "", false);
+    run.cmd(
+        &["otp", "export", "--format", "uris", "--out", uris.to_str().unwrap(), "--yes"],
+        "",
+        false,
+    );
     run.cmd(&["otp", "codes", "--json"], "", false);
     run.cmd(&["otp", "list", "--json"], "", false);
     run.cmd(&["vault", "list", "--json"], "", false);
@@ -133,7 +166,8 @@ fn no_secret_reaches_the_data_dir_logs_or_output() {
     for name in ["db-password", "slack", "jwt-secret"] {
         run.cmd(&["vault", "rm", name], "", false);
     }
-    let list: Vec<serde_json::Value> = serde_json::from_str(&run.cmd(&["otp", "list", "--json"], "", false)).unwrap();
+    let list: Vec<serde_json::Value> =
+        serde_json::from_str(&run.cmd(&["otp", "list", "--json"], "", false)).unwrap();
     for a in list {
         run.cmd(&["otp", "rm", a["id"].as_str().unwrap()], "", false);
     }

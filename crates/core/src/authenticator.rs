@@ -293,7 +293,11 @@ impl Rampart {
                                 return Err(e);
                             }
                         }
-                        ImportEntry { label: item.label, status: ImportStatus::Imported, reason: None }
+                        ImportEntry {
+                            label: item.label,
+                            status: ImportStatus::Imported,
+                            reason: None,
+                        }
                     }
                 }
             };

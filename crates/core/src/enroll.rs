@@ -83,7 +83,8 @@ impl Rampart {
         };
         let cleaned: String = code.chars().filter(|c| !c.is_whitespace()).collect();
         let at = self.now().max(0) as u64;
-        if rampart_otp::verify(&account, &cleaned, at, crate::authenticator::VERIFY_WINDOW).is_none()
+        if rampart_otp::verify(&account, &cleaned, at, crate::authenticator::VERIFY_WINDOW)
+            .is_none()
         {
             return Err(CoreError::InvalidInput(
                 "that code does not match: check the device scanned this QR and its clock is right, then type the code it shows now".into(),

@@ -24,8 +24,8 @@ pub use rampart_store::audit::{AuditAction, AuditEntry, ChainReport};
 pub use rampart_vault::{CredentialKind, Keychain};
 
 use rampart_store::Store;
-use std::path::{Path, PathBuf};
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 pub type Result<T, E = CoreError> = std::result::Result<T, E>;

@@ -5,8 +5,8 @@
 //! command, and a tick locks the app after the configured idle time. Failed unlocks are audited.
 
 use crate::{AuditAction, CoreError, Rampart, Result, SecretString};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use serde::Serialize;
 
 const PASSPHRASE_ITEM: &str = "app:passphrase";
@@ -51,7 +51,9 @@ impl AppLock {
 
     /// Locks when there has been no activity for `idle_minutes`; returns true if this call locked.
     pub fn tick(&mut self, now: i64, idle_minutes: u32, has_passphrase: bool) -> bool {
-        if has_passphrase && !self.locked && now - self.last_activity >= i64::from(idle_minutes) * 60
+        if has_passphrase
+            && !self.locked
+            && now - self.last_activity >= i64::from(idle_minutes) * 60
         {
             self.locked = true;
             return true;
@@ -110,7 +112,9 @@ impl Rampart {
                 let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
                 let hash = Argon2::default()
                     .hash_password(next.expose().as_bytes(), &salt)
-                    .map_err(|e| CoreError::Internal(format!("could not hash the passphrase: {e}")))?
+                    .map_err(|e| {
+                        CoreError::Internal(format!("could not hash the passphrase: {e}"))
+                    })?
                     .to_string();
                 self.keychain.set(PASSPHRASE_ITEM, &SecretString::new(hash))?;
             }

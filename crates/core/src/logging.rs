@@ -24,7 +24,8 @@ pub fn init(data_dir: &Path, stderr_default: &str) -> Option<WorkerGuard> {
     match appender {
         Ok(appender) => {
             let (writer, guard) = tracing_appender::non_blocking(appender);
-            let file_filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+            let file_filter =
+                EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
             let file = fmt::layer().json().with_writer(writer).with_filter(file_filter);
             tracing_subscriber::registry().with(stderr).with(file).try_init().ok()?;
             Some(guard)

@@ -76,9 +76,25 @@ pub fn detect_and_parse(
     bytes: &[u8],
     password: Option<&Sensitive<String>>,
 ) -> Result<ImportBatch, OtpError> {
-    if qr::looks_like_image(bytes) || name_has_ext(file_name, &[".png", ".jpg", ".jpeg"]) {
+    if qr::looks_like_image(bytes) {
         return parse_image(bytes);
     }
+    // The content decides; a picture's file name only changes which error is reported.
+    match parse_content(file_name, bytes, password) {
+        Err(OtpError::UnrecognisedFormat { .. })
+            if name_has_ext(file_name, &[".png", ".jpg", ".jpeg"]) =>
+        {
+            Err(OtpError::ImageUnreadable)
+        }
+        other => other,
+    }
+}
+
+fn parse_content(
+    file_name: Option<&str>,
+    bytes: &[u8],
+    password: Option<&Sensitive<String>>,
+) -> Result<ImportBatch, OtpError> {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     let Ok(text) = std::str::from_utf8(bytes) else {
         return Err(OtpError::UnrecognisedFormat {

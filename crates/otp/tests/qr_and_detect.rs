@@ -64,6 +64,14 @@ fn garbage_named_or_shaped_like_an_image() {
 }
 
 #[test]
+fn content_wins_over_a_misleading_picture_name() {
+    let text = b"otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP&issuer=Example\n";
+    let batch = detect_and_parse(Some("looks-like.png"), text, None).unwrap();
+    assert_eq!(batch.format, ImportFormat::UriList);
+    assert_eq!(batch.items[0].label, "Example:alice");
+}
+
+#[test]
 fn qr_holding_something_else_says_so_without_quoting_it() {
     let png = qr::png(&Sensitive::new("https://example.com/secret-token-123".to_owned())).unwrap();
     let msg = detect_and_parse(None, &png, None).unwrap_err().to_string();

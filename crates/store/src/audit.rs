@@ -121,9 +121,8 @@ impl Store {
             "SELECT seq, at, action, subject, prev_hash, hash FROM audit_log ORDER BY seq ASC",
         )?;
         let mut expected_prev = GENESIS.to_owned();
-        let mut expected_seq = 1;
         let mut entries = 0;
-        for row in stmt.query_map([], row_to_entry)? {
+        for (expected_seq, row) in (1i64..).zip(stmt.query_map([], row_to_entry)?) {
             let e = row?;
             entries += 1;
             let broken = |reason: String| ChainReport {
@@ -154,7 +153,6 @@ impl Store {
                 )));
             }
             expected_prev = e.hash;
-            expected_seq += 1;
         }
         Ok(ChainReport { ok: true, entries, first_broken: None, reason: None })
     }
@@ -239,7 +237,9 @@ mod tests {
         let forged = entry_hash(GENESIS, 1, 100, "add", "vault:forged");
         tamper(
             &store,
-            &format!("UPDATE audit_log SET subject = 'vault:forged', hash = '{forged}' WHERE seq = 1"),
+            &format!(
+                "UPDATE audit_log SET subject = 'vault:forged', hash = '{forged}' WHERE seq = 1"
+            ),
         );
         let report = store.audit_verify().unwrap();
         assert_eq!(report.first_broken, Some(2), "entry 2 still links to the original hash");

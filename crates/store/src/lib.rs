@@ -22,13 +22,19 @@ pub use rusqlite;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StoreError {
-    #[error("could not open the Rampart database at {path}: {source}. Check that the data dir is writable, or pass --data-dir")]
+    #[error(
+        "could not open the Rampart database at {path}: {source}. Check that the data dir is writable, or pass --data-dir"
+    )]
     Open { path: PathBuf, source: rusqlite::Error },
-    #[error("the database at {path} has schema version {found}, newer than this Rampart ({supported}); upgrade Rampart")]
+    #[error(
+        "the database at {path} has schema version {found}, newer than this Rampart ({supported}); upgrade Rampart"
+    )]
     TooNew { path: PathBuf, found: i64, supported: i64 },
     #[error("could not create the data dir {path}: {source}")]
     CreateDir { path: PathBuf, source: std::io::Error },
-    #[error("no home directory found to place the data dir in; set RAMPART_DATA_DIR or pass --data-dir")]
+    #[error(
+        "no home directory found to place the data dir in; set RAMPART_DATA_DIR or pass --data-dir"
+    )]
     NoHome,
     #[error("the name {0:?} is already in use; pick another name or remove the existing one first")]
     NameInUse(String),

@@ -22,7 +22,8 @@ pub struct OtpAccountRow {
     pub created_at: i64,
 }
 
-const COLUMNS: &str = "id, issuer, account, kind, algorithm, digits, period, counter, pinned, created_at";
+const COLUMNS: &str =
+    "id, issuer, account, kind, algorithm, digits, period, counter, pinned, created_at";
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OtpAccountRow> {
     Ok(OtpAccountRow {

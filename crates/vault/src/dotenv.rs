@@ -13,14 +13,18 @@ use std::process::Command;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum DotenvError {
-    #[error("{key:?} is not a valid variable name: use letters, digits and '_', not starting with a digit")]
+    #[error(
+        "{key:?} is not a valid variable name: use letters, digits and '_', not starting with a digit"
+    )]
     BadKey { key: String },
     #[error(
         "refusing to write {path}: it is inside the git repository {repo} and not covered by its \
          .gitignore, so the secret could be committed. Add `{pattern}` to {repo}/.gitignore and retry"
     )]
     NotIgnored { path: PathBuf, repo: PathBuf, pattern: String },
-    #[error("could not ask git whether {path} is ignored ({reason}); install git or write elsewhere")]
+    #[error(
+        "could not ask git whether {path} is ignored ({reason}); install git or write elsewhere"
+    )]
     GitUnavailable { path: PathBuf, reason: String },
     #[error("could not write {path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
@@ -108,7 +112,8 @@ fn quote(value: &str) -> String {
 /// Refuses when `path` is in a git work tree and git would not ignore it.
 fn ensure_git_ignored(path: &Path) -> Result<(), DotenvError> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let unavailable = |reason: String| DotenvError::GitUnavailable { path: path.to_owned(), reason };
+    let unavailable =
+        |reason: String| DotenvError::GitUnavailable { path: path.to_owned(), reason };
     let top = Command::new("git")
         .arg("-C")
         .arg(dir)

@@ -2,7 +2,7 @@
 
 use base64::Engine;
 use rampart_sensitive::SecretString;
-use rand::{CryptoRng, RngCore};
+use rand::CryptoRng;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroize;
 
@@ -35,7 +35,7 @@ pub const MAX_BYTES: usize = 1024;
 
 /// `bytes` random bytes from `rng`, encoded.
 pub fn random_secret(
-    rng: &mut (impl RngCore + CryptoRng),
+    rng: &mut impl CryptoRng,
     bytes: usize,
     encoding: Encoding,
 ) -> Result<SecretString, String> {

@@ -112,7 +112,11 @@ impl Keychain {
         self.set(item, &SecretString::new("probe".into()))?;
         let ok = self.get(item)?.expose() == "probe";
         self.delete(item)?;
-        if ok { Ok(()) } else { Err(KeychainError::Other("probe read back a different value".into())) }
+        if ok {
+            Ok(())
+        } else {
+            Err(KeychainError::Other("probe read back a different value".into()))
+        }
     }
 }
 
@@ -158,7 +162,8 @@ mod tests {
 
     #[test]
     fn d_bus_failures_are_sorted_into_actionable_kinds() {
-        let locked = classify_platform_failure("Cannot create an item in a locked collection".into());
+        let locked =
+            classify_platform_failure("Cannot create an item in a locked collection".into());
         assert!(matches!(locked, KeychainError::Locked(_)));
         assert!(locked.to_string().contains("Unlock your login keyring"));
         let gone = classify_platform_failure(

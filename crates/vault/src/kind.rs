@@ -47,16 +47,21 @@ impl CredentialKind {
     /// Checks a value's shape for kinds that have one. The message never quotes the value.
     pub fn validate(self, value: &str) -> Result<(), String> {
         if value.is_empty() {
-            return Err("the value is empty; supply the secret on stdin or in the value field".into());
+            return Err(
+                "the value is empty; supply the secret on stdin or in the value field".into()
+            );
         }
         match self {
             Self::WebhookUrl if !value.starts_with("https://") && !value.starts_with("http://") => {
-                Err("a webhook URL must start with https:// (or http:// for a local test server)".into())
+                Err("a webhook URL must start with https:// (or http:// for a local test server)"
+                    .into())
             }
             Self::DatabaseUri if !value.contains("://") => {
                 Err("a database URI looks like scheme://user:password@host/db".into())
             }
-            Self::S3KeyPair if value.split_once(':').is_none_or(|(a, b)| a.is_empty() || b.is_empty()) => {
+            Self::S3KeyPair
+                if value.split_once(':').is_none_or(|(a, b)| a.is_empty() || b.is_empty()) =>
+            {
                 Err("an S3 key pair is stored as ACCESS_KEY_ID:SECRET_ACCESS_KEY".into())
             }
             _ => Ok(()),
@@ -75,7 +80,8 @@ impl FromStr for CredentialKind {
 
     /// Accepts the stable names and their kebab/snake spellings (`api-token`, `api_token`).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let folded: String = s.chars().filter(|c| *c != '-' && *c != '_').collect::<String>().to_lowercase();
+        let folded: String =
+            s.chars().filter(|c| *c != '-' && *c != '_').collect::<String>().to_lowercase();
         Self::ALL.into_iter().find(|k| k.as_str().to_lowercase() == folded).ok_or_else(|| {
             let names: Vec<_> = Self::ALL.iter().map(|k| k.as_str()).collect();
             format!("unknown credential kind {s:?}; use one of {}", names.join(", "))

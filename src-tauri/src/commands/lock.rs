@@ -32,7 +32,11 @@ pub async fn lock_set_passphrase(
 }
 
 #[tauri::command]
-pub async fn lock_unlock<R: Runtime>(handle: AppHandle<R>, state: S<'_>, passphrase: String) -> IpcResult<LockState> {
+pub async fn lock_unlock<R: Runtime>(
+    handle: AppHandle<R>,
+    state: S<'_>,
+    passphrase: String,
+) -> IpcResult<LockState> {
     let passphrase = SecretString::new(passphrase);
     let state = with_lock(state.inner(), move |app, lock| {
         app.unlock(lock, &passphrase)?;

@@ -17,7 +17,8 @@ mod names;
 pub use names::COMMANDS;
 
 /// The invoke handler with every command.
-pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static
+{
     tauri::generate_handler![
         otp::otp_codes,
         otp::otp_copy,

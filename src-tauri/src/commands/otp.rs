@@ -3,8 +3,8 @@
 use super::{CopyResult, unlocked};
 use crate::error::{IpcError, IpcResult};
 use crate::state::Shared;
-use rampart_core::views::{CodeView, ImportReport, VerifyResult};
 use rampart_core::SecretString;
+use rampart_core::views::{CodeView, ImportReport, VerifyResult};
 use serde::Serialize;
 use std::sync::Arc;
 use tauri::{AppHandle, Emitter, Runtime, State};
@@ -23,7 +23,12 @@ pub async fn otp_codes(state: S<'_>) -> IpcResult<Vec<CodeView>> {
 }
 
 #[tauri::command]
-pub async fn otp_copy<R: Runtime>(handle: AppHandle<R>, state: S<'_>, id: String, next: bool) -> IpcResult<CopyResult> {
+pub async fn otp_copy<R: Runtime>(
+    handle: AppHandle<R>,
+    state: S<'_>,
+    id: String,
+    next: bool,
+) -> IpcResult<CopyResult> {
     let shared = state.inner().clone();
     let (code, seconds) = unlocked(&shared, move |app| {
         Ok((app.otp_code_for_copy(&id, next)?, app.settings()?.clipboard_clear_seconds))
@@ -35,14 +40,23 @@ pub async fn otp_copy<R: Runtime>(handle: AppHandle<R>, state: S<'_>, id: String
 }
 
 #[tauri::command]
-pub async fn otp_set_pinned<R: Runtime>(handle: AppHandle<R>, state: S<'_>, id: String, pinned: bool) -> IpcResult<()> {
+pub async fn otp_set_pinned<R: Runtime>(
+    handle: AppHandle<R>,
+    state: S<'_>,
+    id: String,
+    pinned: bool,
+) -> IpcResult<()> {
     unlocked(state.inner(), move |app| app.otp_set_pinned(&id, pinned)).await?;
     crate::tray::refresh(&handle);
     Ok(())
 }
 
 #[tauri::command]
-pub async fn otp_remove<R: Runtime>(handle: AppHandle<R>, state: S<'_>, id: String) -> IpcResult<()> {
+pub async fn otp_remove<R: Runtime>(
+    handle: AppHandle<R>,
+    state: S<'_>,
+    id: String,
+) -> IpcResult<()> {
     unlocked(state.inner(), move |app| app.otp_remove(&id)).await?;
     crate::tray::refresh(&handle);
     Ok(())
@@ -88,7 +102,11 @@ pub struct EnrollDraftView {
 }
 
 #[tauri::command]
-pub async fn otp_enroll_start(state: S<'_>, issuer: String, account: String) -> IpcResult<EnrollDraftView> {
+pub async fn otp_enroll_start(
+    state: S<'_>,
+    issuer: String,
+    account: String,
+) -> IpcResult<EnrollDraftView> {
     unlocked(state.inner(), move |app| {
         let d = app.enroll_start(&issuer, &account)?;
         Ok(EnrollDraftView {
@@ -104,7 +122,12 @@ pub async fn otp_enroll_start(state: S<'_>, issuer: String, account: String) -> 
 }
 
 #[tauri::command]
-pub async fn otp_enroll_confirm<R: Runtime>(handle: AppHandle<R>, state: S<'_>, draft_id: String, code: String) -> IpcResult<CodeView> {
+pub async fn otp_enroll_confirm<R: Runtime>(
+    handle: AppHandle<R>,
+    state: S<'_>,
+    draft_id: String,
+    code: String,
+) -> IpcResult<CodeView> {
     let view = unlocked(state.inner(), move |app| app.enroll_confirm(&draft_id, &code)).await?;
     crate::tray::refresh(&handle);
     Ok(view)

@@ -38,7 +38,11 @@ pub async fn vault_reveal(state: S<'_>, id: String) -> IpcResult<String> {
 }
 
 #[tauri::command]
-pub async fn vault_copy<R: Runtime>(handle: AppHandle<R>, state: S<'_>, id: String) -> IpcResult<CopyResult> {
+pub async fn vault_copy<R: Runtime>(
+    handle: AppHandle<R>,
+    state: S<'_>,
+    id: String,
+) -> IpcResult<CopyResult> {
     let shared = state.inner().clone();
     let (value, seconds) = unlocked(&shared, move |app| {
         Ok((app.vault_value_for_copy(&id)?, app.settings()?.clipboard_clear_seconds))

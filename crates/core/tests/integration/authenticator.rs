@@ -19,7 +19,7 @@ fn codes_come_from_the_stored_seed_and_never_expose_it() {
     let codes = t.app.otp_codes(Some(1_234_567_890)).unwrap();
     assert_eq!(codes.len(), 1);
     assert_eq!(codes[0].code, "742275", "oathtool's value for the Google example");
-    assert_eq!(codes[0].valid_until, 1_234_567_890 - 1_234_567_890 % 30 + 30);
+    assert_eq!(codes[0].valid_until, 1_234_567_920, "the end of the 30 s step");
     let json = serde_json::to_string(&codes).unwrap();
     assert!(!json.contains("JBSWY3DPEHPK3PXP"), "a code view must not carry the seed");
     let listed = serde_json::to_string(&t.app.otp_list().unwrap()).unwrap();
@@ -78,7 +78,12 @@ fn import_reports_each_entry_and_skips_duplicates() {
     let statuses: Vec<_> = report.entries.iter().map(|e| e.status).collect();
     assert_eq!(
         statuses,
-        [ImportStatus::Duplicate, ImportStatus::Imported, ImportStatus::Rejected, ImportStatus::Duplicate]
+        [
+            ImportStatus::Duplicate,
+            ImportStatus::Imported,
+            ImportStatus::Rejected,
+            ImportStatus::Duplicate
+        ]
     );
     assert!(report.entries[2].reason.as_deref().unwrap().contains("base32"));
     assert_eq!(t.app.otp_list().unwrap().len(), 2);
@@ -88,18 +93,26 @@ fn import_reports_each_entry_and_skips_duplicates() {
 fn an_aegis_export_imports_elsewhere_with_the_same_codes_and_a_wrong_password_changes_nothing() {
     let source = TestApp::new(1_000);
     add(&source, GOOGLE_EXAMPLE);
-    add(&source, "otpauth://totp/ACME:bob?secret=KRSXG5CTMVRXEZLU&algorithm=SHA256&digits=8&period=60");
+    add(
+        &source,
+        "otpauth://totp/ACME:bob?secret=KRSXG5CTMVRXEZLU&algorithm=SHA256&digits=8&period=60",
+    );
     let password = SecretString::new("correct horse battery".into());
     let export = source.app.otp_export_aegis(&password).unwrap();
 
     let target = TestApp::new(1_000);
     let wrong = SecretString::new("wrong password!".into());
-    let err = target.app.otp_import(Some("aegis.json"), export.expose().as_bytes(), Some(&wrong)).unwrap_err();
+    let err = target
+        .app
+        .otp_import(Some("aegis.json"), export.expose().as_bytes(), Some(&wrong))
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::WrongPassword, "{err}");
     assert!(target.app.otp_list().unwrap().is_empty(), "a failed import changes nothing");
 
-    let report =
-        target.app.otp_import(Some("aegis.json"), export.expose().as_bytes(), Some(&password)).unwrap();
+    let report = target
+        .app
+        .otp_import(Some("aegis.json"), export.expose().as_bytes(), Some(&password))
+        .unwrap();
     assert_eq!(report.count(ImportStatus::Imported), 2);
     let a = source.app.otp_codes(Some(99_999)).unwrap();
     let b = target.app.otp_codes(Some(99_999)).unwrap();
@@ -122,7 +135,10 @@ fn enrolment_saves_only_after_a_code_from_the_device() {
     let device = rampart_core::otp::parse_uri(draft.otpauth_uri.expose()).unwrap();
     let code = rampart_core::otp::code_at(&device, 1_700_000_000 - 30).code; // device 30 s behind
     let saved = t.app.enroll_confirm(&draft.draft_id, &code).unwrap();
-    assert_eq!((saved.issuer.as_str(), saved.account.as_str()), ("Rampart Prod", "alice@example.com"));
+    assert_eq!(
+        (saved.issuer.as_str(), saved.account.as_str()),
+        ("Rampart Prod", "alice@example.com")
+    );
     assert_eq!(t.app.audit_log(1).unwrap()[0].action, "enroll");
 }
 

@@ -39,7 +39,8 @@ fn every_sensitive_action_is_in_an_intact_chain() {
     t.app.vault_value_for_copy("k").unwrap();
     t.app.vault_rotate("k", &s("w")).unwrap();
     t.app.vault_delete("k").unwrap();
-    let actions: Vec<_> = t.app.audit_log(10).unwrap().into_iter().rev().map(|e| e.action).collect();
+    let actions: Vec<_> =
+        t.app.audit_log(10).unwrap().into_iter().rev().map(|e| e.action).collect();
     assert_eq!(actions, ["add", "reveal", "copy", "rotate", "delete"]);
     let report = t.app.audit_verify().unwrap();
     assert!(report.ok && report.entries == 5, "{report:?}");

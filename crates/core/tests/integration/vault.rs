@@ -69,8 +69,10 @@ fn bad_names_and_shapes_are_explained() {
 #[test]
 fn generated_secrets_have_the_asked_length_and_land_in_the_keychain() {
     let t = TestApp::new(1_700_000_000);
-    let (view, value) =
-        t.app.vault_generate("jwt-secret", CredentialKind::EncryptionKey, 32, Encoding::Hex).unwrap();
+    let (view, value) = t
+        .app
+        .vault_generate("jwt-secret", CredentialKind::EncryptionKey, 32, Encoding::Hex)
+        .unwrap();
     assert_eq!(value.expose().len(), 64);
     assert_eq!(t.app.vault_reveal(&view.id).unwrap().expose(), value.expose());
     let err =

@@ -75,13 +75,7 @@ export interface VerifyResult {
 }
 
 export type CredentialKind =
-  | 'password'
-  | 'apiToken'
-  | 's3KeyPair'
-  | 'webhookUrl'
-  | 'databaseUri'
-  | 'encryptionKey'
-  | 'note';
+  'password' | 'apiToken' | 's3KeyPair' | 'webhookUrl' | 'databaseUri' | 'encryptionKey' | 'note';
 
 export interface CredentialView {
   id: string;
