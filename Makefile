@@ -57,7 +57,7 @@ cli:
 
 build: desktop cli
 
-lint: ui-deps
+lint: ui
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cd ui && npm run check && npm run lint

@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""Start-up, memory and idle-CPU figures of a desktop app under Xvfb, process tree included.
+
+usage: measure.py NAME BINARY [--ready-log FILE --ready-text TEXT] [--idle SECONDS]
+Prints one line of JSON: ms to the window being mapped, ms to the ready log line (if asked),
+PSS in MB of the app and of its WebKit children (from /proc/PID/smaps_rollup) after settling,
+and CPU seconds used over the idle window.
+"""
+import argparse, json, os, subprocess, sys, time
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def tree(pid):
+    """pid and all its descendants."""
+    kids = {}
+    for p in os.listdir("/proc"):
+        if p.isdigit():
+            try:
+                with open(f"/proc/{p}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+                kids.setdefault(ppid, []).append(int(p))
+            except OSError:
+                pass
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(kids.get(p, []))
+    return out
+
+
+def pss_kb(pid):
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        return 0
+    return 0
+
+
+def cpu_ticks(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])  # utime + stime
+    except OSError:
+        return 0
+
+
+def comm(pid):
+    try:
+        with open(f"/proc/{pid}/comm") as f:
+            return f.read().strip()
+    except OSError:
+        return "?"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("name")
+    ap.add_argument("binary")
+    ap.add_argument("--title", required=True)
+    ap.add_argument("--ready-log")
+    ap.add_argument("--ready-text")
+    ap.add_argument("--settle", type=float, default=10)
+    ap.add_argument("--idle", type=float, default=60)
+    a = ap.parse_args()
+
+    t0 = time.monotonic()
+    proc = subprocess.Popen([a.binary], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    mapped = ready = None
+    deadline = t0 + 60
+    while time.monotonic() < deadline and (mapped is None or (a.ready_log and ready is None)):
+        if mapped is None:
+            r = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", a.title],
+                               capture_output=True)
+            if r.returncode == 0 and r.stdout.strip():
+                mapped = (time.monotonic() - t0) * 1000
+        if a.ready_log and ready is None:
+            try:
+                logs = [os.path.join(a.ready_log, f) for f in os.listdir(a.ready_log)]
+                if any(a.ready_text in open(f, errors="ignore").read() for f in logs):
+                    ready = (time.monotonic() - t0) * 1000
+            except OSError:
+                pass
+        time.sleep(0.005)
+
+    time.sleep(a.settle)
+    pids = tree(proc.pid)
+    pss = {}
+    for p in pids:
+        pss[comm(p)] = pss.get(comm(p), 0) + pss_kb(p)
+    c0 = sum(cpu_ticks(p) for p in pids)
+    time.sleep(a.idle)
+    pids = tree(proc.pid)
+    c1 = sum(cpu_ticks(p) for p in pids)
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    print(json.dumps({
+        "name": a.name,
+        "window_mapped_ms": round(mapped) if mapped else None,
+        "first_code_list_ms": round(ready) if ready else None,
+        "pss_mb_total": round(sum(pss.values()) / 1024, 1),
+        "pss_mb_by_process": {k: round(v / 1024, 1) for k, v in sorted(pss.items())},
+        "idle_cpu_seconds": round((c1 - c0) / TICK, 2),
+        "idle_window_s": a.idle,
+    }))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
