@@ -15,7 +15,7 @@ CLI_BIN := $(CARGO_TARGET_DIR)/debug/rampart
 APT_PACKAGES := build-essential pkg-config git curl libwebkit2gtk-4.1-dev libgtk-3-dev \
   libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev libssl-dev libdbus-1-dev \
   xvfb xauth webkit2gtk-driver gnome-keyring libsecret-tools dbus dbus-x11 imagemagick \
-  xclip
+  xclip xdotool x11-utils
 
 .PHONY: run test deps system-deps ui-deps tools build ui desktop cli lint test-rust test-ui \
   test-e2e test-start hermeticity bench screenshot clean

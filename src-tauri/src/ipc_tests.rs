@@ -90,3 +90,117 @@ fn granted_commands_answer_and_ungranted_ones_are_refused() {
     .expect_err("the webview may not read the clipboard");
     assert!(refused.to_string().contains("not allowed"), "{refused}");
 }
+
+/// The field names of `interface NAME { ... }` in the UI contract.
+fn ts_fields(name: &str) -> std::collections::BTreeSet<String> {
+    let types = include_str!("../../ui/src/lib/ipc/types.ts");
+    let body = types
+        .split(&format!("export interface {name} {{"))
+        .nth(1)
+        .unwrap_or_else(|| panic!("no interface {name} in types.ts"));
+    let body = body.split("\n}").next().unwrap();
+    body.lines()
+        .filter_map(|l| l.strip_prefix("  "))
+        .filter(|l| !l.starts_with(' ') && !l.starts_with('/') && !l.starts_with('*'))
+        .filter_map(|l| l.split_once(':').map(|(k, _)| k.trim_end_matches('?').to_owned()))
+        .collect()
+}
+
+fn json_fields(value: impl serde::Serialize) -> std::collections::BTreeSet<String> {
+    match serde_json::to_value(value).unwrap() {
+        serde_json::Value::Object(map) => map.keys().cloned().collect(),
+        other => panic!("not an object: {other}"),
+    }
+}
+
+#[test]
+fn every_payload_has_exactly_the_fields_the_ui_contract_names() {
+    use rampart_core::views::*;
+    let code = CodeView {
+        id: "i".into(),
+        issuer: "I".into(),
+        account: "a".into(),
+        kind: rampart_core::otp::OtpKind::Totp,
+        code: "123456".into(),
+        next_code: None,
+        period: 30,
+        valid_until: 0,
+        digits: 6,
+        counter: None,
+        pinned: false,
+    };
+    let credential = CredentialView {
+        id: "i".into(),
+        name: "n".into(),
+        kind: rampart_core::CredentialKind::Note,
+        tags: vec![],
+        created_at: "t".into(),
+        rotated_at: "t".into(),
+        age_days: 0,
+        stale: false,
+    };
+    let entry = ImportEntry { label: "l".into(), status: ImportStatus::Imported, reason: None };
+    let draft = crate::commands::otp::EnrollDraftView {
+        draft_id: "d".into(),
+        issuer: "I".into(),
+        account: "a".into(),
+        otpauth_uri: "u".into(),
+        qr_svg: "s".into(),
+        expires_at: 0,
+    };
+    let checks = [
+        ("CodeView", json_fields(&code)),
+        ("CredentialView", json_fields(&credential)),
+        ("ImportEntry", json_fields(&entry)),
+        (
+            "ImportReport",
+            json_fields(ImportReport { format: "f".into(), entries: vec![entry.clone()] }),
+        ),
+        ("EnrollDraft", json_fields(&draft)),
+        ("VerifyResult", json_fields(VerifyResult { valid: true, offset: Some(0) })),
+        ("CopyResult", json_fields(crate::commands::CopyResult { clears_in_seconds: 20 })),
+        (
+            "GenerateResult",
+            json_fields(crate::commands::vault::GenerateResult {
+                credential,
+                revealed_value: None,
+            }),
+        ),
+        (
+            "LockState",
+            json_fields(rampart_core::lock::LockState {
+                locked: false,
+                has_passphrase: false,
+                idle_minutes: 15,
+            }),
+        ),
+        ("Settings", json_fields(rampart_core::settings::Settings::default())),
+        (
+            "AuditEntry",
+            json_fields(AuditView {
+                seq: 1,
+                at: "t".into(),
+                action: "a".into(),
+                subject: "s".into(),
+                hash: "h".into(),
+            }),
+        ),
+        (
+            "AuditVerify",
+            json_fields(rampart_core::ChainReport {
+                ok: true,
+                entries: 0,
+                first_broken: None,
+                reason: None,
+            }),
+        ),
+        ("IpcError", json_fields(crate::error::IpcError::from(rampart_core::CoreError::Locked))),
+    ];
+    for (name, rust) in checks {
+        assert_eq!(
+            rust,
+            ts_fields(name),
+            "{name}: Rust payload and ui/src/lib/ipc/types.ts drifted"
+        );
+    }
+}

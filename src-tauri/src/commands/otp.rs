@@ -97,12 +97,12 @@ pub async fn otp_import<R: Runtime>(
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EnrollDraftView {
-    draft_id: String,
-    issuer: String,
-    account: String,
-    otpauth_uri: String,
-    qr_svg: String,
-    expires_at: i64,
+    pub(crate) draft_id: String,
+    pub(crate) issuer: String,
+    pub(crate) account: String,
+    pub(crate) otpauth_uri: String,
+    pub(crate) qr_svg: String,
+    pub(crate) expires_at: i64,
 }
 
 #[tauri::command]

@@ -71,8 +71,8 @@ pub async fn vault_delete(state: S<'_>, id: String) -> IpcResult<()> {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GenerateResult {
-    credential: CredentialView,
-    revealed_value: Option<String>,
+    pub(crate) credential: CredentialView,
+    pub(crate) revealed_value: Option<String>,
 }
 
 #[tauri::command]

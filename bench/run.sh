@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# `make bench`: figures, not pass/fail. Each Rampart figure is printed beside the same figure
+# for its peer, measured in the same run on this machine:
+#   - one tick of the code list for 1,000 accounts, beside totp-rs computing the same codes;
+#   - release build under Xvfb with 200 accounts: ms to the window being mapped and to the first
+#     code list served, PSS of the app + its WebKit processes, CPU seconds over 60 s idle,
+#     beside a bare Tauri 2 window built the same way (bench/bare-tauri).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+if [ -z "${RAMPART_IN_TEST_KEYRING:-}" ]; then
+  exec tests/support/with-keyring.sh "$0" "$@"
+fi
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/rampart-target}"
+idle="${RAMPART_BENCH_IDLE:-60}"
+accounts="${RAMPART_BENCH_ACCOUNTS:-200}"
+
+echo "== building release binaries (first time: ~15 min on 2 cores)"
+(cd ui && npm run build >/dev/null)
+cargo build --release -q -p rampart-desktop -p rampart-cli
+cargo build --release -q --manifest-path bench/bare-tauri/Cargo.toml
+cargo build --release -q -p rampart-core --example tick_bench
+
+echo
+echo "== code-list tick"
+"$CARGO_TARGET_DIR/release/examples/tick_bench" 1000
+
+work=$(mktemp -d)
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"' EXIT
+export RAMPART_DATA_DIR="$work/data"
+python3 - "$accounts" >"$work/accounts.txt" <<'PY'
+import base64, os, sys
+for i in range(int(sys.argv[1])):
+    secret = base64.b32encode(os.urandom(20)).decode().rstrip("=")
+    print(f"otpauth://totp/Service%20{i}:user{i}@example.com?secret={secret}&issuer=Service%20{i}")
+PY
+"$CARGO_TARGET_DIR/release/rampart" otp import "$work/accounts.txt" >/dev/null 2>&1
+echo
+echo "== desktop, release build, $accounts accounts, Xvfb (idle window ${idle}s)"
+Xvfb :77 -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+pids+=($!)
+export DISPLAY=:77
+sleep 1
+rampart=$(python3 bench/measure.py rampart "$CARGO_TARGET_DIR/release/rampart-desktop" --title Rampart \
+  --ready-log "$RAMPART_DATA_DIR/logs" --ready-text "first code list served" --idle "$idle")
+bare=$(python3 bench/measure.py bare-tauri "$CARGO_TARGET_DIR/release/bare-tauri" --title bare-tauri --idle "$idle")
+python3 - "$rampart" "$bare" <<'PY'
+import json, sys
+r, b = (json.loads(x) for x in sys.argv[1:])
+rows = [("window mapped (ms)", "window_mapped_ms"), ("first code list served (ms)", "first_code_list_ms"),
+        ("PSS, app + WebKit (MB)", "pss_mb_total"), ("CPU over idle window (s)", "idle_cpu_seconds")]
+print(f"{'':32} {'rampart':>12} {'bare tauri':>12}")
+for label, key in rows:
+    fmt = lambda v: "-" if v is None else str(v)
+    print(f"{label:32} {fmt(r.get(key)):>12} {fmt(b.get(key)):>12}")
+print("PSS by process: rampart", r["pss_mb_by_process"], "| bare", b["pss_mb_by_process"])
+PY
