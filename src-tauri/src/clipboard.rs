@@ -41,6 +41,11 @@ impl ClipboardGuard {
         Ok(())
     }
 
+    /// Clears the clipboard now if it still holds our latest copy (on lock and on quit).
+    pub fn clear_now<R: Runtime>(&self, handle: &AppHandle<R>) {
+        self.clear_if_ours(handle, self.generation.load(Ordering::SeqCst));
+    }
+
     fn clear_if_ours<R: Runtime>(&self, handle: &AppHandle<R>, generation: u64) {
         if self.generation.load(Ordering::SeqCst) != generation {
             return; // a newer copy owns the clipboard now

@@ -65,10 +65,23 @@ fn spawn_idle_lock(handle: tauri::AppHandle, shared: Arc<Shared>) {
                 .ok()
                 .flatten();
             if let Some(state) = changed {
-                let _ = handle.emit("lock://changed", state);
+                lock_changed(&handle, state);
             }
         }
     });
+}
+
+/// After any lock change: clear our clipboard value when locking, rebuild the tray (which
+/// lists pinned accounts only while unlocked) and tell the UI.
+pub(crate) fn lock_changed<R: tauri::Runtime>(
+    handle: &tauri::AppHandle<R>,
+    state: rampart_core::lock::LockState,
+) {
+    if state.locked {
+        handle.state::<Arc<Shared>>().clipboard.clear_now(handle);
+    }
+    tray::refresh(handle);
+    let _ = handle.emit("lock://changed", state);
 }
 
 /// Runs the desktop app.

@@ -6,6 +6,12 @@ use rampart_core::logging::WorkerGuard;
 use rampart_core::{CoreError, Rampart};
 use std::sync::Mutex;
 
+/// Locks a mutex; a panic in another command must not leave the app unusable, and the data
+/// behind these locks stays consistent (SQLite transactions, keychain items).
+fn lock_recovering<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// Everything commands need.
 pub struct Shared {
     app: Mutex<Rampart>,
@@ -16,7 +22,9 @@ pub struct Shared {
 
 impl Shared {
     pub fn new(app: Rampart, log_guard: Option<WorkerGuard>) -> Self {
-        let has_passphrase = app.has_passphrase().unwrap_or(false);
+        // Fail closed: if the keychain cannot say whether a passphrase is set, start locked;
+        // the unlock screen then shows the keychain's error and how to fix it.
+        let has_passphrase = app.has_passphrase().unwrap_or(true);
         let lock = AppLock::new(has_passphrase, app.now());
         Self {
             app: Mutex::new(app),
@@ -31,9 +39,9 @@ impl Shared {
         &self,
         f: impl FnOnce(&Rampart) -> Result<T, CoreError>,
     ) -> Result<T, CoreError> {
-        let app = self.app.lock().expect("app state");
+        let app = lock_recovering(&self.app);
         {
-            let mut lock = self.lock.lock().expect("lock state");
+            let mut lock = lock_recovering(&self.lock);
             lock.ensure_unlocked()?;
             lock.touch(app.now());
         }
@@ -45,8 +53,8 @@ impl Shared {
         &self,
         f: impl FnOnce(&Rampart) -> Result<T, CoreError>,
     ) -> Result<T, CoreError> {
-        let app = self.app.lock().expect("app state");
-        self.lock.lock().expect("lock state").ensure_unlocked()?;
+        let app = lock_recovering(&self.app);
+        lock_recovering(&self.lock).ensure_unlocked()?;
         f(&app)
     }
 
@@ -55,19 +63,20 @@ impl Shared {
         &self,
         f: impl FnOnce(&Rampart, &mut AppLock) -> Result<T, CoreError>,
     ) -> Result<T, CoreError> {
-        let app = self.app.lock().expect("app state");
-        let mut lock = self.lock.lock().expect("lock state");
+        let app = lock_recovering(&self.app);
+        let mut lock = lock_recovering(&self.lock);
         f(&app, &mut lock)
     }
 
     /// Locks after the idle time; returns the new state when this tick locked.
     pub fn idle_tick(&self) -> Option<LockState> {
-        let app = self.app.lock().expect("app state");
-        let mut lock = self.lock.lock().expect("lock state");
-        let idle = app.settings().ok()?.idle_lock_minutes;
-        let has_passphrase = app.has_passphrase().ok()?;
+        let app = lock_recovering(&self.app);
+        let mut lock = lock_recovering(&self.lock);
+        let idle = app.settings().map(|s| s.idle_lock_minutes).unwrap_or(1);
+        // Fail closed here too: a keychain error counts as "a passphrase is set".
+        let has_passphrase = app.has_passphrase().unwrap_or(true);
         if lock.tick(app.now(), idle, has_passphrase) {
-            app.forget_cached_seeds();
+            app.forget_secrets_in_memory();
             tracing::info!("locked after {idle} idle minutes");
             return app.lock_state(&lock).ok();
         }

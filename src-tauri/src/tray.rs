@@ -82,15 +82,17 @@ fn on_menu_event<R: Runtime>(handle: &AppHandle<R>, event: tauri::menu::MenuEven
         "lock" => {
             let state = shared.with_lock(|app, lock| {
                 lock.lock(app.has_passphrase()?);
-                app.forget_cached_seeds();
+                app.forget_secrets_in_memory();
                 app.lock_state(lock)
             });
             if let Ok(state) = state {
-                let _ = handle.emit("lock://changed", state);
+                crate::lock_changed(handle, state);
             }
-            refresh(handle);
         }
-        "quit" => handle.exit(0),
+        "quit" => {
+            shared.clipboard.clear_now(handle);
+            handle.exit(0)
+        }
         other => {
             if let Some(account_id) = other.strip_prefix("copy:") {
                 let copied = shared.unlocked(|app| {
@@ -102,6 +104,7 @@ fn on_menu_event<R: Runtime>(handle: &AppHandle<R>, event: tauri::menu::MenuEven
                 match copied {
                     Ok((code, secs)) => {
                         let _ = shared.clipboard.copy(handle, code.expose(), secs);
+                        let _ = handle.emit("otp://changed", ());
                     }
                     Err(e) => tracing::warn!(error = %e, "tray copy failed"),
                 }

@@ -6,7 +6,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use rampart_core::otp::{self, Algorithm, OtpAccount, OtpParams};
 use rampart_core::views::ImportStatus;
 use rampart_core::{Rampart, SecretString, Sensitive};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Subcommand)]
 pub enum OtpCommand {
@@ -63,7 +63,7 @@ pub enum OtpCommand {
         format: ExportFormat,
         #[arg(long)]
         out: PathBuf,
-        /// Read the Aegis export password from stdin.
+        /// The Aegis export password is read from stdin (the default; kept for scripts).
         #[arg(long)]
         password_stdin: bool,
         /// Confirms an unencrypted URI export.
@@ -124,16 +124,26 @@ pub fn code(args: &CodeArgs) -> CliResult {
     Ok(())
 }
 
-fn write_secret_file(path: &PathBuf, bytes: &[u8]) -> CliResult {
+/// Writes a file that carries secrets: a 0600 temp file next to it, synced, then renamed into
+/// place, so it is never world-readable and never half-written.
+fn write_secret_file(path: &Path, bytes: &[u8]) -> CliResult {
     use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut f = options
-        .open(path)
-        .map_err(|e| Failure::new(format!("could not write {}: {e}", path.display())))?;
-    f.write_all(bytes).map_err(|e| Failure::new(format!("could not write {}: {e}", path.display())))
+    let fail = |e: std::io::Error| Failure::new(format!("could not write {}: {e}", path.display()));
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?; // created 0600
+    tmp.write_all(bytes).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    tmp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}
+
+/// Deletes a file when dropped: the enrolment QR must not outlive the command.
+struct RemoveOnDrop<'a>(&'a Path);
+
+impl Drop for RemoveOnDrop<'_> {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(self.0);
+    }
 }
 
 pub fn run(app: &Rampart, cmd: OtpCommand) -> CliResult {
@@ -194,11 +204,12 @@ pub fn run(app: &Rampart, cmd: OtpCommand) -> CliResult {
             for a in list {
                 let pin = if a.pinned { "*" } else { " " };
                 println!(
-                    "{pin} {:<40} {:<5} {:?} {} digits",
+                    "{pin} {:<40} {:<5} {:<6} {:>2} digits  {}",
                     label(&a.issuer, &a.account),
                     a.kind.as_str(),
-                    a.algorithm,
-                    a.digits
+                    a.algorithm.as_str(),
+                    a.digits,
+                    a.id
                 );
             }
             Ok(())
@@ -224,11 +235,23 @@ pub fn run(app: &Rampart, cmd: OtpCommand) -> CliResult {
             Ok(())
         }
         OtpCommand::Verify { account, code, at } => {
-            let result = app.otp_verify(&account, &code, at)?;
-            match result.offset {
-                Some(0) => println!("valid (current time step)"),
-                Some(o) => println!("valid at offset {o:+} ({}s of clock drift)", o * 30),
-                None => return Err(Failure::new("not valid within ±2 time steps")),
+            let row = app.otp_find(&account)?;
+            let result = app.otp_verify(&row.id, &code, at)?;
+            let hotp = row.kind == "hotp";
+            match (result.offset, hotp) {
+                (Some(0), false) => println!("valid (current time step)"),
+                (Some(o), false) => println!(
+                    "valid at time-step offset {o:+}: the device's clock is about {}s {} this machine's",
+                    (o * i64::from(row.period)).abs(),
+                    if o < 0 { "behind" } else { "ahead of" }
+                ),
+                (Some(o), true) => {
+                    println!("valid at counter {} (offset {o:+})", row.counter as i64 + o)
+                }
+                (None, false) => return Err(Failure::new("not valid within ±2 time steps")),
+                (None, true) => {
+                    return Err(Failure::new("not valid for the next 3 counter values"));
+                }
             }
             Ok(())
         }
@@ -236,11 +259,9 @@ pub fn run(app: &Rampart, cmd: OtpCommand) -> CliResult {
         OtpCommand::Export { format, out, password_stdin, yes } => {
             let text: Sensitive<String> = match format {
                 ExportFormat::Aegis => {
-                    if !password_stdin {
-                        return Err(Failure::new(
-                            "an Aegis export is encrypted: pass --password-stdin and pipe the password in",
-                        ));
-                    }
+                    // The password always comes from stdin (a no-echo prompt on a terminal);
+                    // --password-stdin is accepted for symmetry with `otp import`.
+                    let _ = password_stdin;
                     let password = secret_from_stdin("export password: ")?;
                     app.otp_export_aegis(&password)?
                 }
@@ -271,19 +292,16 @@ fn label(issuer: &str, account: &str) -> String {
 
 fn enroll(app: &Rampart, issuer: &str, account: &str, png: Option<PathBuf>) -> CliResult {
     let draft = app.enroll_start(issuer, account)?;
+    let _remove_qr = png.as_deref().map(RemoveOnDrop);
     if let Some(path) = &png {
         let bytes = otp::qr::png(&draft.otpauth_uri).map_err(|e| Failure::new(e.to_string()))?;
         write_secret_file(path, &bytes)?;
-        eprintln!("QR code written to {}", path.display());
+        eprintln!("QR code written to {} (deleted when this command ends)", path.display());
     }
     eprintln!("Scan this URI (or the QR) with the device, then type the code it shows.");
     println!("{}", draft.otpauth_uri.expose());
     let code = line_from_stdin("code: ")?;
-    let saved = app.enroll_confirm(&draft.draft_id, &code);
-    if let Some(path) = &png {
-        let _ = std::fs::remove_file(path);
-    }
-    let saved = saved?;
+    let saved = app.enroll_confirm(&draft.draft_id, &code)?;
     eprintln!("enrolled {}", label(&saved.issuer, &saved.account));
     Ok(())
 }

@@ -13,9 +13,9 @@ pub enum VaultCommand {
     /// Stores NAME with the value read from stdin (rotates it if NAME exists).
     Set {
         name: String,
-        /// password, apiToken, s3KeyPair, webhookUrl, databaseUri, encryptionKey or note.
-        #[arg(long, default_value = "password")]
-        kind: CredentialKind,
+        /// password (default), apiToken, s3KeyPair, webhookUrl, databaseUri, encryptionKey or note.
+        #[arg(long)]
+        kind: Option<CredentialKind>,
         /// A tag (repeatable).
         #[arg(long = "tag")]
         tags: Vec<String>,
@@ -62,11 +62,19 @@ pub enum VaultCommand {
 pub fn run(app: &Rampart, cmd: VaultCommand) -> CliResult {
     match cmd {
         VaultCommand::Set { name, kind, tags } => {
+            let kind_given = kind.is_some();
+            let kind = kind.unwrap_or(CredentialKind::Password);
             let value = secret_from_stdin(&format!("value for {name}: "))?;
             match app.vault_find(&name) {
+                Ok(existing) if kind_given && existing.kind != kind => {
+                    return Err(Failure::new(format!(
+                        "the name {name:?} is already in use by a {} credential; pick another name, or `rampart vault rm {name}` first",
+                        existing.kind
+                    )));
+                }
                 Ok(_) => {
                     app.vault_rotate(&name, &value)?;
-                    eprintln!("rotated {name}");
+                    eprintln!("{name} already existed: rotated its value (creation date kept)");
                 }
                 Err(CoreError::NotFound(_)) => {
                     app.vault_add(&name, kind, &value, tags)?;
@@ -117,8 +125,8 @@ pub fn run(app: &Rampart, cmd: VaultCommand) -> CliResult {
             Ok(())
         }
         VaultCommand::Generate { name, bytes, encoding, kind, show } => {
-            let (view, value) = app.vault_generate(&name, kind, bytes, encoding)?;
-            if show {
+            let (view, value) = app.vault_generate(&name, kind, bytes, encoding, show)?;
+            if let Some(value) = value {
                 println!("{}", value.expose());
             }
             eprintln!(

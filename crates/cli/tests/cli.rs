@@ -158,6 +158,9 @@ fn otp_add_list_codes_verify_rm() {
 
     let list = cli.ok(&["otp", "list", "--json"], "");
     assert!(!list.contains("JBSWY3DPEHPK3PXP"), "list must not show seeds");
+    let ids: Vec<serde_json::Value> = serde_json::from_str(&list).unwrap();
+    let text = cli.ok(&["otp", "list"], "");
+    assert!(text.contains(ids[0]["id"].as_str().unwrap()), "the text list shows ids: {text}");
     cli.ok(&["otp", "rm", "bob"], "");
     let err = cli.fails(&["otp", "rm", "bob"], "");
     assert!(err.contains("no authenticator account matches"), "{err}");
@@ -185,6 +188,8 @@ fn vault_set_get_list_rm_and_errors() {
     assert_eq!(list[0]["kind"], "webhookUrl");
     assert!(list[0].get("value").is_none());
 
+    let err = cli.fails(&["vault", "set", "slack-hook", "--kind", "password"], "other");
+    assert!(err.contains("already in use by a webhookUrl credential"), "{err}");
     let err = cli.fails(&["vault", "set", "empty"], "");
     assert!(err.contains("no value on stdin"), "{err}");
     let err = cli.fails(&["vault", "set", "x", "--kind", "passport"], "v");

@@ -11,6 +11,9 @@ use rampart_store::otp_accounts::OtpAccountRow;
 /// How many time steps either side a code may be off and still verify (the guide's window).
 pub const VERIFY_WINDOW: u8 = 2;
 
+/// The largest file an import reads (exports of thousands of accounts are well under 1 MB).
+pub const MAX_IMPORT_BYTES: usize = 10 * 1024 * 1024;
+
 fn item(id: &str) -> String {
     format!("otp:{id}")
 }
@@ -66,9 +69,10 @@ impl Rampart {
         Ok(seed)
     }
 
-    /// Drops every cached seed (on lock).
-    pub fn forget_cached_seeds(&self) {
+    /// Drops every seed held in memory, cached or drafted (on lock).
+    pub fn forget_secrets_in_memory(&self) {
         self.seed_cache.lock().expect("seed cache").clear();
+        self.forget_drafts();
     }
 
     fn account(&self, row: &OtpAccountRow) -> Result<OtpAccount> {
@@ -93,14 +97,22 @@ impl Rampart {
             return Ok((*one).clone());
         }
         let by_account: Vec<_> = rows.iter().filter(|r| r.account.to_lowercase() == q).collect();
-        match (by_label.len(), by_account.as_slice()) {
-            (0, [one]) => Ok((*one).clone()),
-            (0, []) => Err(CoreError::NotFound(format!(
+        let candidates = if by_label.is_empty() { &by_account } else { &by_label };
+        match candidates.as_slice() {
+            [one] => Ok((*one).clone()),
+            [] => Err(CoreError::NotFound(format!(
                 "no authenticator account matches {query:?}; `rampart otp list` shows them"
             ))),
-            _ => Err(CoreError::InvalidInput(format!(
-                "{query:?} matches several accounts; use issuer:account to pick one"
-            ))),
+            many => {
+                let ids: Vec<_> = many
+                    .iter()
+                    .map(|r| format!("{} ({})", r.id, label(&r.issuer, &r.account)))
+                    .collect();
+                Err(CoreError::InvalidInput(format!(
+                    "{query:?} matches several accounts; use issuer:account, or one of these ids: {}",
+                    ids.join(", ")
+                )))
+            }
         }
     }
 
@@ -109,9 +121,7 @@ impl Rampart {
         if let Some(existing) = self.find_duplicate(account)? {
             return Ok(AddOutcome::Duplicate(existing));
         }
-        let id = self.store_account(account)?;
-        self.audit(AuditAction::Add, &format!("otp:{}", account.label()))?;
-        Ok(AddOutcome::Added(id))
+        Ok(AddOutcome::Added(self.store_account(account, AuditAction::Add)?))
     }
 
     fn find_duplicate(&self, account: &OtpAccount) -> Result<Option<String>> {
@@ -127,12 +137,10 @@ impl Rampart {
         Ok(None)
     }
 
-    /// Writes the seed to the keychain, then the row; undoes the keychain write on failure.
-    fn store_account(&self, account: &OtpAccount) -> Result<String> {
-        let id = uuid::Uuid::new_v4().to_string();
+    fn new_row(&self, account: &OtpAccount) -> OtpAccountRow {
         let p = account.params;
-        let row = OtpAccountRow {
-            id: id.clone(),
+        OtpAccountRow {
+            id: uuid::Uuid::new_v4().to_string(),
             issuer: account.issuer.clone(),
             account: account.account.clone(),
             kind: p.kind.as_str().to_owned(),
@@ -142,14 +150,24 @@ impl Rampart {
             counter: p.counter,
             pinned: false,
             created_at: self.now(),
-        };
-        let b32: SecretString = account.secret_base32();
-        self.keychain.set(&item(&id), &b32)?;
-        if let Err(e) = self.store.insert_otp_account(&row) {
-            let _ = self.keychain.delete(&item(&id));
+        }
+    }
+
+    /// Writes the seed to the keychain, then the row and its audit entry in one transaction;
+    /// removes the seed again if the transaction fails.
+    fn store_account(&self, account: &OtpAccount, action: AuditAction) -> Result<String> {
+        let row = self.new_row(account);
+        self.keychain.set(&item(&row.id), &account.secret_base32())?;
+        let subject = format!("otp:{}", account.label());
+        let stored = self.store.transaction(|store| {
+            store.insert_otp_account(&row)?;
+            store.audit(self.now(), action, &subject)
+        });
+        if let Err(e) = stored {
+            let _ = self.keychain.delete(&item(&row.id));
             return Err(e.into());
         }
-        Ok(id)
+        Ok(row.id)
     }
 
     /// Every account's parameters (no seeds).
@@ -178,7 +196,21 @@ impl Rampart {
     /// The code of every account at `at` (default now): pinned first.
     pub fn otp_codes(&self, at: Option<u64>) -> Result<Vec<CodeView>> {
         let at = at.unwrap_or(self.now().max(0) as u64);
-        self.store.list_otp_accounts()?.iter().map(|row| self.code_view(row, at)).collect()
+        let mut views = Vec::new();
+        for row in self.store.list_otp_accounts()? {
+            match self.code_view(&row, at) {
+                Ok(view) => views.push(view),
+                // One unreadable seed must not hide every other code.
+                Err(CoreError::Keychain(rampart_vault::KeychainError::Missing(_))) => {
+                    tracing::warn!(
+                        account = %label(&row.issuer, &row.account),
+                        "seed missing from the keychain; remove and re-add this account"
+                    );
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(views)
     }
 
     fn code_view(&self, row: &OtpAccountRow, at: u64) -> Result<CodeView> {
@@ -203,12 +235,24 @@ impl Rampart {
     /// The code to put on the clipboard (audited). `next` gives the following TOTP code.
     /// For HOTP the counter is advanced and saved before the code is returned.
     pub fn otp_code_for_copy(&self, query: &str, next: bool) -> Result<SecretString> {
-        let row = self.otp_find(query)?;
+        let mut row = self.otp_find(query)?;
         let account = self.account(&row)?;
         let code = if account.params.kind == OtpKind::Hotp {
-            let counter = account.params.counter;
-            self.store.set_otp_counter(&row.id, counter + 1)?;
-            rampart_otp::code_for_counter(&account, counter)
+            // Claim the counter before handing out its code; another front end may race us.
+            let mut attempts = 0;
+            while !self.store.advance_otp_counter(&row.id, row.counter)? {
+                attempts += 1;
+                if attempts > 5 {
+                    return Err(CoreError::Conflict(
+                        "the HOTP counter keeps changing under us; try again".into(),
+                    ));
+                }
+                row = self.store.otp_account(&row.id)?;
+            }
+            rampart_otp::code_for_counter(
+                &OtpAccount { params: row_params(&row)?, ..account },
+                row.counter,
+            )
         } else {
             let now = rampart_otp::code_at(&account, self.now().max(0) as u64);
             if next { now.next_code.unwrap_or(now.code) } else { now.code }
@@ -236,10 +280,13 @@ impl Rampart {
     /// Removes an account: its keychain item, then its row.
     pub fn otp_remove(&self, query: &str) -> Result<()> {
         let row = self.otp_find(query)?;
-        self.keychain.delete(&item(&row.id))?;
-        self.store.delete_otp_account(&row.id)?;
+        let subject = format!("otp:{}", label(&row.issuer, &row.account));
+        self.store.transaction(|store| {
+            store.delete_otp_account(&row.id)?;
+            store.audit(self.now(), AuditAction::Delete, &subject)
+        })?;
         self.seed_cache.lock().expect("seed cache").remove(&row.id);
-        self.audit(AuditAction::Delete, &format!("otp:{}", label(&row.issuer, &row.account)))?;
+        self.keychain.delete(&item(&row.id))?;
         Ok(())
     }
 
@@ -258,70 +305,78 @@ impl Rampart {
 
     /// Imports a file or pasted text. File-level problems (wrong password, damaged file) are
     /// errors and change nothing; each entry is reported as imported, duplicate or rejected.
-    /// If storing fails midway, everything this import stored is removed again.
+    /// Storing is all or nothing: seeds go to the keychain first, then every row and the audit
+    /// entry in one transaction; on any failure the seeds written so far are removed again.
     pub fn otp_import(
         &self,
         file_name: Option<&str>,
         bytes: &[u8],
         password: Option<&SecretString>,
     ) -> Result<ImportReport> {
+        if bytes.len() > MAX_IMPORT_BYTES {
+            return Err(CoreError::InvalidInput(format!(
+                "the file is {} MB; authenticator exports are far smaller (limit {} MB): pick the export file itself",
+                bytes.len() / 1_000_000,
+                MAX_IMPORT_BYTES / 1_000_000
+            )));
+        }
         let batch = rampart_otp::import::detect_and_parse(file_name, bytes, password)?;
+        // Decide every entry first (read-only).
         let mut entries = Vec::with_capacity(batch.items.len());
-        let mut stored: Vec<String> = Vec::new();
+        let mut to_store = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for item in batch.items {
-            let entry = match item.outcome {
-                Err(reason) => ImportEntry {
-                    label: item.label,
-                    status: ImportStatus::Rejected,
-                    reason: Some(reason),
-                },
+            let (status, reason) = match item.outcome {
+                Err(reason) => (ImportStatus::Rejected, Some(reason)),
                 Ok(account) => {
-                    let dup = !seen.insert(account.duplicate_key())
-                        || self.find_duplicate(&account)?.is_some();
-                    if dup {
-                        ImportEntry {
-                            label: item.label,
-                            status: ImportStatus::Duplicate,
-                            reason: Some("already in Rampart with the same secret".into()),
-                        }
+                    if !seen.insert(account.duplicate_key())
+                        || self.find_duplicate(&account)?.is_some()
+                    {
+                        (
+                            ImportStatus::Duplicate,
+                            Some("already in Rampart with the same secret".into()),
+                        )
                     } else {
-                        match self.store_account(&account) {
-                            Ok(id) => stored.push(id),
-                            Err(e) => {
-                                self.undo_import(&stored);
-                                return Err(e);
-                            }
-                        }
-                        ImportEntry {
-                            label: item.label,
-                            status: ImportStatus::Imported,
-                            reason: None,
-                        }
+                        to_store.push(account);
+                        (ImportStatus::Imported, None)
                     }
                 }
             };
-            entries.push(entry);
+            entries.push(ImportEntry { label: item.label, status, reason });
         }
         let report = ImportReport { format: format_name(batch.format).to_owned(), entries };
-        self.audit(
-            AuditAction::Import,
-            &format!(
-                "otp:{} ({} imported, {} duplicate, {} rejected)",
-                report.format,
-                report.count(ImportStatus::Imported),
-                report.count(ImportStatus::Duplicate),
-                report.count(ImportStatus::Rejected)
-            ),
-        )?;
-        Ok(report)
-    }
-
-    fn undo_import(&self, ids: &[String]) {
-        for id in ids {
-            let _ = self.keychain.delete(&item(id));
-            let _ = self.store.delete_otp_account(id);
+        let subject = format!(
+            "otp:{} ({} imported, {} duplicate, {} rejected)",
+            report.format,
+            report.count(ImportStatus::Imported),
+            report.count(ImportStatus::Duplicate),
+            report.count(ImportStatus::Rejected)
+        );
+        // Then write: seeds, then rows + audit in one transaction.
+        let mut written: Vec<OtpAccountRow> = Vec::with_capacity(to_store.len());
+        let result = (|| {
+            for account in &to_store {
+                let row = self.new_row(account);
+                self.keychain.set(&item(&row.id), &account.secret_base32())?;
+                written.push(row);
+            }
+            self.store.transaction(|store| {
+                for row in &written {
+                    store.insert_otp_account(row)?;
+                }
+                store.audit(self.now(), AuditAction::Import, &subject)
+            })?;
+            Ok(())
+        })();
+        if let Err(e) = result {
+            for row in &written {
+                if let Err(undo) = self.keychain.delete(&item(&row.id)) {
+                    tracing::error!(error = %undo, "could not remove a seed of a failed import");
+                }
+            }
+            return Err(e);
         }
+        Ok(report)
     }
 
     /// An Aegis-compatible encrypted vault of every account (audited).

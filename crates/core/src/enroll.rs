@@ -57,6 +57,8 @@ impl Rampart {
         let now = self.now();
         drafts.retain(|_, d| d.expires_at > now);
         drafts.insert(draft_id.clone(), Draft { account: new_account, expires_at });
+        drop(drafts);
+        self.audit(AuditAction::ShowQr, &format!("otp:{issuer}:{account} (enrolment)"))?;
         Ok(EnrollDraft {
             draft_id,
             issuer: issuer.to_owned(),
@@ -100,6 +102,11 @@ impl Rampart {
             .into_iter()
             .find(|c| c.id == id)
             .ok_or_else(|| CoreError::Internal("the enrolled account vanished".into()))
+    }
+
+    /// Drops every open draft (on lock: their seeds must not outlive it).
+    pub fn forget_drafts(&self) {
+        self.drafts.lock().expect("drafts").clear();
     }
 
     /// Drops a draft (the QR view closed).

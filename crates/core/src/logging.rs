@@ -24,8 +24,11 @@ pub fn init(data_dir: &Path, stderr_default: &str) -> Option<WorkerGuard> {
     match appender {
         Ok(appender) => {
             let (writer, guard) = tracing_appender::non_blocking(appender);
-            let file_filter =
-                EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+            // The kept file logs Rampart's own events at debug and everything else at warn,
+            // whatever RUST_LOG says: third-party trace output has no place in a kept log.
+            let file_filter = EnvFilter::new(
+                "warn,rampart=debug,rampart_core=debug,rampart_store=debug,rampart_vault=debug,rampart_desktop=debug",
+            );
             let file = fmt::layer().json().with_writer(writer).with_filter(file_filter);
             tracing_subscriber::registry().with(stderr).with(file).try_init().ok()?;
             Some(guard)

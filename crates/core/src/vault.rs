@@ -61,11 +61,14 @@ impl Rampart {
             rotated_at: now,
         };
         self.keychain.set(&item(&row.id), value)?;
-        if let Err(e) = self.store.insert_credential(&row) {
+        let stored = self.store.transaction(|store| {
+            store.insert_credential(&row)?;
+            store.audit(self.now(), AuditAction::Add, &subject(name))
+        });
+        if let Err(e) = stored {
             let _ = self.keychain.delete(&item(&row.id));
             return Err(e.into());
         }
-        self.audit(AuditAction::Add, &subject(name))?;
         Ok(self.view(row, self.settings()?.rotate_after_days))
     }
 
@@ -116,9 +119,17 @@ impl Rampart {
     pub fn vault_rotate(&self, name_or_id: &str, value: &SecretString) -> Result<CredentialView> {
         let view = self.vault_find(name_or_id)?;
         view.kind.validate(value.expose()).map_err(CoreError::InvalidInput)?;
+        let previous = self.keychain.get(&item(&view.id))?;
         self.keychain.set(&item(&view.id), value)?;
-        self.store.mark_rotated(&view.id, self.now())?;
-        self.audit(AuditAction::Rotate, &subject(&view.name))?;
+        let recorded = self.store.transaction(|store| {
+            store.mark_rotated(&view.id, self.now())?;
+            store.audit(self.now(), AuditAction::Rotate, &subject(&view.name))
+        });
+        if let Err(e) = recorded {
+            // Put the old value back: the metadata still describes it.
+            let _ = self.keychain.set(&item(&view.id), &previous);
+            return Err(e.into());
+        }
         self.vault_find(&view.id)
     }
 
@@ -126,33 +137,47 @@ impl Rampart {
     pub fn vault_rename(&self, name_or_id: &str, new_name: &str) -> Result<CredentialView> {
         validate_name(new_name)?;
         let view = self.vault_find(name_or_id)?;
-        self.store.rename_credential(&view.id, new_name)?;
-        self.audit(AuditAction::Rename, &format!("vault:{} -> {new_name}", view.name))?;
+        self.store.transaction(|store| {
+            store.rename_credential(&view.id, new_name)?;
+            store.audit(
+                self.now(),
+                AuditAction::Rename,
+                &format!("vault:{} -> {new_name}", view.name),
+            )
+        })?;
         self.vault_find(&view.id)
     }
 
     /// Deletes the keychain item and the row.
     pub fn vault_delete(&self, name_or_id: &str) -> Result<()> {
         let view = self.vault_find(name_or_id)?;
+        self.store.transaction(|store| {
+            store.delete_credential(&view.id)?;
+            store.audit(self.now(), AuditAction::Delete, &subject(&view.name))
+        })?;
         self.keychain.delete(&item(&view.id))?;
-        self.store.delete_credential(&view.id)?;
-        self.audit(AuditAction::Delete, &subject(&view.name))?;
         Ok(())
     }
 
-    /// Generates `bytes` random bytes as hex/base64 and stores them under `name` without
-    /// showing them. Returns the stored value too, for callers that asked to see it once.
+    /// Generates `bytes` random bytes as hex/base64 and stores them under `name`; the value is
+    /// returned only when the caller asked to see it once.
+    /// `reveal` = the caller will show the value once (audited as a reveal).
     pub fn vault_generate(
         &self,
         name: &str,
         kind: CredentialKind,
         bytes: usize,
         encoding: Encoding,
-    ) -> Result<(CredentialView, SecretString)> {
+        reveal: bool,
+    ) -> Result<(CredentialView, Option<SecretString>)> {
         let value = generate::random_secret(&mut rand::rng(), bytes, encoding)
             .map_err(CoreError::InvalidInput)?;
         let view = self.vault_add(name, kind, &value, Vec::new())?;
-        Ok((view, value))
+        if !reveal {
+            return Ok((view, None));
+        }
+        self.audit(AuditAction::Reveal, &subject(name))?;
+        Ok((view, Some(value)))
     }
 
     /// Writes the credential as `KEY=value` into a git-ignored `.env` file.

@@ -81,8 +81,23 @@ fn entry_hash(prev_hash: &str, seq: i64, at: i64, action: &str, subject: &str) -
 }
 
 impl Store {
-    /// Appends one entry, linked to the current head.
+    /// Appends one entry, linked to the current head. Another process appending at the same
+    /// moment makes the insert collide on `seq`; the append then retries on the new head.
     pub fn audit(&self, at: i64, action: AuditAction, subject: &str) -> Result<AuditEntry> {
+        let mut attempt = 0;
+        loop {
+            match self.try_audit(at, action, subject) {
+                Err(crate::StoreError::Sql(rusqlite::Error::SqliteFailure(e, _)))
+                    if e.code == rusqlite::ErrorCode::ConstraintViolation && attempt < 5 =>
+                {
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn try_audit(&self, at: i64, action: AuditAction, subject: &str) -> Result<AuditEntry> {
         let conn = self.conn();
         let head: Option<(i64, String)> = conn
             .query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| {

@@ -81,8 +81,8 @@ impl Store {
         &self.conn
     }
 
-    /// Runs `f` inside one transaction: all of it lands or none of it does.
-    pub fn transaction<T>(&mut self, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
+    /// Runs `f` inside one transaction: all of it lands or none of it does. Not reentrant.
+    pub fn transaction<T>(&self, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
         match f(self) {
             Ok(value) => {

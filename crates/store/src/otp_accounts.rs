@@ -88,7 +88,17 @@ impl Store {
         expect_one(n, id)
     }
 
-    /// Stores a new HOTP counter (done before the code it yields is shown).
+    /// Moves an HOTP counter from `expected` to `expected + 1`; false when another process
+    /// moved it first (the caller re-reads and tries again).
+    pub fn advance_otp_counter(&self, id: &str, expected: u64) -> Result<bool> {
+        let n = self.conn().execute(
+            "UPDATE otp_accounts SET counter = counter + 1 WHERE id = ?1 AND counter = ?2",
+            rusqlite::params![id, expected as i64],
+        )?;
+        Ok(n == 1)
+    }
+
+    /// Stores a new HOTP counter.
     pub fn set_otp_counter(&self, id: &str, counter: u64) -> Result<()> {
         let n = self.conn().execute(
             "UPDATE otp_accounts SET counter = ?2 WHERE id = ?1",
@@ -145,5 +155,32 @@ mod tests {
         store.delete_otp_account("2").unwrap();
         assert!(matches!(store.otp_account("2"), Err(StoreError::NotFound(_))));
         assert!(matches!(store.set_otp_pinned("nope", true), Err(StoreError::NotFound(_))));
+    }
+}
+
+#[cfg(test)]
+mod counter_tests {
+    use super::*;
+
+    #[test]
+    fn advancing_a_counter_someone_else_moved_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let row = OtpAccountRow {
+            id: "h".into(),
+            issuer: "I".into(),
+            account: "a".into(),
+            kind: "hotp".into(),
+            algorithm: "SHA1".into(),
+            digits: 6,
+            period: 30,
+            counter: 5,
+            pinned: false,
+            created_at: 0,
+        };
+        store.insert_otp_account(&row).unwrap();
+        assert!(store.advance_otp_counter("h", 5).unwrap());
+        assert!(!store.advance_otp_counter("h", 5).unwrap(), "5 was already used");
+        assert_eq!(store.otp_account("h").unwrap().counter, 6);
     }
 }

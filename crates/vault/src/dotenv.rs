@@ -121,7 +121,13 @@ fn ensure_git_ignored(path: &Path) -> Result<(), DotenvError> {
         .output()
         .map_err(|e| unavailable(e.to_string()))?;
     if !top.status.success() {
-        return Ok(()); // not in a git work tree: nothing can commit it
+        let stderr = String::from_utf8_lossy(&top.stderr);
+        if stderr.contains("not a git repository") {
+            return Ok(()); // not in a git work tree: nothing can commit it
+        }
+        // Anything else (e.g. git refusing a repository owned by another user) means we cannot
+        // tell whether the file would be committed: refuse rather than guess.
+        return Err(unavailable(stderr.trim().to_owned()));
     }
     let repo = PathBuf::from(String::from_utf8_lossy(&top.stdout).trim());
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();

@@ -6,7 +6,7 @@ use crate::state::Shared;
 use rampart_core::SecretString;
 use rampart_core::lock::LockState;
 use std::sync::Arc;
-use tauri::{AppHandle, Emitter, Runtime, State};
+use tauri::{AppHandle, Runtime, State};
 
 type S<'a> = State<'a, Arc<Shared>>;
 
@@ -43,7 +43,7 @@ pub async fn lock_unlock<R: Runtime>(
         app.lock_state(lock)
     })
     .await?;
-    let _ = handle.emit("lock://changed", state);
+    crate::lock_changed(&handle, state);
     Ok(state)
 }
 
@@ -52,12 +52,12 @@ pub async fn lock_now<R: Runtime>(handle: AppHandle<R>, state: S<'_>) -> IpcResu
     let state = with_lock(state.inner(), |app, lock| {
         lock.lock(app.has_passphrase()?);
         if lock.is_locked() {
-            app.forget_cached_seeds();
+            app.forget_secrets_in_memory();
         }
         app.lock_state(lock)
     })
     .await?;
-    let _ = handle.emit("lock://changed", state);
+    crate::lock_changed(&handle, state);
     Ok(state)
 }
 

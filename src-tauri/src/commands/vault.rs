@@ -85,8 +85,8 @@ pub async fn vault_generate(
     reveal: bool,
 ) -> IpcResult<GenerateResult> {
     unlocked(state.inner(), move |app| {
-        let (credential, value) = app.vault_generate(&name, kind, bytes, encoding)?;
-        Ok(GenerateResult { credential, revealed_value: reveal.then(|| value.expose().clone()) })
+        let (credential, value) = app.vault_generate(&name, kind, bytes, encoding, reveal)?;
+        Ok(GenerateResult { credential, revealed_value: value.map(|v| v.expose().clone()) })
     })
     .await
 }

@@ -153,3 +153,27 @@ fn an_enrolment_expires_after_45_seconds() {
     assert!(err.to_string().contains("expired"), "{err}");
     assert!(t.app.otp_list().unwrap().is_empty());
 }
+
+#[test]
+fn an_import_that_fails_midway_leaves_nothing_behind() {
+    let t = TestApp::new(1_000);
+    // The third seed is too large for a keychain item: storing it fails after two succeeded.
+    let huge = "A".repeat(110 * 1024);
+    let text = format!(
+        "otpauth://totp/One:a?secret=JBSWY3DPEHPK3PXP\n\
+         otpauth://totp/Two:b?secret=KRSXG5CTMVRXEZLU\n\
+         otpauth://totp/Three:c?secret={huge}\n"
+    );
+    let err = t.app.otp_import(None, text.as_bytes(), None).unwrap_err();
+    assert!(err.to_string().contains("at most"), "{err}");
+    assert!(t.app.otp_list().unwrap().is_empty(), "no account of a failed import remains");
+    assert!(t.app.audit_log(10).unwrap().is_empty(), "a failed import is not recorded as done");
+}
+
+#[test]
+fn a_too_large_import_file_is_refused_before_parsing() {
+    let t = TestApp::new(1_000);
+    let big = vec![b'x'; 11 * 1024 * 1024];
+    let err = t.app.otp_import(Some("big.txt"), &big, None).unwrap_err();
+    assert!(err.to_string().contains("limit 10 MB"), "{err}");
+}

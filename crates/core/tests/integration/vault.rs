@@ -71,12 +71,16 @@ fn generated_secrets_have_the_asked_length_and_land_in_the_keychain() {
     let t = TestApp::new(1_700_000_000);
     let (view, value) = t
         .app
-        .vault_generate("jwt-secret", CredentialKind::EncryptionKey, 32, Encoding::Hex)
+        .vault_generate("jwt-secret", CredentialKind::EncryptionKey, 32, Encoding::Hex, true)
         .unwrap();
+    let value = value.expect("asked to see the value");
     assert_eq!(value.expose().len(), 64);
+    assert_eq!(t.app.audit_log(1).unwrap()[0].action, "reveal", "showing it once is a reveal");
     assert_eq!(t.app.vault_reveal(&view.id).unwrap().expose(), value.expose());
-    let err =
-        t.app.vault_generate("weak", CredentialKind::EncryptionKey, 4, Encoding::Hex).unwrap_err();
+    let err = t
+        .app
+        .vault_generate("weak", CredentialKind::EncryptionKey, 4, Encoding::Hex, false)
+        .unwrap_err();
     assert!(err.to_string().contains("between 16 and 1024"), "{err}");
 }
 
