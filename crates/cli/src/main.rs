@@ -3,6 +3,7 @@
 //! never from arguments (the one exception is `otp code --secret`, a stateless calculator,
 //! which also takes `--secret -` to read stdin).
 
+mod app_cmd;
 mod audit_cmd;
 mod input;
 mod otp_cmd;
@@ -38,6 +39,11 @@ enum Command {
     /// The hash-chained audit log.
     #[command(subcommand)]
     Audit(audit_cmd::AuditCommand),
+    /// Shows or changes preferences (clipboard clear, idle lock, rotation period).
+    Settings(app_cmd::SettingsArgs),
+    /// Sets, changes or removes the desktop app's passphrase.
+    #[command(subcommand)]
+    Passphrase(app_cmd::PassphraseCommand),
 }
 
 /// A CLI failure: a message for stderr and the exit code.
@@ -72,6 +78,8 @@ fn run(cli: Cli) -> CliResult {
         Command::Otp(cmd) => otp_cmd::run(&app, cmd),
         Command::Vault(cmd) => vault_cmd::run(&app, cmd),
         Command::Audit(cmd) => audit_cmd::run(&app, cmd),
+        Command::Settings(args) => app_cmd::settings(&app, args),
+        Command::Passphrase(cmd) => app_cmd::passphrase(&app, cmd),
     }
 }
 

@@ -72,6 +72,10 @@ pub enum OtpCommand {
     },
     /// Removes an account.
     Rm { account: String },
+    /// Pins an account (first in the list, listed in the tray).
+    Pin { account: String },
+    /// Unpins an account.
+    Unpin { account: String },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -276,6 +280,16 @@ pub fn run(app: &Rampart, cmd: OtpCommand) -> CliResult {
             };
             write_secret_file(&out, text.expose().as_bytes())?;
             eprintln!("exported to {}", out.display());
+            Ok(())
+        }
+        OtpCommand::Pin { account } => {
+            app.otp_set_pinned(&account, true)?;
+            eprintln!("pinned {account}");
+            Ok(())
+        }
+        OtpCommand::Unpin { account } => {
+            app.otp_set_pinned(&account, false)?;
+            eprintln!("unpinned {account}");
             Ok(())
         }
         OtpCommand::Rm { account } => {

@@ -245,3 +245,33 @@ fn rusqlite_free_edit(data_dir: &Path) -> bool {
     );
     Command::new("python3").args(["-c", &py]).status().map(|s| s.success()).unwrap_or(false)
 }
+
+#[test]
+fn settings_passphrase_and_pins_are_scriptable() {
+    let cli = Cli::new();
+    let s: serde_json::Value =
+        serde_json::from_str(&cli.ok(&["settings", "--idle-lock", "5", "--json"], "")).unwrap();
+    assert_eq!(s["idleLockMinutes"], 5);
+    let err = cli.fails(&["settings", "--idle-lock", "45"], "");
+    assert!(err.contains("between 1 and 30 minutes"), "{err}");
+
+    cli.ok(&["passphrase", "set"], "correct horse battery\n");
+    let err = cli.fails(&["passphrase", "set"], "wrong current pass\nnew passphrase 123\n");
+    assert!(err.contains("current passphrase is wrong"), "{err}");
+    cli.ok(&["passphrase", "set"], "correct horse battery\nnew passphrase 123\n");
+    cli.ok(&["passphrase", "remove"], "new passphrase 123\n");
+    let err = cli.fails(&["passphrase", "remove"], "x\n");
+    assert!(err.contains("no app passphrase"), "{err}");
+
+    cli.ok(&["otp", "add", "otpauth://totp/Z:last?secret=JBSWY3DPEHPK3PXP"], "");
+    cli.ok(&["otp", "add", "otpauth://totp/A:first?secret=KRSXG5CTMVRXEZLU"], "");
+    cli.ok(&["otp", "pin", "Z:last"], "");
+    let list: Vec<serde_json::Value> =
+        serde_json::from_str(&cli.ok(&["otp", "list", "--json"], "")).unwrap();
+    assert_eq!(list[0]["issuer"], "Z", "pinned first");
+    assert_eq!(list[0]["pinned"], true);
+    cli.ok(&["otp", "unpin", "last"], "");
+    let list: Vec<serde_json::Value> =
+        serde_json::from_str(&cli.ok(&["otp", "list", "--json"], "")).unwrap();
+    assert_eq!(list[0]["issuer"], "A");
+}
