@@ -160,6 +160,10 @@ fn every_payload_has_exactly_the_fields_the_ui_contract_names() {
         ("VerifyResult", json_fields(VerifyResult { valid: true, offset: Some(0) })),
         ("CopyResult", json_fields(crate::commands::CopyResult { clears_in_seconds: 20 })),
         (
+            "ExportResult",
+            json_fields(crate::commands::otp::ExportResult { path: None, accounts: 0 }),
+        ),
+        (
             "GenerateResult",
             json_fields(crate::commands::vault::GenerateResult {
                 credential,

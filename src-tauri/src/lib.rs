@@ -40,6 +40,7 @@ fn open_app() -> Result<Rampart, String> {
 pub fn builder() -> tauri::Builder<tauri::Wry> {
     tauri::Builder::default()
         .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(commands::handler())
         .setup(|app| {
             let rampart = open_app().map_err(|e| -> Box<dyn std::error::Error> { e.into() })?;

@@ -128,17 +128,8 @@ pub fn code(args: &CodeArgs) -> CliResult {
     Ok(())
 }
 
-/// Writes a file that carries secrets: a 0600 temp file next to it, synced, then renamed into
-/// place, so it is never world-readable and never half-written.
 fn write_secret_file(path: &Path, bytes: &[u8]) -> CliResult {
-    use std::io::Write;
-    let fail = |e: std::io::Error| Failure::new(format!("could not write {}: {e}", path.display()));
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?; // created 0600
-    tmp.write_all(bytes).map_err(fail)?;
-    tmp.as_file().sync_all().map_err(fail)?;
-    tmp.persist(path).map_err(|e| fail(e.error))?;
-    Ok(())
+    Ok(rampart_core::files::write_secret_file(path, bytes)?)
 }
 
 /// Deletes a file when dropped: the enrolment QR must not outlive the command.

@@ -30,6 +30,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         otp::otp_enroll_cancel,
         otp::otp_verify,
         otp::otp_qr,
+        otp::otp_export,
         vault::vault_list,
         vault::vault_add,
         vault::vault_reveal,

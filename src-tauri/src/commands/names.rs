@@ -13,6 +13,7 @@ pub const COMMANDS: &[&str] = &[
     "otp_enroll_cancel",
     "otp_verify",
     "otp_qr",
+    "otp_export",
     "vault_list",
     "vault_add",
     "vault_reveal",

@@ -160,3 +160,69 @@ pub async fn otp_qr(state: S<'_>, id: String) -> IpcResult<String> {
     })
     .await
 }
+
+/// Which export the user asked for.
+#[derive(serde::Deserialize, Clone, Copy)]
+#[serde(rename_all = "camelCase")]
+pub enum ExportFormat {
+    /// Aegis-compatible encrypted JSON (needs a password).
+    Aegis,
+    /// otpauth URIs, one per line, unencrypted (the UI asks for explicit confirmation).
+    Uris,
+}
+
+/// Where an export was written; `None` when the user cancelled the save dialog.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportResult {
+    pub(crate) path: Option<String>,
+    pub(crate) accounts: usize,
+}
+
+/// Exports every account to a file the user picks in a native save dialog. The secrets go
+/// from the keychain to the file without crossing IPC; the webview gets only the path.
+#[tauri::command]
+pub async fn otp_export<R: Runtime>(
+    handle: AppHandle<R>,
+    state: S<'_>,
+    format: ExportFormat,
+    password: Option<String>,
+) -> IpcResult<ExportResult> {
+    use tauri_plugin_dialog::DialogExt;
+    let password = password.filter(|p| !p.is_empty()).map(SecretString::new);
+    let shared = state.inner().clone();
+    let accounts = unlocked(&shared, |app| Ok(app.otp_list()?.len())).await?;
+    if accounts == 0 {
+        return Err(IpcError::from(rampart_core::CoreError::InvalidInput(
+            "there are no accounts to export yet".into(),
+        )));
+    }
+    if matches!(format, ExportFormat::Aegis) && password.is_none() {
+        return Err(IpcError::from(rampart_core::CoreError::InvalidInput(
+            "an Aegis export is encrypted: enter a password for it".into(),
+        )));
+    }
+    let (name, filter, ext) = match format {
+        ExportFormat::Aegis => ("rampart-aegis.json", "Aegis encrypted vault", "json"),
+        ExportFormat::Uris => ("rampart-otpauth.txt", "otpauth URI list", "txt"),
+    };
+    let dialog = handle.dialog().file().set_file_name(name).add_filter(filter, &[ext]);
+    let picked = tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
+        .await
+        .map_err(|e| IpcError::internal(e.to_string()))?;
+    let Some(path) = picked.and_then(|p| p.into_path().ok()) else {
+        return Ok(ExportResult { path: None, accounts });
+    };
+    let shown = path.display().to_string();
+    unlocked(&shared, move |app| {
+        let text = match format {
+            ExportFormat::Aegis => {
+                app.otp_export_aegis(password.as_ref().expect("checked above"))?
+            }
+            ExportFormat::Uris => app.otp_export_uris()?,
+        };
+        rampart_core::files::write_secret_file(&path, text.expose().as_bytes())
+    })
+    .await?;
+    Ok(ExportResult { path: Some(shown), accounts })
+}

@@ -36,6 +36,7 @@ const CASES: [string, () => Promise<unknown>, string, Record<string, unknown>][]
   ['otpEnrollCancel', () => ipc.otpEnrollCancel('d1'), 'otp_enroll_cancel', { draftId: 'd1' }],
   ['otpVerify', () => ipc.otpVerify('a1', '000000'), 'otp_verify', { id: 'a1', code: '000000' }],
   ['otpQr', () => ipc.otpQr('a1'), 'otp_qr', { id: 'a1' }],
+  ['otpExport', () => ipc.otpExport('aegis', 'pw'), 'otp_export', { format: 'aegis', password: 'pw' }],
   ['vaultList', () => ipc.vaultList(), 'vault_list', {}],
   [
     'vaultAdd',
@@ -94,6 +95,7 @@ describe('command wrappers', () => {
       otp_enroll_cancel: true,
       otp_verify: true,
       otp_qr: true,
+      otp_export: true,
       vault_list: true,
       vault_add: true,
       vault_reveal: true,

@@ -12,6 +12,8 @@ import type {
   EnrollDraft,
   ErrorKind,
   Events,
+  ExportFormat,
+  ExportResult,
   GenerateResult,
   ImportReport,
   IpcError,
@@ -116,6 +118,9 @@ export const otpEnrollCancel = (draftId: string): Promise<null> => call('otp_enr
 export const otpVerify = (id: string, code: string): Promise<VerifyResult> =>
   call('otp_verify', { id, code });
 export const otpQr = (id: string): Promise<string> => call('otp_qr', { id });
+/** Opens a native save dialog in the back end; resolves with the path, or null if cancelled. */
+export const otpExport = (format: ExportFormat, password: string | null): Promise<ExportResult> =>
+  call('otp_export', { format, password });
 
 // ---- Vault -------------------------------------------------------------------------------------------
 export const vaultList = (): Promise<CredentialView[]> => call('vault_list', none);

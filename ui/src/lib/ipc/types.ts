@@ -68,6 +68,14 @@ export interface EnrollDraft {
   expiresAt: number;
 }
 
+export type ExportFormat = 'aegis' | 'uris';
+
+export interface ExportResult {
+  /** Where the file was written; null when the user cancelled the save dialog. */
+  path: string | null;
+  accounts: number;
+}
+
 export interface VerifyResult {
   valid: boolean;
   /** Time-step offset that matched (-2..=2), null when invalid. */
@@ -140,6 +148,7 @@ export interface Commands {
   otp_enroll_cancel: { args: { draftId: string }; result: null };
   otp_verify: { args: { id: string; code: string }; result: VerifyResult };
   otp_qr: { args: { id: string }; result: string };
+  otp_export: { args: { format: ExportFormat; password: string | null }; result: ExportResult };
   vault_list: { args: Record<string, never>; result: CredentialView[] };
   vault_add: {
     args: { name: string; kind: CredentialKind; value: string; tags: string[] };

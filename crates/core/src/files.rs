@@ -1,0 +1,45 @@
+//! Writing files that carry secrets (exports, QR images): a 0600 temp file next to the target,
+//! synced, then renamed into place, so the file is never world-readable and never half-written.
+
+use crate::{CoreError, Result};
+use std::io::Write;
+use std::path::Path;
+
+/// Writes `bytes` to `path` atomically with owner-only permissions.
+pub fn write_secret_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let fail =
+        |e: std::io::Error| CoreError::Io(format!("could not write {}: {e}", path.display()));
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?; // created 0600
+    tmp.write_all(bytes).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    tmp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_existing_world_readable_file_is_replaced_by_an_owner_only_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("export.txt");
+        std::fs::write(&path, "old").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        }
+        write_secret_file(&path, b"new").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+        }
+        let err = write_secret_file(&dir.path().join("missing/dir/x"), b"x").unwrap_err();
+        assert!(err.to_string().contains("could not write"), "{err}");
+    }
+}
