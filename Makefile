@@ -15,18 +15,24 @@ CLI_BIN := $(CARGO_TARGET_DIR)/debug/rampart
 APT_PACKAGES := build-essential pkg-config git curl libwebkit2gtk-4.1-dev libgtk-3-dev \
   libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev libssl-dev libdbus-1-dev \
   xvfb xauth webkit2gtk-driver gnome-keyring libsecret-tools dbus dbus-x11 imagemagick \
-  xclip xdotool x11-utils
+  xclip xdotool x11-utils \
+  age zstd awscli restic
 
-.PHONY: run test deps system-deps ui-deps tools build ui desktop cli lint test-rust test-ui \
+.PHONY: run test deps system-deps rust ui-deps tools build ui desktop cli lint test-rust test-ui \
   test-e2e test-start hermeticity bench screenshot clean
 
 run: deps ui desktop ## Build and open the desktop app
+	@[ -n "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ] || { echo "make run: no display; run it in a desktop session (or: xvfb-run make run)"; exit 1; }
 	$(DESKTOP_BIN) $(ARGS)
 
 test: deps test-start lint test-rust test-ui test-e2e hermeticity ## Every test
 	@echo "make test: all passed"
 
-deps: system-deps ui-deps tools
+deps: system-deps rust ui-deps tools
+
+rust:
+	@command -v cargo >/dev/null || { echo "installing Rust with rustup"; \
+	  curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal -c clippy,rustfmt; }
 
 system-deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
@@ -41,6 +47,12 @@ ui-deps: ui/node_modules/.package-lock.json
 ui/node_modules/.package-lock.json: ui/package-lock.json ui/package.json
 	cd ui && npm ci --no-audit --no-fund
 	touch $@
+
+# A real S3 server for the backup tests (single node, started by the tests on loopback).
+# A release build takes ~17 min on 2 cores; the binary is cached in ~/.cargo/bin.
+garage:
+	@command -v garage >/dev/null || cargo install garage --locked --no-default-features \
+	  --features bundled-libs,sqlite,lmdb
 
 tools: $(HOME)/.cargo/bin/tauri-driver
 $(HOME)/.cargo/bin/tauri-driver:
