@@ -18,17 +18,19 @@ APT_PACKAGES := build-essential pkg-config git curl libwebkit2gtk-4.1-dev libgtk
   xclip xdotool x11-utils \
   age zstd awscli restic
 
-.PHONY: run test deps system-deps rust ui-deps tools build ui desktop cli lint test-rust test-ui \
+.PHONY: run test deps test-deps garage system-deps rust ui-deps tools build ui desktop cli lint test-rust test-ui \
   test-e2e test-start hermeticity bench screenshot clean
 
 run: deps ui desktop ## Build and open the desktop app
 	@[ -n "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ] || { echo "make run: no display; run it in a desktop session (or: xvfb-run make run)"; exit 1; }
 	$(DESKTOP_BIN) $(ARGS)
 
-test: deps test-start lint test-rust test-ui test-e2e hermeticity ## Every test
+test: test-deps test-start lint test-rust test-ui test-e2e hermeticity ## Every test
 	@echo "make test: all passed"
 
 deps: system-deps rust ui-deps tools
+
+test-deps: deps garage
 
 rust:
 	@command -v cargo >/dev/null || { echo "installing Rust with rustup"; \

@@ -1,0 +1,36 @@
+//! Rampart's backup engine, free of Tauri: a source (a directory as tar, or a command's stdout)
+//! is streamed through zstd and age (X25519 recipients) into one S3 multipart upload, then a
+//! small JSON manifest commits it (a backup without its manifest does not exist). Restores pick
+//! `latest`, the latest before a date, or an id, verify hashes and sizes against the manifest
+//! before anything is swapped into place, and refuse archives that would escape their target.
+//! Retention is a pure function (the dry-run preview); cleanup removes orphans.
+//!
+//! Stock tools restore every backup: `aws s3 cp s3://B/K - | age -d -i key.txt | zstd -d | tar -x`.
+//!
+//! Front ends (CLI, desktop) own configuration and secrets: they read the S3 secret key and the
+//! age identity from the keychain as [`rampart_sensitive::SecretString`]s and hand them over.
+
+mod backup;
+mod cleanup;
+mod engine;
+mod error;
+mod extract;
+pub mod keys;
+pub mod manifest;
+mod progress;
+mod restore;
+pub mod retention;
+mod source;
+mod target;
+
+pub use backup::BackupRequest;
+pub use cleanup::{CleanupReport, candidates};
+pub use engine::{Backup, Clock, Engine, EngineOptions, IdRandom, Selector};
+pub use error::{BackupError, Result};
+pub use keys::{GeneratedKey, Identities, Recipient};
+pub use manifest::{BackupId, Manifest, SourceKind};
+pub use progress::{Phase, Progress, ProgressFn};
+pub use restore::RestoreReport;
+pub use retention::{Candidate, Decision, KeepReason, RetentionPolicy};
+pub use source::{CommandSpec, Source};
+pub use target::S3Target;

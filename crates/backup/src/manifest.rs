@@ -1,0 +1,279 @@
+//! The manifest (the JSON that commits a backup: a backup without its manifest does not exist),
+//! backup ids and the object key layout:
+//!
+//! ```text
+//! PREFIX/SOURCE/YYYY/MM/DD/<id>.tar.zst.age     directory sources (a tar stream)
+//! PREFIX/SOURCE/YYYY/MM/DD/<id>.zst.age         command sources (the command's stdout)
+//! PREFIX/SOURCE/YYYY/MM/DD/<id>.manifest.json   the manifest, written last and only if absent
+//! ```
+//!
+//! Ids are `YYYYMMDDTHHMMSSZ-<8 hex>` (UTC start time plus randomness), so they sort by time.
+
+use crate::error::{BackupError, Result};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use time::macros::format_description;
+
+/// The format tag written into every manifest.
+pub const FORMAT: &str = "rampart-backup/1";
+/// The suffix of manifest keys.
+pub const MANIFEST_SUFFIX: &str = ".manifest.json";
+
+/// What a backup was made from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SourceKind {
+    /// A tar stream of a directory.
+    Directory,
+    /// A command's stdout.
+    Command,
+}
+
+/// The manifest of one backup. Unknown fields are ignored and optional ones default, so a
+/// hand-written manifest needs only the essentials.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Manifest {
+    #[serde(default = "default_format")]
+    pub format: String,
+    pub id: String,
+    pub source: String,
+    pub kind: SourceKind,
+    /// The S3 key of the sealed object.
+    pub object: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub started: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub finished: OffsetDateTime,
+    pub plaintext_size: u64,
+    pub ciphertext_size: u64,
+    pub plaintext_sha256: String,
+    pub ciphertext_sha256: String,
+    /// The age public keys the object is encrypted to.
+    pub recipients: Vec<String>,
+    #[serde(default = "default_compression")]
+    pub compression: String,
+    #[serde(default)]
+    pub part_size: u64,
+    #[serde(default)]
+    pub parts: u32,
+    #[serde(default)]
+    pub tool: String,
+    /// The dump command's exit status (command sources only).
+    #[serde(default)]
+    pub command_exit_status: Option<i32>,
+}
+
+fn default_format() -> String {
+    FORMAT.to_owned()
+}
+fn default_compression() -> String {
+    "zstd".to_owned()
+}
+
+impl Manifest {
+    /// Parses and sanity-checks a manifest read from `key`.
+    pub fn from_json(key: &str, bytes: &[u8]) -> Result<Self> {
+        let bad = |message: String| BackupError::BadManifest { key: key.to_owned(), message };
+        let m: Manifest = serde_json::from_slice(bytes).map_err(|e| bad(e.to_string()))?;
+        if !m.format.starts_with("rampart-backup/") {
+            return Err(bad(format!("unknown format {:?}", m.format)));
+        }
+        for (name, hash) in
+            [("plaintextSha256", &m.plaintext_sha256), ("ciphertextSha256", &m.ciphertext_sha256)]
+        {
+            if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(bad(format!("{name} is not a SHA-256 hex digest")));
+            }
+        }
+        if m.command_exit_status.is_some_and(|s| s != 0) {
+            return Err(bad("the dump command did not exit 0".into()));
+        }
+        Ok(m)
+    }
+
+    /// The manifest as pretty JSON.
+    pub fn to_json(&self) -> Vec<u8> {
+        serde_json::to_vec_pretty(self).expect("a manifest always serializes")
+    }
+}
+
+/// A backup id: `YYYYMMDDTHHMMSSZ-<8 hex>`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BackupId(String);
+
+impl BackupId {
+    /// An id for a backup started at `at` (UTC), with `random` as its suffix.
+    pub fn new(at: OffsetDateTime, random: u32) -> Self {
+        let fmt = format_description!("[year][month][day]T[hour][minute][second]Z");
+        let at = at.to_offset(time::UtcOffset::UTC);
+        Self(format!("{}-{random:08x}", at.format(fmt).expect("a UTC time always formats")))
+    }
+
+    /// Parses an id; returns `None` when it does not have the id shape.
+    pub fn parse(text: &str) -> Option<Self> {
+        let (stamp, rand) = text.split_once('-')?;
+        (rand.len() == 8 && rand.bytes().all(|b| b.is_ascii_hexdigit()))
+            .then(|| Self::time_of(stamp))
+            .flatten()
+            .map(|_| Self(text.to_owned()))
+    }
+
+    /// The start time encoded in the id.
+    pub fn time(&self) -> OffsetDateTime {
+        Self::time_of(&self.0[..16]).expect("parsed ids have a valid time")
+    }
+
+    fn time_of(stamp: &str) -> Option<OffsetDateTime> {
+        let fmt = format_description!("[year][month][day]T[hour][minute][second]Z");
+        time::PrimitiveDateTime::parse(stamp, fmt).ok().map(|t| t.assume_utc())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for BackupId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Where a source's objects live under the target prefix.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    prefix: String,
+}
+
+impl Layout {
+    /// A layout under `prefix` (leading and trailing slashes are ignored; empty is the bucket root).
+    pub fn new(prefix: &str) -> Self {
+        Self { prefix: prefix.trim_matches('/').to_owned() }
+    }
+
+    /// `PREFIX/` or the empty string.
+    pub fn root(&self) -> String {
+        if self.prefix.is_empty() { String::new() } else { format!("{}/", self.prefix) }
+    }
+
+    /// `PREFIX/SOURCE/`: everything of one source.
+    pub fn source_dir(&self, source: &str) -> String {
+        format!("{}{source}/", self.root())
+    }
+
+    fn day_dir(&self, source: &str, id: &BackupId) -> String {
+        let t = id.time();
+        format!(
+            "{}{:04}/{:02}/{:02}/",
+            self.source_dir(source),
+            t.year(),
+            u8::from(t.month()),
+            t.day()
+        )
+    }
+
+    /// The object key of a backup.
+    pub fn object_key(&self, source: &str, id: &BackupId, kind: SourceKind) -> String {
+        let ext = match kind {
+            SourceKind::Directory => ".tar.zst.age",
+            SourceKind::Command => ".zst.age",
+        };
+        format!("{}{id}{ext}", self.day_dir(source, id))
+    }
+
+    /// The manifest key of a backup.
+    pub fn manifest_key(&self, source: &str, id: &BackupId) -> String {
+        format!("{}{id}{MANIFEST_SUFFIX}", self.day_dir(source, id))
+    }
+}
+
+/// The id a manifest key names, if it is one.
+pub fn id_of_manifest_key(key: &str) -> Option<BackupId> {
+    let name = key.rsplit('/').next()?.strip_suffix(MANIFEST_SUFFIX)?;
+    BackupId::parse(name)
+}
+
+/// Source names become a key segment: letters, digits, `.`, `_` and `-` only.
+pub fn validate_source_name(name: &str) -> Result<()> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && !name.starts_with('.')
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(BackupError::Config(format!(
+            "source name {name:?} must be 1-64 letters, digits, '.', '_' or '-' (not starting with '.')"
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn ids_sort_by_time_and_round_trip() {
+        let a = BackupId::new(datetime!(2026-03-04 05:06:07 UTC), 0xdead_beef);
+        assert_eq!(a.as_str(), "20260304T050607Z-deadbeef");
+        assert_eq!(BackupId::parse(a.as_str()), Some(a.clone()));
+        assert_eq!(a.time(), datetime!(2026-03-04 05:06:07 UTC));
+        let b = BackupId::new(datetime!(2026-03-04 05:06:08 +01:00), 0);
+        assert!(b < a, "ids compare by UTC time");
+        assert!(BackupId::parse("nope").is_none());
+        assert!(BackupId::parse("20260304T050607Z-xyz").is_none());
+    }
+
+    #[test]
+    fn layout_builds_dated_keys() {
+        let id = BackupId::new(datetime!(2026-03-04 05:06:07 UTC), 1);
+        let l = Layout::new("/backups/prod/");
+        assert_eq!(
+            l.object_key("mongo", &id, SourceKind::Command),
+            "backups/prod/mongo/2026/03/04/20260304T050607Z-00000001.zst.age"
+        );
+        let mk = l.manifest_key("app", &id);
+        assert_eq!(mk, "backups/prod/app/2026/03/04/20260304T050607Z-00000001.manifest.json");
+        assert_eq!(id_of_manifest_key(&mk), Some(id.clone()));
+        assert_eq!(Layout::new("").source_dir("app"), "app/");
+    }
+
+    #[test]
+    fn source_names_are_key_safe() {
+        assert!(validate_source_name("prod-mongo_1.daily").is_ok());
+        for bad in ["", "a/b", "..", ".hidden", "a b", "é"] {
+            assert!(validate_source_name(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn manifest_rejects_failed_dumps_and_bad_hashes() {
+        let m = Manifest {
+            format: FORMAT.into(),
+            id: "20260304T050607Z-00000001".into(),
+            source: "s".into(),
+            kind: SourceKind::Command,
+            object: "o".into(),
+            started: datetime!(2026-03-04 05:06:07 UTC),
+            finished: datetime!(2026-03-04 05:06:09 UTC),
+            plaintext_size: 1,
+            ciphertext_size: 2,
+            plaintext_sha256: "a".repeat(64),
+            ciphertext_sha256: "b".repeat(64),
+            recipients: vec![],
+            compression: "zstd".into(),
+            part_size: 0,
+            parts: 1,
+            tool: String::new(),
+            command_exit_status: Some(0),
+        };
+        let back = Manifest::from_json("k", &m.to_json()).unwrap();
+        assert_eq!(back, m);
+        let failed = Manifest { command_exit_status: Some(2), ..m.clone() };
+        assert!(Manifest::from_json("k", &failed.to_json()).is_err());
+        let bad = Manifest { plaintext_sha256: "zz".into(), ..m };
+        assert!(Manifest::from_json("k", &bad.to_json()).is_err());
+    }
+}
