@@ -101,10 +101,29 @@ test('with a passphrase the app locks and unlocks', async () => {
   await s.find('[data-testid="code-row"][data-issuer="Rampart Prod"]');
 });
 
+test('a credential is stored in the keychain, revealed on request and copied', async () => {
+  await s.click('[data-testid="nav-vault"]');
+  await s.click('[data-testid="vault-add-open"]');
+  await s.type('[data-testid="vault-add-name"]', 'prod-db');
+  await s.type('[data-testid="vault-add-value"]', 'postgres://app:e2e-pw@db/app');
+  await s.click('[data-testid="vault-add-save"]');
+  const row = '[data-testid="vault-row"][data-name="prod-db"]';
+  await s.find(row);
+  assert.equal((await s.findAll('[data-testid="vault-revealed"]')).length, 0, 'hidden until asked');
+  await s.click(`${row} [data-testid="vault-reveal"]`);
+  assert.equal(await s.text('[data-testid="vault-revealed"]'), 'postgres://app:e2e-pw@db/app');
+  screenshot('vault');
+  await s.click(`${row} [data-testid="vault-copy"]`);
+  for (let i = 0; i < 30 && clipboard() !== 'postgres://app:e2e-pw@db/app'; i++) await sleep(100);
+  assert.equal(clipboard(), 'postgres://app:e2e-pw@db/app');
+  const stored = execFileSync(process.env.RAMPART_CLI, ['vault', 'get', 'prod-db'], { encoding: 'utf8' });
+  assert.equal(stored.trim(), 'postgres://app:e2e-pw@db/app', 'the CLI reads the same keychain item');
+});
+
 test('the audit log recorded the enrolment and the failed unlock', () => {
   const out = execFileSync(process.env.RAMPART_CLI, ['audit', 'log', '--json'], { encoding: 'utf8' });
   const actions = JSON.parse(out).map((e) => e.action);
-  for (const a of ['enroll', 'copy', 'set-passphrase', 'failed-unlock', 'unlock']) {
+  for (const a of ['enroll', 'copy', 'set-passphrase', 'failed-unlock', 'unlock', 'add', 'reveal']) {
     assert.ok(actions.includes(a), `audit has ${a}: ${actions}`);
   }
   execFileSync(process.env.RAMPART_CLI, ['audit', 'verify']);

@@ -69,6 +69,27 @@ impl Rampart {
         Ok(seed)
     }
 
+    /// Loads every uncached seed in one keychain session (first code list after start or
+    /// unlock). Best effort: what it cannot read is read one by one later, with real errors.
+    fn warm_seed_cache(&self, rows: &[OtpAccountRow]) {
+        let missing = {
+            let cache = self.seed_cache.lock().expect("seed cache");
+            rows.iter().filter(|r| !cache.contains_key(&r.id)).count()
+        };
+        if missing < 2 {
+            return;
+        }
+        let Ok(found) = self.keychain.get_many("otp:") else { return };
+        let mut cache = self.seed_cache.lock().expect("seed cache");
+        for (key, b32) in found {
+            if let (Some(id), Ok(seed)) =
+                (key.strip_prefix("otp:"), rampart_otp::base32::decode(b32.expose()))
+            {
+                cache.insert(id.to_owned(), seed);
+            }
+        }
+    }
+
     /// Drops every seed held in memory, cached or drafted (on lock).
     pub fn forget_secrets_in_memory(&self) {
         self.seed_cache.lock().expect("seed cache").clear();
@@ -196,8 +217,10 @@ impl Rampart {
     /// The code of every account at `at` (default now): pinned first.
     pub fn otp_codes(&self, at: Option<u64>) -> Result<Vec<CodeView>> {
         let at = at.unwrap_or(self.now().max(0) as u64);
+        let rows = self.store.list_otp_accounts()?;
+        self.warm_seed_cache(&rows);
         let mut views = Vec::new();
-        for row in self.store.list_otp_accounts()? {
+        for row in rows {
             match self.code_view(&row, at) {
                 Ok(view) => views.push(view),
                 // One unreadable seed must not hide every other code.

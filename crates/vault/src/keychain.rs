@@ -4,6 +4,7 @@
 //! `credential:<id>`. Errors say what to do and never carry the secret.
 
 use rampart_sensitive::SecretString;
+use std::collections::HashMap;
 
 /// Environment variable that overrides the keychain service name (tests use their own).
 pub const SERVICE_ENV: &str = "RAMPART_KEYRING_SERVICE";
@@ -104,6 +105,37 @@ impl Keychain {
             Err(keyring::Error::NoEntry) => Ok(false),
             Err(e) => Err(map_error(e, item)),
         }
+    }
+
+    /// Every item whose key starts with `prefix`, read in one Secret Service session (keyring
+    /// opens a session, with its key exchange, per call: 200 seeds took seconds). Items that
+    /// are locked or unreadable are left out; callers fall back to [`Keychain::get`] for them.
+    #[cfg(target_os = "linux")]
+    pub fn get_many(&self, prefix: &str) -> Result<HashMap<String, SecretString>, KeychainError> {
+        use dbus_secret_service::{EncryptionType, SecretService};
+        let fail = |e: dbus_secret_service::Error| classify_platform_failure(e.to_string());
+        let ss = SecretService::connect(EncryptionType::Dh).map_err(fail)?;
+        let found =
+            ss.search_items(HashMap::from([("service", self.service.as_str())])).map_err(fail)?;
+        let mut out = HashMap::new();
+        for item in found.unlocked {
+            let Ok(attributes) = item.get_attributes() else { continue };
+            let Some(user) = attributes.get("username").filter(|u| u.starts_with(prefix)) else {
+                continue;
+            };
+            if let Ok(bytes) = item.get_secret()
+                && let Ok(text) = String::from_utf8(bytes)
+            {
+                out.insert(user.clone(), SecretString::new(text));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Elsewhere the platform stores are cheap per call: no bulk path.
+    #[cfg(not(target_os = "linux"))]
+    pub fn get_many(&self, _prefix: &str) -> Result<HashMap<String, SecretString>, KeychainError> {
+        Ok(HashMap::new())
     }
 
     /// Writes then reads back and deletes a probe item: proves the keychain is usable.

@@ -177,3 +177,18 @@ fn a_too_large_import_file_is_refused_before_parsing() {
     let err = t.app.otp_import(Some("big.txt"), &big, None).unwrap_err();
     assert!(err.to_string().contains("limit 10 MB"), "{err}");
 }
+
+#[test]
+fn the_bulk_seed_read_gives_the_same_codes_as_reading_one_by_one() {
+    let t = TestApp::new(1_234_567_890);
+    add(&t, GOOGLE_EXAMPLE);
+    add(&t, "otpauth://totp/ACME:bob?secret=KRSXG5CTMVRXEZLU");
+    add(&t, "otpauth://totp/RFC:carol?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=8");
+    let bulk = t.app.keychain().get_many("otp:").unwrap();
+    assert_eq!(bulk.len(), 3, "one session finds every seed of this namespace");
+    t.app.forget_secrets_in_memory();
+    let codes = t.app.otp_codes(Some(1_234_567_890)).unwrap();
+    let example = codes.iter().find(|c| c.issuer == "Example").unwrap();
+    assert_eq!(example.code, "742275");
+    assert_eq!(codes.iter().find(|c| c.issuer == "RFC").unwrap().code, "89005924");
+}
