@@ -36,7 +36,8 @@ describe('App', () => {
       base({
         otp_codes: () => {
           if (locked) throw { kind: 'locked', message: 'Rampart is locked.' };
-          return [codeView({ id: 'a' })];
+          // Expires at once, so the list refetches on the next tick.
+          return [codeView({ id: 'a', validUntil: Math.floor(Date.now() / 1000) })];
         },
       }),
     );
