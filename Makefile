@@ -16,7 +16,8 @@ APT_PACKAGES := build-essential pkg-config git curl libwebkit2gtk-4.1-dev libgtk
   libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev libssl-dev libdbus-1-dev \
   xvfb xauth webkit2gtk-driver gnome-keyring libsecret-tools dbus dbus-x11 imagemagick \
   xclip xdotool x11-utils \
-  age zstd awscli restic
+  age zstd awscli restic \
+  prometheus prometheus-alertmanager
 
 .PHONY: run test deps test-deps garage system-deps rust ui-deps tools build ui desktop cli lint test-rust test-ui \
   test-e2e test-start hermeticity bench screenshot clean

@@ -5,6 +5,7 @@
 
 mod app_cmd;
 mod audit_cmd;
+mod feeds_cmd;
 mod input;
 mod otp_cmd;
 mod vault_cmd;
@@ -44,6 +45,23 @@ enum Command {
     /// Sets, changes or removes the desktop app's passphrase.
     #[command(subcommand)]
     Passphrase(app_cmd::PassphraseCommand),
+    /// Monitored services: add, list, rm.
+    #[command(subcommand)]
+    Service(feeds_cmd::ServiceCommand),
+    /// Alertmanager servers to read alerts and silences from.
+    #[command(subcommand)]
+    Alertmanager(feeds_cmd::SourceCommand),
+    /// Prometheus servers to read alerts, rule health and readiness from.
+    #[command(subcommand)]
+    Prometheus(feeds_cmd::SourceCommand),
+    /// Unresolved Sentry issues, or `sentry add ORG/PROJECT --token-from VAULT_NAME`.
+    Sentry(feeds_cmd::SentryArgs),
+    /// Checks every service once; exits non-zero if any is down.
+    Health(feeds_cmd::JsonFlag),
+    /// Firing alerts from every Alertmanager and Prometheus.
+    Alerts(feeds_cmd::JsonFlag),
+    /// Acknowledges an alert (alertname or fingerprint) with an Alertmanager silence.
+    Silence(feeds_cmd::SilenceArgs),
 }
 
 /// A CLI failure: a message for stderr and the exit code.
@@ -80,6 +98,13 @@ fn run(cli: Cli) -> CliResult {
         Command::Audit(cmd) => audit_cmd::run(&app, cmd),
         Command::Settings(args) => app_cmd::settings(&app, args),
         Command::Passphrase(cmd) => app_cmd::passphrase(&app, cmd),
+        Command::Service(cmd) => feeds_cmd::service(&app, cmd),
+        Command::Alertmanager(cmd) => feeds_cmd::source(&app, "alertmanager", cmd),
+        Command::Prometheus(cmd) => feeds_cmd::source(&app, "prometheus", cmd),
+        Command::Sentry(args) => feeds_cmd::sentry(&app, args),
+        Command::Health(args) => feeds_cmd::health(&app, args),
+        Command::Alerts(args) => feeds_cmd::alerts(&app, args),
+        Command::Silence(args) => feeds_cmd::silence(&app, args),
     }
 }
 

@@ -10,6 +10,7 @@ pub mod authenticator;
 pub mod clock;
 pub mod enroll;
 mod error;
+pub mod feeds;
 pub mod files;
 pub mod lock;
 pub mod logging;

@@ -5,10 +5,12 @@
 //! - [`paths`]: where the data dir is (flag, env, platform default);
 //! - [`migrations`]: the versioned schema;
 //! - [`credentials`], [`otp_accounts`], [`settings`]: the tables the app reads and writes;
+//! - [`feeds`]: monitored services, their check history and the alert/error sources;
 //! - [`audit`]: the append-only, hash-chained audit log.
 
 pub mod audit;
 pub mod credentials;
+pub mod feeds;
 mod migrations;
 pub mod otp_accounts;
 pub mod paths;

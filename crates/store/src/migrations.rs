@@ -45,6 +45,52 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     "#,
+    // 2: health checks and alert feeds: services, their check history (raw, then hourly and
+    // daily rollups) and the Alertmanager / Prometheus / Sentry sources.
+    r#"
+    CREATE TABLE feed_services (
+        id              INTEGER PRIMARY KEY,
+        name            TEXT NOT NULL UNIQUE,
+        environment     TEXT NOT NULL DEFAULT '',
+        url             TEXT NOT NULL,
+        interval_ms     INTEGER NOT NULL,
+        timeout_ms      INTEGER NOT NULL,
+        conditions      TEXT NOT NULL,
+        created_at      INTEGER NOT NULL,
+        last_up         INTEGER,
+        last_checked_ms INTEGER,
+        last_result     TEXT
+    );
+    CREATE TABLE check_results (
+        service_id  INTEGER NOT NULL REFERENCES feed_services(id) ON DELETE CASCADE,
+        at_ms       INTEGER NOT NULL,
+        up          INTEGER NOT NULL,
+        latency_ms  INTEGER NOT NULL,
+        http_status INTEGER,
+        reasons     TEXT NOT NULL DEFAULT '[]'
+    );
+    CREATE INDEX check_results_service_at ON check_results(service_id, at_ms);
+    CREATE INDEX check_results_at ON check_results(at_ms);
+    CREATE TABLE check_rollups (
+        service_id  INTEGER NOT NULL REFERENCES feed_services(id) ON DELETE CASCADE,
+        bucket_ms   INTEGER NOT NULL,
+        start_ms    INTEGER NOT NULL,
+        checks      INTEGER NOT NULL,
+        ups         INTEGER NOT NULL,
+        latency_sum INTEGER NOT NULL,
+        latency_max INTEGER NOT NULL,
+        PRIMARY KEY (service_id, bucket_ms, start_ms)
+    );
+    CREATE TABLE feed_sources (
+        id               INTEGER PRIMARY KEY,
+        kind             TEXT NOT NULL CHECK (kind IN ('alertmanager', 'prometheus', 'sentry')),
+        name             TEXT NOT NULL,
+        url              TEXT NOT NULL,
+        token_credential TEXT,
+        created_at       INTEGER NOT NULL,
+        UNIQUE (kind, name)
+    );
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -1,0 +1,269 @@
+//! The feeds commands as a real process: services and `rampart health` against local HTTP
+//! services, `rampart alerts` and `rampart silence` against the real Prometheus + Alertmanager,
+//! `rampart sentry` against a local Sentry-API server with the token in a real keychain (run
+//! under tests/support/with-keyring.sh). Each test has its own data dir and keychain namespace.
+
+use rampart_feeds::testkit::prom::TEST_ALERT;
+use rampart_feeds::testkit::{PromStack, Response, TestServer, eventually};
+use serde_json::{Value, json};
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+struct Cli {
+    dir: tempfile::TempDir,
+    service: String,
+}
+
+impl Cli {
+    fn new() -> Self {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static N: AtomicU32 = AtomicU32::new(0);
+        let n = N.fetch_add(1, Ordering::SeqCst);
+        let service = format!("rampart-cli-feeds-test-{}-{n}", std::process::id());
+        Self { dir: tempfile::tempdir().unwrap(), service }
+    }
+
+    fn run(&self, args: &[&str], stdin: &str) -> Output {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_rampart"))
+            .args(["--data-dir", self.dir.path().to_str().unwrap()])
+            .args(args)
+            .env("RAMPART_KEYRING_SERVICE", &self.service)
+            .env_remove("RAMPART_DATA_DIR")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args, "");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "rampart {args:?} failed: {err}");
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        serde_json::from_str(&self.ok(args)).unwrap()
+    }
+}
+
+impl Drop for Cli {
+    fn drop(&mut self) {
+        // Leave nothing in the test keyring.
+        let list = String::from_utf8(self.run(&["vault", "list", "--json"], "").stdout);
+        if let Ok(Value::Array(items)) = serde_json::from_str(&list.unwrap_or_default()) {
+            for c in items {
+                let _ = self.run(&["vault", "rm", c["name"].as_str().unwrap_or_default()], "");
+            }
+        }
+    }
+}
+
+fn runtime() -> rampart_feeds::tokio::runtime::Runtime {
+    rampart_feeds::tokio::runtime::Runtime::new().unwrap()
+}
+
+#[test]
+fn services_are_added_listed_checked_and_removed() {
+    let rt = runtime();
+    let up = rt.block_on(TestServer::start(|_| {
+        Response::json(200, json!({"status": "ok", "version": "1.2.3"}))
+    }));
+    let down =
+        rt.block_on(TestServer::start(|_| Response::json(503, json!({"status": "degraded"}))));
+    let cli = Cli::new();
+    cli.ok(&["service", "add", "api", "--url", &up.url("/health"), "--env", "prod"]);
+    cli.ok(&[
+        "service",
+        "add",
+        "worker",
+        "--url",
+        &down.url("/health"),
+        "--interval",
+        "1m",
+        "--timeout",
+        "2s",
+    ]);
+    let dup = cli.run(&["service", "add", "api", "--url", &up.url("/health")], "");
+    assert!(!dup.status.success());
+    assert!(String::from_utf8_lossy(&dup.stderr).contains("already in use"));
+    let bad = cli.run(&["service", "add", "x", "--url", "ftp://nope"], "");
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("must start with http(s)://"));
+
+    let list = cli.json(&["service", "list", "--json"]);
+    assert_eq!(list[1]["name"], "worker");
+    assert_eq!(
+        (list[1]["interval"].clone(), list[1]["timeout"].clone()),
+        (json!(60_000), json!(2_000))
+    );
+    assert_eq!(list[0]["environment"], "prod");
+
+    let out = cli.run(&["health"], "");
+    assert!(!out.status.success(), "a down service makes `rampart health` fail");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("api") && stdout.contains(" up "), "{stdout}");
+    assert!(stdout.contains("worker") && stdout.contains("DOWN"), "{stdout}");
+    assert!(stdout.contains("HTTP status 503 is not 200"), "{stdout}");
+    assert!(stdout.contains("status is \"degraded\", expected == \"ok\""), "{stdout}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 of 2 service(s) down"));
+
+    let out = cli.run(&["health", "--json"], "");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["results"][0]["health"]["version"], "1.2.3");
+    assert_eq!(report["results"][1]["status"], "down");
+
+    let list = cli.json(&["service", "list", "--json"]);
+    assert_eq!(list[0]["last"]["status"], "up");
+    assert_eq!(list[0]["uptime"][0], 100.0, "two passes, both up");
+    assert_eq!(list[1]["uptime"][3], 0.0);
+
+    cli.ok(&["service", "rm", "worker"]);
+    cli.ok(&["health"]);
+    let gone = cli.run(&["service", "rm", "worker"], "");
+    assert!(String::from_utf8_lossy(&gone.stderr).contains("no service named"));
+}
+
+#[test]
+fn alerts_are_listed_and_silenced_through_the_real_alertmanager() {
+    let rt = runtime();
+    let rules = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../deploy/prometheus/rampart-rules.yml");
+    let stack = rt.block_on(PromStack::start(&[rules.as_path()]));
+    let cli = Cli::new();
+    cli.ok(&["alertmanager", "add", "local", "--url", &stack.alertmanager_url]);
+    cli.ok(&["prometheus", "add", "local", "--url", &stack.prometheus_url]);
+
+    let alert = rt
+        .block_on(eventually(Duration::from_secs(30), || async {
+            let report = cli.json(&["alerts", "--json"]);
+            let group =
+                report["groups"].as_array()?.iter().find(|g| g["alertname"] == TEST_ALERT)?;
+            Some((group.clone(), report))
+        }))
+        .unwrap_or_else(|| panic!("the alert never showed:\n{}", stack.log("prometheus.log")));
+    let (group, report) = alert;
+    assert_eq!(group["severity"], "critical");
+    assert_eq!(group["alerts"][0]["status"]["state"], "active");
+    assert_eq!(report["prometheus"][0]["readiness"]["ready"], true);
+    let text = cli.ok(&["alerts"]);
+    assert!(text.contains(&format!("{TEST_ALERT} [critical] rampart-test")), "{text}");
+    assert!(text.contains("Prometheus local: ready, 1 firing"), "{text}");
+
+    let out =
+        cli.run(&["silence", TEST_ALERT, "--for", "2h", "--comment", "on it", "--by", "alice"], "");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let id = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+
+    // Visible in Alertmanager's own API, and it suppresses the alert.
+    let client = rampart_feeds::http_client(&Default::default()).unwrap();
+    let silences: Value = rt.block_on(async {
+        let url = format!("{}/api/v2/silences", stack.alertmanager_url);
+        client.get(url).send().await.unwrap().json().await.unwrap()
+    });
+    let silence = silences.as_array().unwrap().iter().find(|s| s["id"] == id).expect("listed");
+    assert_eq!(
+        (silence["createdBy"].as_str(), silence["comment"].as_str()),
+        (Some("alice"), Some("on it"))
+    );
+    assert_eq!(silence["status"]["state"], "active");
+    // Alertmanager moves a start in the past to its own now, so allow a minute of rounding.
+    let minutes = {
+        let parse = |k: &str| {
+            time::OffsetDateTime::parse(
+                silence[k].as_str().unwrap(),
+                &time::format_description::well_known::Rfc3339,
+            )
+            .unwrap()
+        };
+        (parse("endsAt") - parse("startsAt")).whole_minutes()
+    };
+    assert!((119..=120).contains(&minutes), "a 2 h silence lasts {minutes} min");
+    let suppressed = rt.block_on(eventually(Duration::from_secs(15), || async {
+        let report = cli.json(&["alerts", "--json"]);
+        let g = report["groups"].as_array()?.iter().find(|g| g["alertname"] == TEST_ALERT)?.clone();
+        (g["alerts"][0]["status"]["state"] == "suppressed").then_some(g)
+    }));
+    let g = suppressed.expect("the silence suppresses the alert");
+    assert_eq!(g["alerts"][0]["status"]["silencedBy"][0], id.as_str());
+
+    // Expire it through Alertmanager's API (Rampart's expire is tested in rampart-feeds).
+    rt.block_on(async {
+        let url = format!("{}/api/v2/silence/{id}", stack.alertmanager_url);
+        assert!(client.delete(url).send().await.unwrap().status().is_success());
+    });
+    let unknown = cli.run(&["silence", "NoSuchAlert", "--for", "1h", "--comment", "x"], "");
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no alert named \"NoSuchAlert\""));
+}
+
+#[test]
+fn sentry_issues_use_the_vault_token_which_never_shows() {
+    const TOKEN: &str = "sntrys_cli_secret_token_789";
+    let rt = runtime();
+    let server = rt.block_on(TestServer::start(|req| {
+        if req.header("authorization") != Some(&format!("Bearer {TOKEN}")) {
+            return Response::json(401, json!({"detail": "Invalid token"}));
+        }
+        match req.path.as_str() {
+            "/api/0/projects/acme/backend/" => Response::json(200, json!({"id": "42"})),
+            _ => Response::json(
+                200,
+                json!([{"id": "1", "shortId": "BACKEND-1", "title": "TypeError",
+                "permalink": "https://sentry.example/issues/1/", "count": "12", "userCount": 3,
+                "firstSeen": "2026-08-01T00:00:00Z", "lastSeen": "2026-08-02T00:00:00Z"}]),
+            ),
+        }
+    }));
+    let cli = Cli::new();
+    let missing = cli.run(
+        &[
+            "sentry",
+            "add",
+            "acme/backend",
+            "--token-from",
+            "sentry-token",
+            "--url",
+            &server.url("/"),
+        ],
+        "",
+    );
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no credential named"));
+    let out = cli.run(&["vault", "set", "sentry-token", "--kind", "apiToken"], TOKEN);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    cli.ok(&[
+        "sentry",
+        "add",
+        "acme/backend",
+        "--token-from",
+        "sentry-token",
+        "--url",
+        &server.url("/"),
+    ]);
+    let report = cli.json(&["sentry", "--json"]);
+    assert_eq!(report["projects"][0][0], "acme/backend");
+    assert_eq!(report["projects"][0][1][0]["count"], 12);
+    let text = cli.ok(&["sentry"]);
+    assert!(
+        text.contains("BACKEND-1") && text.contains("https://sentry.example/issues/1/"),
+        "{text}"
+    );
+    assert!(!text.contains(TOKEN));
+
+    // A rotated, wrong token: the error says so and never shows either token.
+    let wrong = "sntrys_cli_wrong_token_000";
+    assert!(cli.run(&["vault", "set", "sentry-token"], wrong).status.success());
+    let out = cli.run(&["sentry"], "");
+    assert!(!out.status.success());
+    let all =
+        String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
+    assert!(all.contains("HTTP 401") && all.contains("retrying will not help"), "{all}");
+    assert!(!all.contains(wrong) && !all.contains(TOKEN), "{all}");
+    let logs = std::fs::read_dir(cli.dir.path().join("logs")).into_iter().flatten().flatten();
+    for log in logs {
+        let text = std::fs::read_to_string(log.path()).unwrap_or_default();
+        assert!(!text.contains(wrong) && !text.contains(TOKEN), "a token reached {:?}", log.path());
+    }
+}

@@ -1,0 +1,167 @@
+//! One health check: GET the service's URL with the shared client, within the service's timeout,
+//! reading at most [`CheckOptions::body_limit`] bytes, then evaluate every condition. Transport
+//! failures (refused, timeout, TLS, redirect loop, oversize body) are a down result whose reason
+//! says what happened; this function never returns an error.
+
+use super::condition::{Observation, evaluate};
+use super::{CheckResult, HealthFields, Service, Status, tls};
+use crate::error::describe;
+use std::time::{Duration, Instant};
+
+/// Limits applied to every check.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckOptions {
+    /// Largest body read; a bigger one fails the check.
+    pub body_limit: usize,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        Self { body_limit: 1024 * 1024 }
+    }
+}
+
+/// Checks `service` once. `at_ms` is "now" in unix milliseconds (passed in, for tests).
+pub async fn check_service(
+    client: &reqwest::Client,
+    service: &Service,
+    options: CheckOptions,
+    at_ms: i64,
+) -> CheckResult {
+    let started = Instant::now();
+    let outcome =
+        tokio::time::timeout(service.timeout, fetch(client, service, options.body_limit)).await;
+    let latency_ms = started.elapsed().as_millis() as u64;
+    let mut result = CheckResult {
+        service: service.name.clone(),
+        at_ms,
+        status: Status::Down,
+        latency_ms,
+        http_status: None,
+        reasons: Vec::new(),
+        cert_days_left: None,
+        health: None,
+    };
+    let fetched = match outcome {
+        Err(_) => {
+            result.reasons.push(format!("timed out after {}", show_duration(service.timeout)));
+            return result;
+        }
+        Ok(Err(failure)) => {
+            result.http_status = failure.status;
+            result.reasons.push(failure.reason);
+            return result;
+        }
+        Ok(Ok(fetched)) => fetched,
+    };
+    result.http_status = Some(fetched.status);
+    let cert_days_left = match &fetched.peer_cert {
+        Some(der) => tls::days_left(der, at_ms.div_euclid(1000)),
+        None => Err("the service is not served over HTTPS".to_owned()),
+    };
+    result.cert_days_left = cert_days_left.as_ref().ok().copied();
+    let json: Result<serde_json::Value, String> = if fetched.body.is_empty() {
+        Err("the body is empty, not JSON".to_owned())
+    } else {
+        serde_json::from_slice(&fetched.body).map_err(|e| format!("the body is not JSON ({e})"))
+    };
+    if let Ok(value) = &json {
+        result.health = HealthFields::extract(value, fetched.body.len());
+    }
+    let obs = Observation {
+        status: fetched.status,
+        latency_ms,
+        body: &fetched.body,
+        json: &json,
+        cert_days_left,
+    };
+    result.reasons =
+        service.conditions.iter().filter_map(|c| evaluate(c, &obs).err()).collect::<Vec<_>>();
+    if service.conditions.is_empty() && !(200..400).contains(&fetched.status) {
+        result.reasons.push(format!("HTTP status {} (no conditions configured)", fetched.status));
+    }
+    if result.reasons.is_empty() {
+        result.status = Status::Up;
+    }
+    result
+}
+
+struct Fetched {
+    status: u16,
+    body: Vec<u8>,
+    peer_cert: Option<Vec<u8>>,
+}
+
+struct Failure {
+    status: Option<u16>,
+    reason: String,
+}
+
+async fn fetch(
+    client: &reqwest::Client,
+    service: &Service,
+    limit: usize,
+) -> Result<Fetched, Failure> {
+    let failed = |reason: String| Failure { status: None, reason };
+    let mut response = client.get(&service.url).send().await.map_err(|e| failed(explain(&e)))?;
+    let status = response.status().as_u16();
+    let peer_cert = response
+        .extensions()
+        .get::<reqwest::tls::TlsInfo>()
+        .and_then(|info| info.peer_certificate())
+        .map(<[u8]>::to_vec);
+    let too_big = || Failure {
+        status: Some(status),
+        reason: format!("the body is larger than the {} limit", show_bytes(limit)),
+    };
+    if response.content_length().is_some_and(|len| len > limit as u64) {
+        return Err(too_big());
+    }
+    let mut body = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if body.len() + chunk.len() > limit {
+                    return Err(too_big());
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => break,
+            Err(e) => {
+                return Err(Failure {
+                    status: Some(status),
+                    reason: format!("reading the body failed: {}", explain(&e)),
+                });
+            }
+        }
+    }
+    Ok(Fetched { status, body, peer_cert })
+}
+
+/// A transport failure as a reason: redirect loops, refused connections and TLS trouble named.
+fn explain(err: &reqwest::Error) -> String {
+    if err.is_redirect() {
+        return "too many redirects (a redirect loop?)".to_owned();
+    }
+    let detail = describe(err);
+    if detail.contains("Connection refused") || detail.contains("connection refused") {
+        return format!("connection refused ({detail})");
+    }
+    tls::explain_handshake_failure(&detail).unwrap_or(detail)
+}
+
+fn show_duration(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{} ms", d.as_millis())
+    }
+}
+
+fn show_bytes(n: usize) -> String {
+    if n >= 1024 * 1024 && n.is_multiple_of(1024 * 1024) {
+        format!("{} MiB", n / (1024 * 1024))
+    } else {
+        format!("{n} bytes")
+    }
+}

@@ -1,0 +1,161 @@
+//! Prometheus HTTP API: pending and firing alerts (`/api/v1/alerts`), rule groups with each
+//! rule's health and last error (`/api/v1/rules`), and readiness (`/-/ready`). The
+//! `{status, data, errorType, error}` envelope is unwrapped here.
+
+use crate::retry::{self, RetryPolicy, parse};
+use crate::{FeedsError, Result, endpoint};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One Prometheus server.
+#[derive(Debug, Clone)]
+pub struct Prometheus {
+    pub name: String,
+    pub base: reqwest::Url,
+    pub client: reqwest::Client,
+}
+
+/// An alert as Prometheus sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PromAlert {
+    pub labels: BTreeMap<String, String>,
+    #[serde(default)]
+    pub annotations: BTreeMap<String, String>,
+    /// `pending` or `firing`.
+    pub state: String,
+    #[serde(default)]
+    pub active_at: Option<String>,
+    #[serde(default)]
+    pub value: Option<String>,
+}
+
+/// A rule group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RuleGroup {
+    pub name: String,
+    pub file: String,
+    pub rules: Vec<Rule>,
+}
+
+/// A recording or alerting rule with its health.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Rule {
+    pub name: String,
+    /// `alerting` or `recording`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub query: String,
+    /// `ok`, `err` or `unknown`.
+    pub health: String,
+    #[serde(default)]
+    pub last_error: Option<String>,
+    /// Alerting rules: `inactive`, `pending` or `firing`.
+    #[serde(default)]
+    pub state: Option<String>,
+}
+
+/// Whether the server is ready to serve queries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Readiness {
+    pub ready: bool,
+    pub detail: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Envelope<T> {
+    status: String,
+    data: Option<T>,
+    error_type: Option<String>,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct AlertsData {
+    alerts: Vec<PromAlert>,
+}
+
+#[derive(Deserialize)]
+struct RulesData {
+    groups: Vec<RuleGroup>,
+}
+
+impl Prometheus {
+    pub fn new(name: &str, base: &str, client: reqwest::Client) -> Result<Self> {
+        let base = crate::parse_base_url(&format!("Prometheus {name}"), base)?;
+        Ok(Self { name: name.to_owned(), base, client })
+    }
+
+    fn source(&self) -> String {
+        format!("Prometheus {}", self.name)
+    }
+
+    async fn api<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T> {
+        let url = endpoint(&self.base, path);
+        let policy = RetryPolicy { max_attempts: 2, ..RetryPolicy::default() };
+        let response = retry::send(&self.source(), policy, || self.client.get(url.clone())).await?;
+        let status = response.status().as_u16();
+        let body = response
+            .text()
+            .await
+            .map_err(|e| FeedsError::transport(&self.source(), e.without_url()))?;
+        // Errors come in the same envelope, with an HTTP error status.
+        let envelope: Envelope<T> = match parse(&self.source(), &body) {
+            Ok(envelope) => envelope,
+            Err(_) if status >= 300 => {
+                return Err(FeedsError::status(&self.source(), status, &body));
+            }
+            Err(e) => return Err(e),
+        };
+        match (envelope.status.as_str(), envelope.data) {
+            ("success", Some(data)) => Ok(data),
+            _ => Err(FeedsError::status(
+                &self.source(),
+                status,
+                &format!(
+                    "{}: {}",
+                    envelope.error_type.unwrap_or_default(),
+                    envelope.error.unwrap_or_default()
+                ),
+            )),
+        }
+    }
+
+    /// Pending and firing alerts.
+    pub async fn alerts(&self) -> Result<Vec<PromAlert>> {
+        Ok(self.api::<AlertsData>("api/v1/alerts").await?.alerts)
+    }
+
+    /// Rule groups with health and last error.
+    pub async fn rules(&self) -> Result<Vec<RuleGroup>> {
+        Ok(self.api::<RulesData>("api/v1/rules").await?.groups)
+    }
+
+    /// `GET /-/ready`: 200 when ready, 503 while starting or stopping. Unreachable is an error.
+    pub async fn ready(&self) -> Result<Readiness> {
+        let url = endpoint(&self.base, "-/ready");
+        let response = self
+            .client
+            .get(url)
+            .send()
+            .await
+            .map_err(|e| FeedsError::transport(&self.source(), e.without_url()))?;
+        let status = response.status().as_u16();
+        let stopping = response
+            .headers()
+            .get("X-Prometheus-Stopping")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body = response.text().await.unwrap_or_default();
+        let detail = match (status, stopping.as_deref()) {
+            (200, _) => body.trim().to_owned(),
+            (_, Some("true")) => format!("HTTP {status}: stopping"),
+            _ => format!("HTTP {status}: {}", crate::truncate(body.trim(), 200)),
+        };
+        Ok(Readiness { ready: status == 200, detail })
+    }
+}

@@ -1,0 +1,11 @@
+//! Test support shared by this crate's tests and the CLI's (feature `testkit`): a loopback
+//! HTTP(S) server ([`http`]), test certificates ([`tls`]) and the real Prometheus +
+//! Alertmanager harness ([`prom`]). Loopback ports only; everything stops when dropped.
+
+pub mod http;
+pub mod prom;
+pub mod tls;
+
+pub use http::{Request, Response, TestServer};
+pub use prom::{PromStack, eventually};
+pub use tls::TestCert;
