@@ -3,6 +3,7 @@
 use crate::input::{line_from_stdin, secret_from_stdin};
 use crate::{CliResult, Failure, print_json};
 use clap::{Args, Subcommand, ValueEnum};
+use rampart_core::authenticator::label;
 use rampart_core::otp::{self, Algorithm, OtpAccount, OtpParams};
 use rampart_core::views::ImportStatus;
 use rampart_core::{Rampart, SecretString, Sensitive};
@@ -289,10 +290,6 @@ pub fn run(app: &Rampart, cmd: OtpCommand) -> CliResult {
             Ok(())
         }
     }
-}
-
-fn label(issuer: &str, account: &str) -> String {
-    if issuer.is_empty() { account.to_owned() } else { format!("{issuer}:{account}") }
 }
 
 fn enroll(app: &Rampart, issuer: &str, account: &str, png: Option<PathBuf>) -> CliResult {

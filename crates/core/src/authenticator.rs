@@ -18,7 +18,9 @@ fn item(id: &str) -> String {
     format!("otp:{id}")
 }
 
-fn label(issuer: &str, account: &str) -> String {
+/// How an account is named on screen and matched on the command line: `issuer:account`, or
+/// `account` when there is no issuer.
+pub fn label(issuer: &str, account: &str) -> String {
     if issuer.is_empty() { account.to_owned() } else { format!("{issuer}:{account}") }
 }
 
