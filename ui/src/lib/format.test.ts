@@ -1,5 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { groupCode, matchesQuery, parseTags, secondsLeft, shortHash, svgDataUrl, verifyText } from './format';
+import {
+  etaSeconds,
+  formatBytes,
+  formatDuration,
+  formatMs,
+  formatPercent,
+  formatRate,
+  formatRelative,
+  groupCode,
+  matchesQuery,
+  parseTags,
+  secondsLeft,
+  shortHash,
+  svgDataUrl,
+  verifyText,
+} from './format';
 
 describe('groupCode', () => {
   it.each([
@@ -48,5 +63,50 @@ describe('helpers', () => {
     expect(url.startsWith('data:image/svg+xml;base64,')).toBe(true);
     const bytes = Uint8Array.from(atob(url.split(',')[1]), (c) => c.charCodeAt(0));
     expect(new TextDecoder().decode(bytes)).toBe('<svg><title>Müller</title></svg>');
+  });
+});
+
+describe('sizes, rates and durations', () => {
+  it('formats bytes with binary units', () => {
+    expect(formatBytes(0)).toBe('0 B');
+    expect(formatBytes(1023)).toBe('1023 B');
+    expect(formatBytes(1536)).toBe('1.5 KiB');
+    expect(formatBytes(10 * 1024 * 1024)).toBe('10 MiB');
+    expect(formatBytes(3.25 * 1024 ** 3)).toBe('3.3 GiB');
+    expect(formatBytes(-1)).toBe('—');
+    expect(formatRate(2 * 1024 * 1024)).toBe('2.0 MiB/s');
+  });
+
+  it('formats durations from seconds to days', () => {
+    expect(formatDuration(45)).toBe('45 s');
+    expect(formatDuration(185)).toBe('3 min 05 s');
+    expect(formatDuration(2 * 3600 + 7 * 60)).toBe('2 h 07 min');
+    expect(formatDuration(3 * 86_400 + 4 * 3600)).toBe('3 d 4 h');
+    expect(formatDuration(Number.NaN)).toBe('—');
+  });
+
+  it('says how long ago or how soon', () => {
+    const now = 1_000_000_000;
+    expect(formatRelative(now - 3000, now)).toBe('just now');
+    expect(formatRelative(now - 5 * 60_000, now)).toBe('5 min ago');
+    expect(formatRelative(now + 3 * 3_600_000, now)).toBe('in 3 h');
+    expect(formatRelative(now - 2 * 86_400_000, now)).toBe('2 d ago');
+  });
+
+  it('estimates the time left only with a known rate', () => {
+    expect(etaSeconds(100, 10)).toBe(10);
+    expect(etaSeconds(100, 0)).toBeNull();
+    expect(etaSeconds(-1, 10)).toBeNull();
+  });
+
+  it('never rounds an outage up to 100%', () => {
+    expect(formatPercent(100)).toBe('100%');
+    expect(formatPercent(99.999)).toBe('99.99%');
+    expect(formatPercent(99.951)).toBe('99.95%');
+    expect(formatPercent(87.26)).toBe('87.3%');
+    expect(formatPercent(null)).toBe('—');
+    expect(formatMs(84.4)).toBe('84 ms');
+    expect(formatMs(1234)).toBe('1.2 s');
+    expect(formatMs(undefined)).toBe('—');
   });
 });

@@ -86,3 +86,68 @@ export function svgDataUrl(svg: string): string {
   for (const b of bytes) binary += String.fromCharCode(b);
   return `data:image/svg+xml;base64,${btoa(binary)}`;
 }
+
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+
+/** 0 → "0 B", 1536 → "1.5 KiB", 10 MiB → "10 MiB" (one decimal under 10, none above). */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return '—';
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  if (unit === 0) return `${value} B`;
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${UNITS[unit]}`;
+}
+
+/** Bytes per second as "12 MiB/s". */
+export function formatRate(bytesPerSecond: number): string {
+  return `${formatBytes(bytesPerSecond)}/s`;
+}
+
+/** A duration in seconds as "45 s", "3 min 05 s", "2 h 07 min", "3 d 4 h". */
+export function formatDuration(totalSeconds: number): string {
+  if (!Number.isFinite(totalSeconds) || totalSeconds < 0) return '—';
+  const s = Math.round(totalSeconds);
+  if (s < 60) return `${s} s`;
+  const p = (n: number) => String(n).padStart(2, '0');
+  if (s < 3600) return `${Math.floor(s / 60)} min ${p(s % 60)} s`;
+  if (s < 86_400) return `${Math.floor(s / 3600)} h ${p(Math.floor((s % 3600) / 60))} min`;
+  return `${Math.floor(s / 86_400)} d ${Math.floor((s % 86_400) / 3600)} h`;
+}
+
+/** "just now", "5 min ago", "in 3 h": how far `thenMs` is from `nowMs`. */
+export function formatRelative(thenMs: number, nowMs: number): string {
+  const delta = Math.round((thenMs - nowMs) / 1000);
+  const size = Math.abs(delta);
+  if (size < 10) return 'just now';
+  let text: string;
+  if (size < 60) text = `${size} s`;
+  else if (size < 3600) text = `${Math.floor(size / 60)} min`;
+  else if (size < 86_400) text = `${Math.floor(size / 3600)} h`;
+  else text = `${Math.floor(size / 86_400)} d`;
+  return delta < 0 ? `${text} ago` : `in ${text}`;
+}
+
+/** Seconds left for `remaining` bytes at `rate` bytes/s; null when the rate is unknown. */
+export function etaSeconds(remaining: number, rate: number): number | null {
+  if (!(rate > 0) || !(remaining >= 0)) return null;
+  return remaining / rate;
+}
+
+/** Uptime percent with the precision an on-call engineer needs: 100 → "100%", 99.951 → "99.95%". */
+export function formatPercent(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  if (value >= 100) return '100%';
+  if (value >= 99) return `${(Math.floor(value * 100) / 100).toFixed(2)}%`;
+  return `${value.toFixed(1)}%`;
+}
+
+/** Milliseconds as "84 ms" or "1.2 s". */
+export function formatMs(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+}
