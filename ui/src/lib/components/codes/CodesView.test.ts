@@ -59,6 +59,24 @@ describe('CodesView', () => {
     expect(within(rows()[0]).getByTestId('pin-button')).toHaveAttribute('aria-pressed', 'true');
   });
 
+  it('shows one shared countdown when every timed code has the same period, else one per row', async () => {
+    mockCommands({ otp_codes: () => CODES });
+    const { unmount } = render(CodesView);
+    await waitFor(() => expect(rows()).toHaveLength(4));
+    expect(screen.getByTestId('shared-countdown')).toBeInTheDocument();
+    expect(screen.getAllByTestId('countdown')).toHaveLength(1);
+    unmount();
+
+    const mixed = [...CODES, codeView({ id: 'm', issuer: 'Bank', account: 'me', period: 60 })];
+    mockCommands({ otp_codes: () => mixed });
+    render(CodesView);
+    await waitFor(() => expect(rows()).toHaveLength(5));
+    expect(screen.queryByTestId('shared-countdown')).toBeNull();
+    expect(screen.getAllByTestId('countdown')).toHaveLength(4);
+    const bank = rows().find((r) => r.dataset.issuer === 'Bank')!;
+    expect(within(bank).getByTestId('countdown')).toBeInTheDocument();
+  });
+
   it('focuses the search box and filters by issuer or account as you type', async () => {
     mockCommands({ otp_codes: () => CODES });
     render(CodesView);
