@@ -25,6 +25,12 @@ pub enum AuditAction {
     Unlock,
     FailedUnlock,
     SetPassphrase,
+    Keygen,
+    Backup,
+    Restore,
+    Verify,
+    Prune,
+    Drill,
 }
 
 impl AuditAction {
@@ -43,6 +49,12 @@ impl AuditAction {
             Self::Unlock => "unlock",
             Self::FailedUnlock => "failed-unlock",
             Self::SetPassphrase => "set-passphrase",
+            Self::Keygen => "keygen",
+            Self::Backup => "backup",
+            Self::Restore => "restore",
+            Self::Verify => "verify",
+            Self::Prune => "prune",
+            Self::Drill => "drill",
         }
     }
 }

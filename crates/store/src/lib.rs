@@ -6,9 +6,11 @@
 //! - [`migrations`]: the versioned schema;
 //! - [`credentials`], [`otp_accounts`], [`settings`]: the tables the app reads and writes;
 //! - [`feeds`]: monitored services, their check history and the alert/error sources;
+//! - [`backups`]: backup targets, sources, run history and restore drills;
 //! - [`audit`]: the append-only, hash-chained audit log.
 
 pub mod audit;
+pub mod backups;
 pub mod credentials;
 pub mod feeds;
 mod migrations;

@@ -91,6 +91,61 @@ const MIGRATIONS: &[&str] = &[
         UNIQUE (kind, name)
     );
     "#,
+    // 3: encrypted backups: S3 targets (credentials are vault credential *names*), sources
+    // (a directory or a command; secret env values are vault names too), run history and
+    // restore drills. A target in use by a source cannot be deleted; a source's history goes
+    // with it.
+    r#"
+    CREATE TABLE backup_targets (
+        name               TEXT PRIMARY KEY,
+        endpoint           TEXT,
+        region             TEXT NOT NULL,
+        bucket             TEXT NOT NULL,
+        prefix             TEXT NOT NULL DEFAULT '',
+        path_style         INTEGER NOT NULL,
+        access_key_from    TEXT NOT NULL,
+        secret_key_from    TEXT NOT NULL,
+        storage_class      TEXT,
+        created_at         INTEGER NOT NULL
+    );
+    CREATE TABLE backup_sources (
+        name        TEXT PRIMARY KEY,
+        kind        TEXT NOT NULL CHECK (kind IN ('dir', 'command')),
+        path        TEXT,
+        excludes    TEXT NOT NULL DEFAULT '[]',
+        command     TEXT,
+        env         TEXT NOT NULL DEFAULT '[]',
+        target      TEXT NOT NULL REFERENCES backup_targets(name),
+        recipients  TEXT NOT NULL,
+        schedule    TEXT,
+        retention   TEXT NOT NULL DEFAULT '{}',
+        created_at  INTEGER NOT NULL
+    );
+    CREATE TABLE backup_runs (
+        id           INTEGER PRIMARY KEY,
+        source       TEXT NOT NULL REFERENCES backup_sources(name) ON DELETE CASCADE,
+        started_at   INTEGER NOT NULL,
+        finished_at  INTEGER NOT NULL,
+        status       TEXT NOT NULL CHECK (status IN ('ok', 'failed')),
+        bytes_in     INTEGER NOT NULL DEFAULT 0,
+        bytes_out    INTEGER NOT NULL DEFAULT 0,
+        backup_id    TEXT,
+        object_key   TEXT,
+        error        TEXT,
+        retryable    INTEGER NOT NULL DEFAULT 0,
+        trigger      TEXT NOT NULL CHECK (trigger IN ('manual', 'schedule'))
+    );
+    CREATE INDEX backup_runs_source_started ON backup_runs(source, started_at);
+    CREATE TABLE backup_drills (
+        id         INTEGER PRIMARY KEY,
+        source     TEXT NOT NULL REFERENCES backup_sources(name) ON DELETE CASCADE,
+        backup_id  TEXT,
+        at         INTEGER NOT NULL,
+        ok         INTEGER NOT NULL,
+        message    TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX backup_drills_source_at ON backup_drills(source, at);
+    "#,
 ];
 
 /// The schema version this build writes.
