@@ -7,6 +7,24 @@ import type { Commands, LockState } from './types';
 import { mockCommands } from '../../test/ipc';
 
 const settings = { clipboardClearSeconds: 20, idleLockMinutes: 5, rotateAfterDays: 90 };
+const service = {
+  name: 'api',
+  environment: 'prod',
+  url: 'http://127.0.0.1/health',
+  interval: 30_000,
+  timeout: 5_000,
+  conditions: null,
+};
+const feedsSettings = {
+  muted: false,
+  desktop: true,
+  minSeverity: 'warning' as const,
+  quietStart: '22:00',
+  quietEnd: '07:00',
+  notifyRecovered: true,
+  slackWebhookFrom: null,
+  rawDays: 7,
+};
 
 // [label, call, expected command, expected args]
 const CASES: [string, () => Promise<unknown>, string, Record<string, unknown>][] = [
@@ -69,6 +87,50 @@ const CASES: [string, () => Promise<unknown>, string, Record<string, unknown>][]
   ['auditVerify', () => ipc.auditVerify(), 'audit_verify', {}],
   ['settingsGet', () => ipc.settingsGet(), 'settings_get', {}],
   ['settingsSet', () => ipc.settingsSet(settings), 'settings_set', { settings }],
+  ['feedsOverview', () => ipc.feedsOverview(), 'feeds_overview', {}],
+  ['feedsRefresh', () => ipc.feedsRefresh(), 'feeds_refresh', {}],
+  ['serviceList', () => ipc.serviceList(), 'service_list', {}],
+  ['serviceAdd', () => ipc.serviceAdd(service), 'service_add', { service }],
+  ['serviceRemove', () => ipc.serviceRemove('api'), 'service_remove', { name: 'api' }],
+  ['serviceDetail', () => ipc.serviceDetail('api', 168), 'service_detail', { name: 'api', hours: 168 }],
+  ['serviceDetail default', () => ipc.serviceDetail('api'), 'service_detail', { name: 'api', hours: 24 }],
+  ['alertsList', () => ipc.alertsList(), 'alerts_list', {}],
+  [
+    'silenceCreate',
+    () => ipc.silenceCreate('fp1', 7200, 'on it', 'alice'),
+    'silence_create',
+    { alert: 'fp1', durationSeconds: 7200, comment: 'on it', createdBy: 'alice' },
+  ],
+  [
+    'silenceExpire',
+    () => ipc.silenceExpire('prod', 's-1'),
+    'silence_expire',
+    { alertmanager: 'prod', id: 's-1' },
+  ],
+  ['silencesList', () => ipc.silencesList(), 'silences_list', {}],
+  ['sentryIssues', () => ipc.sentryIssues(), 'sentry_issues', {}],
+  ['sourceList', () => ipc.sourceList(), 'source_list', {}],
+  [
+    'sourceAdd',
+    () => ipc.sourceAdd('sentry', 'acme/api', null, 'sentry-token'),
+    'source_add',
+    { kind: 'sentry', name: 'acme/api', url: null, tokenFrom: 'sentry-token' },
+  ],
+  [
+    'sourceRemove',
+    () => ipc.sourceRemove('prometheus', 'p'),
+    'source_remove',
+    { kind: 'prometheus', name: 'p' },
+  ],
+  ['machineStats', () => ipc.machineStats(), 'machine_stats', {}],
+  ['feedsSettingsGet', () => ipc.feedsSettingsGet(), 'feeds_settings_get', {}],
+  [
+    'feedsSettingsSet',
+    () => ipc.feedsSettingsSet(feedsSettings),
+    'feeds_settings_set',
+    { settings: feedsSettings },
+  ],
+  ['slackTest', () => ipc.slackTest(), 'slack_test', {}],
 ];
 
 describe('command wrappers', () => {
@@ -113,6 +175,24 @@ describe('command wrappers', () => {
       audit_verify: true,
       settings_get: true,
       settings_set: true,
+      feeds_overview: true,
+      feeds_refresh: true,
+      service_list: true,
+      service_add: true,
+      service_remove: true,
+      service_detail: true,
+      alerts_list: true,
+      silence_create: true,
+      silence_expire: true,
+      silences_list: true,
+      sentry_issues: true,
+      source_list: true,
+      source_add: true,
+      source_remove: true,
+      machine_stats: true,
+      feeds_settings_get: true,
+      feeds_settings_set: true,
+      slack_test: true,
     };
     expect(new Set(CASES.map((c) => c[2]))).toEqual(new Set(Object.keys(ALL)));
   });

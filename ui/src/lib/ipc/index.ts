@@ -2,6 +2,7 @@
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
+  AlertsReport,
   AuditEntry,
   AuditVerify,
   CodeView,
@@ -14,11 +15,25 @@ import type {
   Events,
   ExportFormat,
   ExportResult,
+  FeedsOverview,
+  FeedsSettings,
+  FeedsSummary,
+  FiringAlert,
   GenerateResult,
   ImportReport,
   IpcError,
   LockState,
+  MachineStats,
+  SentryView,
+  ServiceDetail,
+  ServiceInput,
+  ServiceView,
   Settings,
+  SilenceCreated,
+  SilencesReport,
+  SourceKind,
+  SourceView,
+  StateChange,
   VerifyResult,
 } from './types';
 
@@ -34,6 +49,7 @@ const ERROR_KINDS: ReadonlySet<string> = new Set<ErrorKind>([
   'keychainLocked',
   'wrongPassword',
   'io',
+  'network',
   'internal',
 ]);
 
@@ -154,6 +170,45 @@ export const auditVerify = (): Promise<AuditVerify> => call('audit_verify', none
 export const settingsGet = (): Promise<Settings> => call('settings_get', none);
 export const settingsSet = (settings: Settings): Promise<Settings> => call('settings_set', { settings });
 
+// ---- Feeds -------------------------------------------------------------------------------------------
+/** From the monitor's memory: never waits on the network. */
+export const feedsOverview = (): Promise<FeedsOverview> => call('feeds_overview', none);
+/** Polls alerts and Sentry now; results arrive as `feeds://changed`. */
+export const feedsRefresh = (): Promise<null> => call('feeds_refresh', none);
+export const serviceList = (): Promise<ServiceView[]> => call('service_list', none);
+export const serviceAdd = (service: ServiceInput): Promise<ServiceView> => call('service_add', { service });
+export const serviceRemove = (name: string): Promise<null> => call('service_remove', { name });
+/** The service page over the last `hours` (1 h - 90 d). */
+export const serviceDetail = (name: string, hours = 24): Promise<ServiceDetail> =>
+  call('service_detail', { name, hours });
+export const alertsList = (): Promise<AlertsReport> => call('alerts_list', none);
+/** Acknowledge: silence an alert (fingerprint or alertname) on every Alertmanager that has it. */
+export const silenceCreate = (
+  alert: string,
+  durationSeconds: number,
+  comment: string,
+  createdBy: string | null = null,
+): Promise<SilenceCreated[]> => call('silence_create', { alert, durationSeconds, comment, createdBy });
+export const silenceExpire = (alertmanager: string, id: string): Promise<null> =>
+  call('silence_expire', { alertmanager, id });
+export const silencesList = (): Promise<SilencesReport> => call('silences_list', none);
+export const sentryIssues = (): Promise<SentryView> => call('sentry_issues', none);
+export const sourceList = (): Promise<SourceView[]> => call('source_list', none);
+export const sourceAdd = (
+  kind: SourceKind,
+  name: string,
+  url: string | null,
+  tokenFrom: string | null = null,
+): Promise<SourceView> => call('source_add', { kind, name, url, tokenFrom });
+export const sourceRemove = (kind: SourceKind, name: string): Promise<null> =>
+  call('source_remove', { kind, name });
+export const machineStats = (): Promise<MachineStats> => call('machine_stats', none);
+export const feedsSettingsGet = (): Promise<FeedsSettings> => call('feeds_settings_get', none);
+export const feedsSettingsSet = (settings: FeedsSettings): Promise<FeedsSettings> =>
+  call('feeds_settings_set', { settings });
+/** Posts a test message to the configured Slack webhook; rejects with Slack's error string. */
+export const slackTest = (): Promise<null> => call('slack_test', none);
+
 // ---- Events ------------------------------------------------------------------------------------------
 export function listenEvent<E extends keyof Events>(
   event: E,
@@ -166,6 +221,13 @@ export const onLockChanged = (handler: (state: LockState) => void): Promise<Unli
   listenEvent('lock://changed', handler);
 export const onOtpChanged = (handler: () => void): Promise<UnlistenFn> =>
   listenEvent('otp://changed', () => handler());
+
+export const onFeedsChanged = (handler: (summary: FeedsSummary) => void): Promise<UnlistenFn> =>
+  listenEvent('feeds://changed', handler);
+export const onServiceChanged = (handler: (change: StateChange) => void): Promise<UnlistenFn> =>
+  listenEvent('feeds://service-changed', handler);
+export const onAlertFiring = (handler: (alert: FiringAlert) => void): Promise<UnlistenFn> =>
+  listenEvent('feeds://alert-firing', handler);
 
 /** Subscribes from a component: returns a synchronous cleanup that also handles a late `listen`. */
 export function subscribe(start: Promise<UnlistenFn>): () => void {

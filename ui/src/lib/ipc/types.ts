@@ -12,6 +12,7 @@ export type ErrorKind =
   | 'keychainLocked'
   | 'wrongPassword'
   | 'io'
+  | 'network' // a feed (health URL, Alertmanager, Prometheus, Sentry, Slack) failed; message says if a retry can help
   | 'internal';
 
 export interface IpcError {
@@ -133,6 +134,350 @@ export interface Settings {
   rotateAfterDays: number;
 }
 
+// ---- Feeds: services, alerts, Sentry, notifications ------------------------------------------------
+
+export type HealthStatus = 'up' | 'down';
+export type CompareOp = '==' | '!=' | '<' | '<=' | '>' | '>=';
+
+/** A typed health condition (all must hold for a service to be up). */
+export type Condition =
+  | { type: 'status'; codes: number[] }
+  | { type: 'responseTimeBelow'; ms: number }
+  | { type: 'jsonPath'; path: string; op: CompareOp; value: boolean | number | string }
+  | { type: 'bodyContains'; text: string }
+  | { type: 'certExpiresInMoreThan'; days: number };
+
+/** The guide's /health fields; `raw` is the whole JSON body when at most 16 KiB. */
+export interface HealthFields {
+  status: string | null;
+  version: string | null;
+  environment: string | null;
+  /** Seconds as a number, or whatever string the service sends. */
+  uptime: unknown;
+  memory: unknown;
+  database: string | null;
+  redis: string | null;
+  raw: unknown;
+  rawTruncated: boolean;
+}
+
+export interface CheckResult {
+  service: string;
+  /** Unix ms when the check started. */
+  atMs: number;
+  status: HealthStatus;
+  latencyMs: number;
+  httpStatus: number | null;
+  /** One line per failed condition; empty when up. */
+  reasons: string[];
+  certDaysLeft: number | null;
+  health: HealthFields | null;
+}
+
+export interface ServiceView {
+  name: string;
+  environment: string;
+  url: string;
+  /** Milliseconds. */
+  interval: number;
+  /** Milliseconds. */
+  timeout: number;
+  conditions: Condition[];
+  last: CheckResult | null;
+  /** Percent up over 24 h, 7 d, 30 d, 90 d (null without checks in the window). */
+  uptime: [number | null, number | null, number | null, number | null];
+}
+
+/** What service_add takes; `conditions: null` = HTTP 200 and `status == "ok"`. */
+export interface ServiceInput {
+  name: string;
+  environment: string;
+  url: string;
+  /** Milliseconds (>= 1000). */
+  interval: number;
+  /** Milliseconds (<= interval). */
+  timeout: number;
+  conditions: Condition[] | null;
+}
+
+export interface LatencyPoint {
+  atMs: number;
+  meanMs: number;
+}
+
+export interface RecentCheck {
+  atMs: number;
+  up: boolean;
+  latencyMs: number;
+  httpStatus: number | null;
+  reasons: string[];
+}
+
+export interface ServiceDetail {
+  service: ServiceView;
+  /** Mean response time per `stepMs` bucket over the requested hours. */
+  latency: LatencyPoint[];
+  stepMs: number;
+  /** The newest 50 stored checks, newest first. */
+  recent: RecentCheck[];
+}
+
+export interface ServiceStatus {
+  name: string;
+  environment: string;
+  url: string;
+  /** null until the first check. */
+  status: HealthStatus | null;
+  lastCheckedMs: number | null;
+  latencyMs: number | null;
+  reasons: string[];
+}
+
+export interface SeverityCounts {
+  critical: number;
+  error: number;
+  warning: number;
+  info: number;
+}
+
+export interface FeedsCounts {
+  services: number;
+  servicesDown: number;
+  /** Firing (active) alerts by severity label; unknown labels count as warning. */
+  firing: SeverityCounts;
+  firingTotal: number;
+  /** Silenced or inhibited alerts. */
+  muted: number;
+  /** Unresolved Sentry issues first seen in the last 24 h. */
+  newSentryIssues: number;
+  sourceErrors: number;
+}
+
+/** Payload of `feeds://changed`. */
+export interface FeedsSummary {
+  counts: FeedsCounts;
+  alertsUpdatedMs: number | null;
+  sentryUpdatedMs: number | null;
+}
+
+export interface AlertStatus {
+  state: 'active' | 'suppressed' | 'unprocessed';
+  silencedBy: string[];
+  inhibitedBy: string[];
+}
+
+/** An Alertmanager alert, merged across Alertmanagers by fingerprint. */
+export interface Alert {
+  fingerprint: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  /** RFC 3339 */
+  startsAt: string;
+  endsAt: string | null;
+  generatorURL: string | null;
+  status: AlertStatus;
+  /** Names of the Alertmanagers that reported it. */
+  sources: string[];
+}
+
+/** Alerts sharing alertname, severity and service; most severe groups first. */
+export interface AlertGroup {
+  alertname: string;
+  severity: string;
+  service: string;
+  alerts: Alert[];
+}
+
+export interface PromAlert {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  state: 'pending' | 'firing';
+  activeAt: string | null;
+  value: string | null;
+}
+
+export interface Rule {
+  name: string;
+  type: 'alerting' | 'recording';
+  query: string;
+  health: 'ok' | 'err' | 'unknown';
+  lastError: string | null;
+  /** Alerting rules: inactive | pending | firing. */
+  state: string | null;
+}
+
+export interface RuleGroup {
+  name: string;
+  file: string;
+  rules: Rule[];
+}
+
+export interface Readiness {
+  ready: boolean;
+  detail: string;
+}
+
+export interface PromReport {
+  name: string;
+  /** null when the server did not answer (see errors). */
+  readiness: Readiness | null;
+  alerts: PromAlert[];
+  ruleGroups: RuleGroup[];
+}
+
+/** A source that failed; the others still answered. */
+export interface SourceError {
+  source: string;
+  message: string;
+  retryable: boolean;
+}
+
+export interface AlertsReport {
+  groups: AlertGroup[];
+  prometheus: PromReport[];
+  errors: SourceError[];
+}
+
+export interface SentryIssue {
+  id: string;
+  shortId: string;
+  title: string;
+  culprit: string | null;
+  /** Link out to Sentry. */
+  permalink: string;
+  level: string;
+  status: string;
+  count: number;
+  userCount: number;
+  /** RFC 3339 */
+  firstSeen: string;
+  /** RFC 3339 */
+  lastSeen: string;
+}
+
+export interface SentryProjectIssues {
+  /** "org/project" */
+  project: string;
+  issues: SentryIssue[];
+}
+
+export interface SentryView {
+  projects: SentryProjectIssues[];
+  errors: SourceError[];
+  updatedMs: number | null;
+}
+
+/** The overview page, from the monitor's memory (no network wait). */
+export interface FeedsOverview {
+  counts: FeedsCounts;
+  services: ServiceStatus[];
+  alerts: AlertGroup[];
+  prometheus: PromReport[];
+  sentry: SentryProjectIssues[];
+  errors: SourceError[];
+  alertsUpdatedMs: number | null;
+  sentryUpdatedMs: number | null;
+}
+
+export interface Matcher {
+  name: string;
+  value: string;
+  isRegex: boolean;
+  isEqual: boolean;
+}
+
+export interface SilenceView {
+  alertmanager: string;
+  id: string;
+  matchers: Matcher[];
+  startsAt: string;
+  endsAt: string;
+  createdBy: string;
+  comment: string;
+  status: { state: 'active' | 'pending' | 'expired' };
+}
+
+export interface SilencesReport {
+  /** Active first, then pending, then expired. */
+  silences: SilenceView[];
+  errors: SourceError[];
+}
+
+export interface SilenceCreated {
+  alertmanager: string;
+  silenceId: string;
+  /** Alerts the silence matched when created. */
+  alerts: number;
+}
+
+export type SourceKind = 'alertmanager' | 'prometheus' | 'sentry';
+
+export interface SourceView {
+  kind: SourceKind;
+  /** Sentry: "org/project". */
+  name: string;
+  url: string;
+  /** Sentry: the vault credential holding the token (never the token). */
+  tokenFrom: string | null;
+}
+
+export interface DiskUsage {
+  mountPoint: string;
+  fileSystem: string;
+  totalBytes: number;
+  availableBytes: number;
+}
+
+export interface MachineStats {
+  hostname: string;
+  cpuPercent: number;
+  cpuCount: number;
+  loadAverage: [number, number, number];
+  memoryTotalBytes: number;
+  memoryUsedBytes: number;
+  swapTotalBytes: number;
+  swapUsedBytes: number;
+  uptimeSeconds: number;
+  disks: DiskUsage[];
+}
+
+export type Severity = 'critical' | 'error' | 'warning' | 'info';
+
+export interface FeedsSettings {
+  /** No desktop notifications at all (Slack unaffected). */
+  muted: boolean;
+  desktop: boolean;
+  /** Events below this notify nobody. Service down/recovered count as critical. */
+  minSeverity: Severity;
+  /** Local "HH:MM" (both or neither); only critical events notify the desktop then. */
+  quietStart: string | null;
+  quietEnd: string | null;
+  notifyRecovered: boolean;
+  /** Vault credential name holding the Slack webhook URL; null = no Slack. */
+  slackWebhookFrom: string | null;
+  /** Days of raw check results kept before roll-up (1-90, default 7). */
+  rawDays: number;
+}
+
+/** Payload of `feeds://service-changed`. */
+export interface StateChange {
+  service: string;
+  from: HealthStatus;
+  to: HealthStatus;
+  atMs: number;
+  reasons: string[];
+}
+
+/** Payload of `feeds://alert-firing`. */
+export interface FiringAlert {
+  fingerprint: string;
+  alertname: string;
+  severity: string;
+  service: string;
+  summary: string;
+  startsAt: string;
+}
+
 /** Every command the shell exposes, with its arguments (camelCase) and result. */
 export interface Commands {
   otp_codes: { args: Record<string, never>; result: CodeView[] };
@@ -172,6 +517,30 @@ export interface Commands {
   audit_verify: { args: Record<string, never>; result: AuditVerify };
   settings_get: { args: Record<string, never>; result: Settings };
   settings_set: { args: { settings: Settings }; result: Settings };
+  feeds_overview: { args: Record<string, never>; result: FeedsOverview };
+  feeds_refresh: { args: Record<string, never>; result: null };
+  service_list: { args: Record<string, never>; result: ServiceView[] };
+  service_add: { args: { service: ServiceInput }; result: ServiceView };
+  service_remove: { args: { name: string }; result: null };
+  service_detail: { args: { name: string; hours: number }; result: ServiceDetail };
+  alerts_list: { args: Record<string, never>; result: AlertsReport };
+  silence_create: {
+    args: { alert: string; durationSeconds: number; comment: string; createdBy: string | null };
+    result: SilenceCreated[];
+  };
+  silence_expire: { args: { alertmanager: string; id: string }; result: null };
+  silences_list: { args: Record<string, never>; result: SilencesReport };
+  sentry_issues: { args: Record<string, never>; result: SentryView };
+  source_list: { args: Record<string, never>; result: SourceView[] };
+  source_add: {
+    args: { kind: SourceKind; name: string; url: string | null; tokenFrom: string | null };
+    result: SourceView;
+  };
+  source_remove: { args: { kind: SourceKind; name: string }; result: null };
+  machine_stats: { args: Record<string, never>; result: MachineStats };
+  feeds_settings_get: { args: Record<string, never>; result: FeedsSettings };
+  feeds_settings_set: { args: { settings: FeedsSettings }; result: FeedsSettings };
+  slack_test: { args: Record<string, never>; result: null };
 }
 
 /** Events the shell emits. */
@@ -180,4 +549,10 @@ export interface Events {
   'lock://changed': LockState;
   /** Accounts were added/removed/changed (tray pin, import from CLI...). */
   'otp://changed': null;
+  /** The feeds picture changed (at most once a second): re-read what the page shows. */
+  'feeds://changed': FeedsSummary;
+  /** A service went down or recovered. */
+  'feeds://service-changed': StateChange;
+  /** An alert started firing (not on app start: the first poll is the baseline). */
+  'feeds://alert-firing': FiringAlert;
 }
