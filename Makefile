@@ -17,7 +17,8 @@ APT_PACKAGES := build-essential pkg-config git curl libwebkit2gtk-4.1-dev libgtk
   xvfb xauth webkit2gtk-driver gnome-keyring libsecret-tools dbus dbus-x11 imagemagick \
   xclip xdotool x11-utils \
   age zstd awscli restic \
-  prometheus prometheus-alertmanager
+  prometheus prometheus-alertmanager \
+  prometheus-blackbox-exporter time
 
 .PHONY: run test deps test-deps garage system-deps rust ui-deps tools build ui desktop cli lint test-rust test-ui \
   test-e2e test-start hermeticity bench screenshot clean
@@ -92,8 +93,9 @@ test-start:
 hermeticity: ## No test wrote to the real data dir or the real keychain namespace
 	tests/support/hermeticity.sh
 
-bench: deps ## Benchmarks that print figures (not part of make test)
-	bench/run.sh
+# `make bench` runs every benchmark; `make bench BENCH=desktop|backup|feeds` runs one.
+bench: deps garage ## Benchmarks that print figures (not part of make test)
+	bench/run.sh $(BENCH)
 
 screenshot: desktop ## Screenshots of the app under Xvfb into docs/
 	tests/support/screenshot.sh

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make bench`: figures, not pass/fail. Each Rampart figure is printed beside the same figure
+# `make bench BENCH=desktop` (and `make bench`): figures, not pass/fail. Each Rampart figure is printed beside the same figure
 # for its peer, measured in the same run on this machine:
 #   - one tick of the code list for 1,000 accounts, beside totp-rs computing the same codes;
 #   - release build under Xvfb with 200 accounts: ms to the window being mapped and to the first
