@@ -5,6 +5,7 @@ import App from './App.svelte';
 import type { LockState } from '$lib/ipc';
 import { reportActivity } from '$lib/state/lock.svelte';
 import { codeView, mockCommands, type Handlers } from './test/ipc';
+import { MACHINE, overview } from './test/feeds';
 
 const UNLOCKED: LockState = { locked: false, hasPassphrase: true, idleMinutes: 5 };
 const LOCKED: LockState = { ...UNLOCKED, locked: true };
@@ -14,8 +15,17 @@ function base(extra: Handlers = {}): Handlers {
     lock_state: () => UNLOCKED,
     otp_codes: () => [codeView({ id: 'a', issuer: 'AWS' })],
     lock_activity: () => null,
+    feeds_overview: () => overview(),
+    machine_stats: () => MACHINE,
     ...extra,
   };
+}
+
+/** Renders the app (which opens on the Overview) and goes to the Codes page. */
+async function renderCodes() {
+  render(App);
+  await fireEvent.click(await screen.findByTestId('nav-codes'));
+  await screen.findByTestId('code-row');
 }
 
 describe('App', () => {
@@ -26,7 +36,7 @@ describe('App', () => {
     expect(screen.queryByTestId('nav-codes')).toBeNull();
     await fireEvent.input(screen.getByTestId('unlock-passphrase'), { target: { value: 'pw' } });
     await fireEvent.click(screen.getByTestId('unlock-submit'));
-    expect(await screen.findByTestId('code-row')).toBeInTheDocument();
+    expect(await screen.findByTestId('overview')).toBeInTheDocument();
     expect(screen.queryByTestId('lock-screen')).toBeNull();
   });
 
@@ -41,16 +51,14 @@ describe('App', () => {
         },
       }),
     );
-    render(App);
-    await screen.findByTestId('code-row');
+    await renderCodes();
     locked = true;
     expect(await screen.findByTestId('lock-screen', {}, { timeout: 3000 })).toBeInTheDocument();
   });
 
   it('follows lock://changed events and offers Lock now when a passphrase is set', async () => {
     const ipc = mockCommands(base({ lock_now: () => LOCKED }), { shouldMockEvents: true });
-    render(App);
-    await screen.findByTestId('code-row');
+    await renderCodes();
     await emit('lock://changed', LOCKED);
     expect(await screen.findByTestId('lock-screen')).toBeInTheDocument();
     await emit('lock://changed', UNLOCKED);
@@ -68,8 +76,7 @@ describe('App', () => {
         settings_get: () => ({ clipboardClearSeconds: 20, idleLockMinutes: 5, rotateAfterDays: 90 }),
       }),
     );
-    render(App);
-    await screen.findByTestId('code-row');
+    await renderCodes();
     expect(screen.queryByTestId('lock-now')).toBeNull();
     await fireEvent.click(screen.getByTestId('nav-vault'));
     expect(await screen.findByText(/No credentials yet/)).toBeInTheDocument();
@@ -81,10 +88,23 @@ describe('App', () => {
     expect(await screen.findByTestId('code-row')).toBeInTheDocument();
   });
 
+  it('opens on the Overview with attention counts in the sidebar, re-read on feeds://changed', async () => {
+    let data = overview();
+    const ipc = mockCommands(base({ feeds_overview: () => data }), { shouldMockEvents: true });
+    render(App);
+    expect(await screen.findByTestId('overview')).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByTestId('nav-services-count')).toHaveTextContent('1'));
+    expect(screen.getByTestId('nav-alerts-count')).toHaveTextContent('1');
+    data = overview({ counts: { ...data.counts, servicesDown: 0 } });
+    const reads = ipc.named('feeds_overview').length;
+    await emit('feeds://changed', { counts: data.counts, alertsUpdatedMs: null, sentryUpdatedMs: null });
+    await waitFor(() => expect(ipc.named('feeds_overview').length).toBeGreaterThan(reads));
+    await waitFor(() => expect(screen.queryByTestId('nav-services-count')).toBeNull());
+  });
+
   it('"/" focuses the search box', async () => {
     mockCommands(base());
-    render(App);
-    await screen.findByTestId('code-row');
+    await renderCodes();
     const search = screen.getByTestId('search');
     search.blur();
     await fireEvent.keyDown(document.body, { key: '/' });
@@ -93,8 +113,7 @@ describe('App', () => {
 
   it('reports activity at most once per 30 s', async () => {
     const ipc = mockCommands(base());
-    render(App);
-    await screen.findByTestId('code-row');
+    await renderCodes();
     await fireEvent.pointerDown(document.body);
     await fireEvent.keyDown(document.body, { key: 'a' });
     await waitFor(() => expect(ipc.named('lock_activity')).toHaveLength(1));
