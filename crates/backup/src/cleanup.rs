@@ -64,9 +64,21 @@ impl Engine {
     /// Aborts multipart uploads and deletes manifest-less `.age` objects under the target
     /// prefix that are older than `grace`.
     pub async fn cleanup(&self, grace: Duration) -> Result<CleanupReport> {
+        self.cleanup_under(&self.layout.root(), grace).await
+    }
+
+    /// The same as [`Engine::cleanup`], limited to one source's keys. A front end that knows
+    /// no backup of this source is running (it holds the source's lock) may pass a zero grace,
+    /// so a killed run's upload is gone after the next run.
+    pub async fn cleanup_source(&self, source: &str, grace: Duration) -> Result<CleanupReport> {
+        crate::manifest::validate_source_name(source)?;
+        self.cleanup_under(&self.layout.source_dir(source), grace).await
+    }
+
+    async fn cleanup_under(&self, root: &str, grace: Duration) -> Result<CleanupReport> {
         let now = (self.clock)();
         let cutoff = now - grace;
-        let root = self.layout.root();
+        let root = root.to_owned();
         let mut report = CleanupReport::default();
         for u in self.store.list_uploads(&root).await? {
             if u.initiated.is_none_or(|t| t <= cutoff) {

@@ -22,6 +22,8 @@ mod restore;
 pub mod retention;
 mod source;
 mod target;
+#[cfg(feature = "testkit")]
+pub mod testkit;
 
 pub use backup::BackupRequest;
 pub use cleanup::{CleanupReport, candidates};

@@ -1,20 +1,11 @@
-//! Test support: a real single-node Garage S3 server on loopback ports with temp dirs (started
-//! per test, killed on drop), a raw S3 client for poking at the bucket, the stock `aws` CLI set
-//! up for it, and directory snapshots for "restored equals source" / "target untouched" checks.
-//!
-//! The garage binary comes from `GARAGE_BIN`, `~/.cargo/bin/garage` or PATH. A missing binary
-//! fails the test (it never passes silently): run `make garage`.
+//! A real single-node Garage S3 server on loopback ports with temp dirs (started per test,
+//! killed on drop), a raw S3 client for poking at the bucket and the stock `aws` CLI set up for
+//! it. The garage binary comes from `GARAGE_BIN`, `~/.cargo/bin/garage` or PATH. A missing
+//! binary fails the test (it never passes silently): run `make garage`.
 
-#![allow(dead_code)]
-
+use crate::{Engine, EngineOptions, S3Target};
 use aws_sdk_s3::primitives::ByteStream;
-use rampart_backup::{
-    Engine, EngineOptions, Identities, Manifest, Recipient, S3Target, SourceKind,
-};
 use rampart_sensitive::SecretString;
-use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
-use std::io::Write;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -22,8 +13,8 @@ use std::time::{Duration, Instant};
 
 pub const BUCKET: &str = "rampart-test";
 pub const REGION: &str = "garage";
-const KEY_ID: &str = "GK0123456789abcdef01234567";
-const SECRET: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+pub const KEY_ID: &str = "GK0123456789abcdef01234567";
+pub const SECRET: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 
 pub fn garage_bin() -> PathBuf {
     if let Some(p) = std::env::var_os("GARAGE_BIN") {
@@ -45,7 +36,8 @@ pub fn garage_bin() -> PathBuf {
     })
 }
 
-fn free_port() -> u16 {
+/// A free loopback TCP port.
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
@@ -269,108 +261,4 @@ impl Drop for Garage {
 /// The `aws` binary: Debian's if present (a pyenv shim may shadow it on PATH).
 pub fn aws_bin() -> &'static str {
     if Path::new("/usr/bin/aws").is_file() { "/usr/bin/aws" } else { "aws" }
-}
-
-/// Runs `bash -o pipefail -c script` with extra environment; panics with its output on failure.
-pub fn bash(script: &str, env: &[(String, String)]) -> String {
-    let out = Command::new("bash")
-        .args(["-o", "pipefail", "-c", script])
-        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "script failed: {script}\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-pub fn sha256_hex(data: &[u8]) -> String {
-    hex::encode(Sha256::digest(data))
-}
-
-/// zstd + age in memory, as the stock tools would; returns the ciphertext.
-pub fn seal(plain: &[u8], recipient: &Recipient) -> Vec<u8> {
-    let compressed = zstd::encode_all(plain, 3).unwrap();
-    let r: age::x25519::Recipient = recipient.to_string().parse().unwrap();
-    let enc = age::Encryptor::with_recipients(std::iter::once(&r as &dyn age::Recipient)).unwrap();
-    let mut out = Vec::new();
-    let mut w = enc.wrap_output(&mut out).unwrap();
-    w.write_all(&compressed).unwrap();
-    w.finish().unwrap();
-    out
-}
-
-/// Writes a hand-written manifest (as a user without Rampart could) and, if asked, the
-/// ciphertext object it names; returns the manifest.
-pub async fn upload_by_hand(
-    g: &Garage,
-    prefix_and_source: &str,
-    id: &str,
-    plain: &[u8],
-    cipher: Vec<u8>,
-    recipient: &Recipient,
-    put_object: bool,
-) -> Manifest {
-    let (prefix, source) = prefix_and_source.rsplit_once('/').unwrap();
-    let day = format!("{}/{}/{}", &id[0..4], &id[4..6], &id[6..8]);
-    let object = format!("{prefix}/{source}/{day}/{id}.tar.zst.age");
-    let json = serde_json::json!({
-        "id": id,
-        "source": source,
-        "kind": "directory",
-        "object": object,
-        "started": "2026-01-02T03:04:05Z",
-        "finished": "2026-01-02T03:04:06Z",
-        "plaintextSize": plain.len(),
-        "ciphertextSize": cipher.len(),
-        "plaintextSha256": sha256_hex(plain),
-        "ciphertextSha256": sha256_hex(&cipher),
-        "recipients": [recipient.to_string()],
-    });
-    if put_object {
-        g.put(&object, cipher).await;
-    }
-    let key = format!("{prefix}/{source}/{day}/{id}.manifest.json");
-    g.put(&key, serde_json::to_vec(&json).unwrap()).await;
-    let m: Manifest = serde_json::from_value(json).unwrap();
-    assert_eq!(m.kind, SourceKind::Directory);
-    m
-}
-
-/// A comparable picture of a tree: path -> "dir MODE" | "file MODE SHA" | "link TARGET".
-pub fn snapshot(root: &Path, with_mtime: bool) -> BTreeMap<String, String> {
-    use std::os::unix::fs::MetadataExt;
-    let mut out = BTreeMap::new();
-    for e in walkdir::WalkDir::new(root).sort_by_file_name() {
-        let e = e.unwrap();
-        let rel = e.path().strip_prefix(root).unwrap().display().to_string();
-        let md = e.path().symlink_metadata().unwrap();
-        let mode = md.mode() & 0o7777;
-        let mut desc = if md.file_type().is_symlink() {
-            format!("link {}", std::fs::read_link(e.path()).unwrap().display())
-        } else if md.is_dir() {
-            format!("dir {mode:o}")
-        } else {
-            format!("file {mode:o} {}", sha256_hex(&std::fs::read(e.path()).unwrap()))
-        };
-        if with_mtime {
-            desc.push_str(&format!(" mtime {}.{}", md.mtime(), md.mtime_nsec()));
-        }
-        out.insert(rel, desc);
-    }
-    out
-}
-
-pub fn identities(key: &rampart_backup::GeneratedKey) -> Identities {
-    Identities::parse(&key.identity).unwrap()
-}
-
-pub fn write(path: &Path, data: &[u8], mode: u32) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, data).unwrap();
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
 }
