@@ -1,7 +1,9 @@
 // Test helper: route mocked IPC calls to per-command handlers and record every call.
 import { mockIPC } from '@tauri-apps/api/mocks';
 import { vi } from 'vitest';
-import type { CodeView, Commands } from '$lib/ipc';
+import type { BackupCommands, CodeView, Commands as ShellCommands } from '$lib/ipc';
+
+type Commands = ShellCommands & BackupCommands;
 
 type Handler<K extends keyof Commands> = (
   args: Commands[K]['args'],

@@ -1,12 +1,27 @@
 // The only module that talks to Tauri. One typed function per command in ./types.ts.
-import { invoke } from '@tauri-apps/api/core';
+import { Channel, invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
   AlertsReport,
   AuditEntry,
   AuditVerify,
   CodeView,
+  BackupCommands,
+  BackupEvent,
+  BackupOverview,
+  BackupSourceView,
+  BackupView,
   Commands,
+  Destination,
+  DrillView,
+  IdentityReveal,
+  PointInTime,
+  ProgressView,
+  PruneReport,
+  RestoreDone,
+  RunView,
+  SourceSpec,
+  TargetSpec,
   CopyResult,
   CredentialKind,
   CredentialView,
@@ -103,9 +118,10 @@ export function onLockedError(handler: LockedHandler): () => void {
   return () => lockedHandlers.delete(handler);
 }
 
-type Cmd = keyof Commands;
-type Args<K extends Cmd> = Commands[K]['args'];
-type Result<K extends Cmd> = Commands[K]['result'];
+type AllCommands = Commands & BackupCommands;
+type Cmd = keyof AllCommands;
+type Args<K extends Cmd> = AllCommands[K]['args'];
+type Result<K extends Cmd> = AllCommands[K]['result'];
 
 async function call<K extends Cmd>(command: K, args: Args<K>): Promise<Result<K>> {
   try {
@@ -209,6 +225,47 @@ export const feedsSettingsSet = (settings: FeedsSettings): Promise<FeedsSettings
 /** Posts a test message to the configured Slack webhook; rejects with Slack's error string. */
 export const slackTest = (): Promise<null> => call('slack_test', none);
 
+// ---- Backups -----------------------------------------------------------------------------------------
+export const backupOverview = (): Promise<BackupOverview> => call('backup_overview', none);
+/** Creates the age identity in the keychain; resolves to its public key. */
+export const backupKeygen = (): Promise<string> => call('backup_keygen', none);
+export const backupTargetAdd = (target: TargetSpec): Promise<TargetSpec> =>
+  call('backup_target_add', { target });
+export const backupTargetRemove = (name: string): Promise<null> => call('backup_target_remove', { name });
+export const backupSourceAdd = (source: SourceSpec): Promise<BackupSourceView> =>
+  call('backup_source_add', { source });
+export const backupSourceRemove = (name: string): Promise<null> => call('backup_source_remove', { name });
+
+function progressChannel(onProgress: (p: ProgressView) => void): Channel<ProgressView> {
+  const channel = new Channel<ProgressView>();
+  channel.onmessage = onProgress;
+  return channel;
+}
+
+/** Runs a backup now with live progress; a failed run resolves with `ok: false` and the error. */
+export const backupRun = (source: string, onProgress: (p: ProgressView) => void): Promise<RunView> =>
+  call('backup_run', { source, onProgress: progressChannel(onProgress) });
+export const backupRuns = (source: string | null, limit = 100): Promise<RunView[]> =>
+  call('backup_runs', { source, limit });
+/** The stored backups of a source, newest first (reads the bucket). */
+export const backupList = (source: string): Promise<BackupView[]> => call('backup_list', { source });
+export const backupRestore = (
+  source: string,
+  at: PointInTime,
+  to: Destination,
+  identityFile: string | null,
+  onProgress: (p: ProgressView) => void,
+): Promise<RestoreDone> =>
+  call('backup_restore', { source, at, to, identityFile, onProgress: progressChannel(onProgress) });
+export const backupVerify = (source: string, id: string, full: boolean): Promise<BackupView> =>
+  call('backup_verify', { source, id, full });
+/** The retention decisions; deletes only with `dryRun: false`. */
+export const backupPrune = (dryRun: boolean): Promise<PruneReport[]> => call('backup_prune', { dryRun });
+export const backupDrill = (source: string): Promise<DrillView> => call('backup_drill', { source });
+/** Break-glass: reveals the private backup identity for printing (audited). */
+export const backupExportIdentity = (): Promise<IdentityReveal> => call('backup_export_identity', none);
+export const backupPickDir = (): Promise<string | null> => call('backup_pick_dir', none);
+
 // ---- Events ------------------------------------------------------------------------------------------
 export function listenEvent<E extends keyof Events>(
   event: E,
@@ -226,6 +283,8 @@ export const onFeedsChanged = (handler: (summary: FeedsSummary) => void): Promis
   listenEvent('feeds://changed', handler);
 export const onServiceChanged = (handler: (change: StateChange) => void): Promise<UnlistenFn> =>
   listenEvent('feeds://service-changed', handler);
+export const onBackupEvent = (handler: (event: BackupEvent) => void): Promise<UnlistenFn> =>
+  listenEvent('backup://event', handler);
 export const onAlertFiring = (handler: (alert: FiringAlert) => void): Promise<UnlistenFn> =>
   listenEvent('feeds://alert-firing', handler);
 

@@ -478,6 +478,200 @@ export interface FiringAlert {
   startsAt: string;
 }
 
+// ---- Backups: keys, targets, sources, runs, restore, retention, drills ---------------------------
+
+export type BackupPhase = 'scanning' | 'uploading' | 'committing' | 'downloading' | 'done';
+
+/** Live progress of a run or restore (sent over an ipc Channel, and in `backup://event`). */
+export interface ProgressView {
+  phase: BackupPhase;
+  /** Plaintext bytes read from the source (backup) or restored. */
+  bytesRead: number;
+  /** Ciphertext bytes uploaded (backup) or downloaded (restore). */
+  bytesTransferred: number;
+  /** Expected plaintext bytes, when known. */
+  total: number | null;
+  elapsedMs: number;
+  /** Plaintext bytes per second so far. */
+  rate: number;
+  etaSeconds: number | null;
+}
+
+/** An S3-compatible target; credentials are vault credential names, never keys. */
+export interface TargetSpec {
+  name: string;
+  /** null = AWS itself. */
+  endpoint: string | null;
+  region: string;
+  bucket: string;
+  prefix: string;
+  pathStyle: boolean;
+  accessKeyFrom: string;
+  secretKeyFrom: string;
+  storageClass: string | null;
+}
+
+export type SourceWhat =
+  { kind: 'dir'; path: string; excludes: string[] } | { kind: 'command'; argv: string[] };
+
+/** An environment variable of a command source whose value is a vault credential. */
+export interface EnvSecret {
+  var: string;
+  from: string;
+}
+
+/** restic-style retention; all zero / null keeps everything. */
+export interface RetentionSpec {
+  keepLast: number;
+  keepDaily: number;
+  keepWeekly: number;
+  keepMonthly: number;
+  /** Seconds before the newest backup that are all kept (30 days = 2592000). */
+  keepWithinSecs: number | null;
+}
+
+export interface SourceSpec {
+  name: string;
+  what: SourceWhat;
+  env: EnvSecret[];
+  target: string;
+  /** age public keys (age1...). */
+  recipients: string[];
+  /** Cron, 5 fields, local time; null = on demand only. */
+  schedule: string | null;
+  retention: RetentionSpec;
+}
+
+export interface RunView {
+  id: number;
+  source: string;
+  /** Unix seconds. */
+  startedAt: number;
+  finishedAt: number;
+  ok: boolean;
+  bytesIn: number;
+  bytesOut: number;
+  backupId: string | null;
+  objectKey: string | null;
+  /** What failed and what to do. */
+  error: string | null;
+  retryable: boolean;
+  trigger: 'manual' | 'schedule';
+}
+
+export interface DrillView {
+  source: string;
+  backupId: string | null;
+  /** Unix seconds. */
+  at: number;
+  ok: boolean;
+  message: string;
+}
+
+export interface BackupSourceView extends SourceSpec {
+  createdAt: number;
+  lastRun: RunView | null;
+  lastDrill: DrillView | null;
+}
+
+export interface SourceStatus extends BackupSourceView {
+  /** Unix seconds of the next scheduled run. */
+  nextRun: number | null;
+}
+
+export interface BackupOverview {
+  publicKey: string | null;
+  targets: TargetSpec[];
+  sources: SourceStatus[];
+  /** Newest first, every source. */
+  runs: RunView[];
+  drills: DrillView[];
+}
+
+export interface BackupView {
+  id: string;
+  source: string;
+  kind: 'directory' | 'command';
+  /** The S3 key of the sealed object. */
+  object: string;
+  manifestKey: string;
+  /** RFC 3339 */
+  started: string;
+  finished: string;
+  plaintextSize: number;
+  ciphertextSize: number;
+}
+
+export type PointInTime = { kind: 'latest' } | { kind: 'before'; at: string } | { kind: 'id'; id: string };
+export type Destination = { kind: 'dir'; path: string } | { kind: 'command'; argv: string[] };
+
+export interface RestoreDone {
+  backup: BackupView;
+  plaintextSha256: string;
+}
+
+export type KeepReason = 'last' | 'daily' | 'weekly' | 'monthly' | 'within' | 'onlyGoodBackup' | 'noPolicy';
+
+export interface Decision {
+  id: string;
+  source: string;
+  keep: boolean;
+  reasons: KeepReason[];
+}
+
+export interface PruneReport {
+  source: string;
+  /** Newest first; keep == false is (or would be) deleted. */
+  decisions: Decision[];
+  deleted: string[];
+  dryRun: boolean;
+}
+
+/** The break-glass identity, for printing: an explicit reveal. */
+export interface IdentityReveal {
+  text: string;
+  qrSvg: string;
+  publicKey: string;
+  warning: string;
+}
+
+/** Payload of `backup://event`. */
+export type BackupEvent =
+  | { event: 'missed'; source: string; missed: number[] }
+  | { event: 'started'; source: string }
+  | { event: 'progress'; source: string; progress: ProgressView }
+  | { event: 'finished'; run: RunView }
+  | { event: 'error'; source: string | null; message: string }
+  | { event: 'changed' };
+
+/** Backup commands (folded into Commands once the shell registers them). */
+export interface BackupCommands {
+  backup_overview: { args: Record<string, never>; result: BackupOverview };
+  backup_keygen: { args: Record<string, never>; result: string };
+  backup_target_add: { args: { target: TargetSpec }; result: TargetSpec };
+  backup_target_remove: { args: { name: string }; result: null };
+  backup_source_add: { args: { source: SourceSpec }; result: BackupSourceView };
+  backup_source_remove: { args: { name: string }; result: null };
+  backup_run: { args: { source: string; onProgress: unknown }; result: RunView };
+  backup_runs: { args: { source: string | null; limit: number }; result: RunView[] };
+  backup_list: { args: { source: string }; result: BackupView[] };
+  backup_restore: {
+    args: {
+      source: string;
+      at: PointInTime;
+      to: Destination;
+      identityFile: string | null;
+      onProgress: unknown;
+    };
+    result: RestoreDone;
+  };
+  backup_verify: { args: { source: string; id: string; full: boolean }; result: BackupView };
+  backup_prune: { args: { dryRun: boolean }; result: PruneReport[] };
+  backup_drill: { args: { source: string }; result: DrillView };
+  backup_export_identity: { args: Record<string, never>; result: IdentityReveal };
+  backup_pick_dir: { args: Record<string, never>; result: string | null };
+}
+
 /** Every command the shell exposes, with its arguments (camelCase) and result. */
 export interface Commands {
   otp_codes: { args: Record<string, never>; result: CodeView[] };
@@ -555,4 +749,6 @@ export interface Events {
   'feeds://service-changed': StateChange;
   /** An alert started firing (not on app start: the first poll is the baseline). */
   'feeds://alert-firing': FiringAlert;
+  /** A backup started, progressed, finished or was missed; configuration changed. */
+  'backup://event': BackupEvent;
 }
