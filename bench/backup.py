@@ -289,7 +289,9 @@ def main():
         def measure(name, cmd):
             settle()
             log(f"   {name} ...")
+            g0 = proctree.cpu_seconds(garage.proc.pid)
             r = proctree.run(cmd, env=env)
+            r["garage_cpu"] = proctree.cpu_seconds(garage.proc.pid) - g0
             rows[name] = r
             log(f"      {r['wall']:.2f} s, {r['max_proc_mb']:.0f} MB")
             return r
@@ -379,16 +381,19 @@ def main():
           "-> age -> S3 multipart).")
     print("Peak RSS: 'largest process' is exact (wait4 ru_maxrss); 'whole pipeline' sums the RSS of "
           "every process\nin the tree, sampled every 100 ms (for pipelines the processes run at once).")
+    print("CPU s: user + sys of the command's processes; Garage CPU s: the S3 server's, during that row "
+          "(same 2 cores).")
     print()
-    hdr = f"{'':44} {'wall s':>8} {'CPU s':>7} {'RSS MB':>8} {'RSS MB':>9} {'stored MB':>10}"
+    hdr = f"{'':44} {'wall s':>8} {'CPU s':>7} {'RSS MB':>8} {'RSS MB':>9} {'stored MB':>10} {'Garage':>7}"
     print(hdr)
-    print(f"{'':44} {'':>8} {'':>7} {'largest':>8} {'pipeline':>9} {'':>10}")
+    print(f"{'':44} {'':>8} {'':>7} {'largest':>8} {'pipeline':>9} {'':>10} {'CPU s':>7}")
     for name, r in rows.items():
         st = stored.get(name)
         st = "-" if st is None else f"{st:.0f}"
         if name == "Rampart restore":
             print()
-        print(f"{name:44} {r['wall']:8.2f} {r['cpu']:7.2f} {r['max_proc_mb']:8.1f} {r['tree_mb']:9.1f} {st:>10}")
+        print(f"{name:44} {r['wall']:8.2f} {r['cpu']:7.2f} {r['max_proc_mb']:8.1f} {r['tree_mb']:9.1f} {st:>10} "
+              f"{r['garage_cpu']:7.2f}")
     print()
     bad = [k for k, ok in checks.items() if not ok]
     print("restored trees match the source (file count and bytes): " +

@@ -146,8 +146,16 @@ scrape_configs:
         try:
             ok = sum(prom_query(prom_port, 'probe_success{job="health"}'))
             up = sum(prom_query(prom_port, 'up{job="health"}'))
-            p99 = prom_query(prom_port, 'prometheus_target_interval_length_seconds{quantile="0.99"}')
-            p01 = prom_query(prom_port, 'prometheus_target_interval_length_seconds{quantile="0.01"}')
+            # Prometheus's own summary of actual scrape intervals (from its /metrics; it does not
+            # scrape itself here).
+            with urllib.request.urlopen(f"http://127.0.0.1:{prom_port}/metrics", timeout=10) as m:
+                text = m.read().decode()
+            quantiles = {}
+            for line in text.splitlines():
+                if line.startswith("prometheus_target_interval_length_seconds{") and 'quantile="' in line:
+                    q = line.split('quantile="')[1].split('"')[0]
+                    quantiles.setdefault(q, []).append(float(line.rsplit(" ", 1)[1]))
+            p99, p01 = quantiles.get("0.99", []), quantiles.get("0.01", [])
         except OSError as e:
             log(f"   (could not query Prometheus: {e})")
             ok = up = None
