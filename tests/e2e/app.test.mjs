@@ -1,7 +1,8 @@
 // The real app, end to end: enroll an account, see its code, copy it, lock, unlock.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
 import { Session, sleep } from './webdriver.mjs';
 import { totp } from './totp.mjs';
 
@@ -31,7 +32,9 @@ after(async () => {
 });
 
 test('an admin enrolls a device and the code appears', async () => {
-  await s.find('[data-testid="enroll-open"]', 20000);
+  await s.find('[data-testid="overview"]', 20000);
+  await s.click('[data-testid="nav-codes"]');
+  await s.find('[data-testid="enroll-open"]');
   screenshot('empty');
   await s.click('[data-testid="enroll-open"]');
   await s.type('[data-testid="enroll-issuer"]', 'Rampart Prod');
@@ -127,4 +130,57 @@ test('the audit log recorded the enrolment and the failed unlock', () => {
     assert.ok(actions.includes(a), `audit has ${a}: ${actions}`);
   }
   execFileSync(process.env.RAMPART_CLI, ['audit', 'verify']);
+});
+
+test('on-call adds a service and the overview shows it go down and come back', async () => {
+  let healthy = true;
+  const server = createServer((req, res) => {
+    res.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ status: healthy ? 'ok' : 'error', version: '9.8.7', environment: 'e2e', uptime: 42 }));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${server.address().port}/health`;
+  try {
+    await s.click('[data-testid="nav-services"]');
+    await s.click('[data-testid="service-add"]');
+    await s.type('[data-testid="service-name"]', 'api');
+    await s.type('[data-testid="service-url"]', url);
+    await s.type('[data-testid="service-interval"]', '1');
+    await s.type('[data-testid="service-timeout"]', '1');
+    await s.click('[data-testid="service-save"]');
+    await s.gone('[data-testid="service-dialog"]');
+    await s.find('[data-testid="service-row"][data-service="api"] .dot.up', 15000);
+    await s.find('[data-testid="health-fields"]', 10000);
+    assert.match(await s.text('[data-testid="health-fields"]'), /9\.8\.7/, 'the /health version is shown');
+    screenshot('services');
+
+    await s.click('[data-testid="nav-overview"]');
+    await s.find('[data-testid="service-status"][data-service="api"][data-status="up"]', 10000);
+    assert.equal(await s.text('[data-testid="tile-down-count"]'), '0');
+
+    healthy = false;
+    await s.find('[data-testid="service-status"][data-service="api"][data-status="down"]', 15000);
+    assert.equal(await s.text('[data-testid="tile-down-count"]'), '1');
+    assert.match(await s.text('[data-testid="service-reason"]'), /503/, 'the reason names the HTTP status');
+    assert.equal(await s.text('[data-testid="nav-services-count"]'), '1', 'the sidebar counts the down service');
+    screenshot('overview');
+
+    healthy = true;
+    await s.find('[data-testid="service-status"][data-service="api"][data-status="up"]', 15000);
+    const history = JSON.parse(execFileSync(process.env.RAMPART_CLI, ['health', '--json'], { encoding: 'utf8' }));
+    assert.ok(JSON.stringify(history).includes('"api"'), 'the CLI sees the service the app added');
+  } finally {
+    server.close();
+  }
+});
+
+test('the backup key is created from the Backups page into the keychain', async () => {
+  await s.click('[data-testid="nav-backups"]');
+  await s.click('[data-testid="backup-keygen"]');
+  const key = (await s.text('[data-testid="backup-public-key"]')).trim();
+  assert.match(key, /^age1[0-9a-z]{58}$/, `an age public key: ${key}`);
+  screenshot('backups');
+  const again = spawnSync(process.env.RAMPART_CLI, ['backup', 'keygen'], { encoding: 'utf8' });
+  assert.notEqual(again.status, 0, 'a second keygen refuses: a new key would orphan every backup');
+  assert.ok(!again.stdout.includes('AGE-SECRET-KEY'), 'no private key is printed');
 });
