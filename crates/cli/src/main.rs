@@ -5,6 +5,8 @@
 
 mod app_cmd;
 mod audit_cmd;
+mod backup_cmd;
+mod backup_show;
 mod feeds_cmd;
 mod input;
 mod otp_cmd;
@@ -62,6 +64,9 @@ enum Command {
     Alerts(feeds_cmd::JsonFlag),
     /// Acknowledges an alert (alertname or fingerprint) with an Alertmanager silence.
     Silence(feeds_cmd::SilenceArgs),
+    /// Encrypted backups to S3: keygen, targets, sources, run, list, restore, verify, prune, drill.
+    #[command(subcommand)]
+    Backup(backup_cmd::BackupCommand),
 }
 
 /// A CLI failure: a message for stderr and the exit code.
@@ -105,6 +110,7 @@ fn run(cli: Cli) -> CliResult {
         Command::Health(args) => feeds_cmd::health(&app, args),
         Command::Alerts(args) => feeds_cmd::alerts(&app, args),
         Command::Silence(args) => feeds_cmd::silence(&app, args),
+        Command::Backup(cmd) => backup_cmd::run(&app, cmd),
     }
 }
 

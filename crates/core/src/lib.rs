@@ -7,6 +7,7 @@
 //! they never carry a seed or a credential value, except the explicit reveal results.
 
 pub mod authenticator;
+pub mod backups;
 pub mod clock;
 pub mod enroll;
 mod error;

@@ -1,0 +1,260 @@
+//! Work on stored backups through a [`SourceContext`] (the engine for the source's target, keys
+//! read from the vault; `Send`, no database): list, restore into a directory or a command,
+//! verify quick/full, the retention preview and prune, and the restore drill (latest backup into
+//! a throwaway directory, or a full verify for command dumps). The `Rampart::backup_*` methods
+//! chain context, work and the audit entry for the CLI.
+
+use super::config::source_spec;
+use super::{EnvSecret, SourceSpec, SourceWhat, backup_error, utc};
+use crate::{AuditAction, Rampart, Result};
+use rampart_backup::{
+    Backup, CommandSpec, Decision, Engine, Identities, ProgressFn, Selector, SourceKind,
+};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use time::OffsetDateTime;
+
+/// The engine and configuration of one source, detached from the database.
+#[derive(Clone)]
+pub struct SourceContext {
+    pub spec: SourceSpec,
+    pub(crate) engine: Arc<Engine>,
+    pub(crate) now: Arc<dyn Fn() -> i64 + Send + Sync>,
+}
+
+/// One stored backup, for lists (`rampart backup list --json`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BackupView {
+    pub id: String,
+    pub source: String,
+    pub kind: SourceKind,
+    /// The S3 key of the sealed object.
+    pub object: String,
+    pub manifest_key: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub started: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub finished: OffsetDateTime,
+    pub plaintext_size: u64,
+    pub ciphertext_size: u64,
+}
+
+impl From<&Backup> for BackupView {
+    fn from(b: &Backup) -> Self {
+        let m = &b.manifest;
+        Self {
+            id: m.id.clone(),
+            source: m.source.clone(),
+            kind: m.kind,
+            object: m.object.clone(),
+            manifest_key: b.manifest_key.clone(),
+            started: m.started,
+            finished: m.finished,
+            plaintext_size: m.plaintext_size,
+            ciphertext_size: m.ciphertext_size,
+        }
+    }
+}
+
+/// Where a restore goes.
+#[derive(Debug, Clone)]
+pub enum RestoreTo {
+    /// A directory: staged next to it, verified, then swapped in.
+    Dir(PathBuf),
+    /// A command's stdin (`pg_restore -d db`, `mongorestore --archive`).
+    Command(CommandSpec),
+}
+
+/// What a restore did.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RestoreDone {
+    pub backup: BackupView,
+    pub plaintext_sha256: String,
+}
+
+/// The retention preview (and, unless dry-run, what was deleted) for one source.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PruneReport {
+    pub source: String,
+    /// Newest first; `keep == false` is (or would be) deleted.
+    pub decisions: Vec<Decision>,
+    pub deleted: Vec<String>,
+    pub dry_run: bool,
+}
+
+impl SourceContext {
+    /// Every backup of the source, oldest first.
+    pub async fn list(&self) -> Result<Vec<Backup>> {
+        self.engine.list(&self.spec.name).await.map_err(backup_error)
+    }
+
+    /// The backup a selector names.
+    pub async fn find(&self, selector: &Selector) -> Result<Backup> {
+        self.engine.find(&self.spec.name, selector).await.map_err(backup_error)
+    }
+
+    /// Restores the selected backup.
+    pub async fn restore(
+        &self,
+        selector: &Selector,
+        to: &RestoreTo,
+        identities: &Identities,
+        progress: Option<ProgressFn>,
+    ) -> Result<RestoreDone> {
+        let backup = self.find(selector).await?;
+        let report = match to {
+            RestoreTo::Dir(dir) => {
+                self.engine.restore_to_dir(&backup, identities, dir, progress).await
+            }
+            RestoreTo::Command(cmd) => {
+                self.engine.restore_to_command(&backup, identities, cmd, progress).await
+            }
+        }
+        .map_err(backup_error)?;
+        Ok(RestoreDone { backup: (&backup).into(), plaintext_sha256: report.plaintext_sha256 })
+    }
+
+    /// Quick verify (object present with the manifest's size), or full (download, decrypt,
+    /// hash and compare; needs identities).
+    pub async fn verify(&self, backup: &Backup, full: Option<&Identities>) -> Result<()> {
+        match full {
+            None => self.engine.verify_quick(backup).await.map_err(backup_error),
+            Some(ids) => {
+                self.engine.verify_full(backup, ids).await.map(|_| ()).map_err(backup_error)
+            }
+        }
+    }
+
+    /// The retention preview; deletes what it marks unless `dry_run`.
+    pub async fn prune(&self, dry_run: bool) -> Result<PruneReport> {
+        let policy = self.spec.retention.policy();
+        let (backups, decisions) =
+            self.engine.plan_retention(&self.spec.name, &policy).await.map_err(backup_error)?;
+        let deleted = if dry_run {
+            Vec::new()
+        } else {
+            self.engine.prune(&backups, &decisions).await.map_err(backup_error)?
+        };
+        Ok(PruneReport { source: self.spec.name.clone(), decisions, deleted, dry_run })
+    }
+}
+
+impl Rampart {
+    /// The engine for a source's target, with the target's keys read from the vault.
+    pub fn backup_context(&self, source: &str) -> Result<SourceContext> {
+        let spec = self.backup_source(source)?.spec;
+        let target = self.s3_target(&spec.target)?;
+        let clock = Arc::clone(&self.clock);
+        let engine = Engine::new(&target)
+            .map_err(backup_error)?
+            .with_clock(Arc::new(move || utc(clock.now())));
+        let clock = Arc::clone(&self.clock);
+        Ok(SourceContext { spec, engine: Arc::new(engine), now: Arc::new(move || clock.now()) })
+    }
+
+    /// A command for a restore pipe: argv as given, the listed secrets from the vault in its
+    /// environment.
+    pub fn backup_command(&self, argv: Vec<String>, env: &[EnvSecret]) -> Result<CommandSpec> {
+        let mut spec = CommandSpec::new(argv);
+        for e in env {
+            spec = spec.env(e.var.clone(), self.vault_value(&e.from)?);
+        }
+        Ok(spec)
+    }
+
+    /// The stored backups of one source, or of every source, oldest first per source.
+    pub async fn backup_list(&self, source: Option<&str>) -> Result<Vec<BackupView>> {
+        let names: Vec<String> = match source {
+            Some(s) => vec![self.backup_source(s)?.spec.name],
+            None => self.store.list_backup_sources()?.into_iter().map(|r| r.name).collect(),
+        };
+        let mut out = Vec::new();
+        for name in names {
+            let ctx = self.backup_context(&name)?;
+            out.extend(ctx.list().await?.iter().map(BackupView::from));
+        }
+        Ok(out)
+    }
+
+    /// Restores a backup of `source`; the identity comes from `identity_file` or the keychain.
+    pub async fn backup_restore(
+        &self,
+        source: &str,
+        selector: &Selector,
+        to: &RestoreTo,
+        identity_file: Option<&Path>,
+        progress: Option<ProgressFn>,
+    ) -> Result<RestoreDone> {
+        let ctx = self.backup_context(source)?;
+        let ids = self.backup_identities(identity_file)?;
+        let done = ctx.restore(selector, to, &ids, progress).await?;
+        self.backup_record_restore(&done, to)?;
+        Ok(done)
+    }
+
+    /// Audits a finished restore.
+    pub fn backup_record_restore(&self, done: &RestoreDone, to: &RestoreTo) -> Result<()> {
+        let dest = match to {
+            RestoreTo::Dir(d) => d.display().to_string(),
+            RestoreTo::Command(c) => {
+                format!("command {}", c.argv.first().cloned().unwrap_or_default())
+            }
+        };
+        let b = &done.backup;
+        self.audit(AuditAction::Restore, &format!("backup:{}/{} -> {dest}", b.source, b.id))
+    }
+
+    /// Finds a backup by id among every source's backups and verifies it.
+    pub async fn backup_verify(
+        &self,
+        id: &str,
+        full: bool,
+        identity_file: Option<&Path>,
+    ) -> Result<BackupView> {
+        let ids = if full { Some(self.backup_identities(identity_file)?) } else { None };
+        for row in self.store.list_backup_sources()? {
+            let ctx = self.backup_context(&row.name)?;
+            let backup = match ctx.find(&Selector::Id(id.to_owned())).await {
+                Ok(b) => b,
+                Err(crate::CoreError::NotFound(_)) => continue,
+                Err(e) => return Err(e),
+            };
+            let result = ctx.verify(&backup, ids.as_ref()).await;
+            let verdict = if result.is_ok() { "ok" } else { "FAILED" };
+            let how = if full { "full" } else { "quick" };
+            self.audit(AuditAction::Verify, &format!("backup:{}/{id} {how} {verdict}", row.name))?;
+            result?;
+            return Ok((&backup).into());
+        }
+        Err(crate::CoreError::NotFound(format!(
+            "no backup with id {id} in any configured source; `rampart backup list` shows the ids"
+        )))
+    }
+
+    /// Applies (or with `dry_run` previews) every source's retention policy.
+    pub async fn backup_prune(&self, dry_run: bool) -> Result<Vec<PruneReport>> {
+        let mut reports = Vec::new();
+        for row in self.store.list_backup_sources()? {
+            let spec = source_spec(row)?;
+            let ctx = self.backup_context(&spec.name)?;
+            let report = ctx.prune(dry_run).await?;
+            if !dry_run {
+                self.audit(
+                    AuditAction::Prune,
+                    &format!("backup-source:{} deleted {}", spec.name, report.deleted.len()),
+                )?;
+            }
+            reports.push(report);
+        }
+        Ok(reports)
+    }
+}
+
+/// Whether a source is a directory (drills restore it) or a command (drills verify it).
+pub(crate) fn is_dir(spec: &SourceSpec) -> bool {
+    matches!(spec.what, SourceWhat::Dir { .. })
+}
