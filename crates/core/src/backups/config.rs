@@ -14,8 +14,8 @@ use rampart_store::backups::{SourceRow, TargetRow};
 use std::path::Path;
 
 /// The break-glass copy of the identity: print it, put it in a safe, then delete the file.
-/// Not serializable: it crosses to a UI only through an explicit reveal.
-#[derive(Debug)]
+/// Not serializable, and Debug prints only the public key: it crosses to a UI only through an
+/// explicit reveal.
 pub struct IdentityExport {
     /// An `age-keygen`-style identity file (`age -d -i FILE` reads it).
     pub text: SecretString,
@@ -24,6 +24,14 @@ pub struct IdentityExport {
     pub qr_svg: String,
     pub public_key: String,
     pub warning: &'static str,
+}
+
+impl std::fmt::Debug for IdentityExport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IdentityExport")
+            .field("public_key", &self.public_key)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Shown with every export.
