@@ -13,7 +13,7 @@ pub struct IpcError {
 
 impl From<CoreError> for IpcError {
     fn from(e: CoreError) -> Self {
-        if matches!(e.kind(), ErrorKind::Internal | ErrorKind::Io) {
+        if matches!(e.kind(), ErrorKind::Internal | ErrorKind::Io | ErrorKind::Network) {
             tracing::warn!(error = %e, "command failed");
         }
         Self { kind: e.kind(), message: e.to_string() }
@@ -44,5 +44,23 @@ mod tests {
         assert_eq!(serde_json::to_value(&e).unwrap()["kind"], "conflict");
         let e = IpcError::from(CoreError::WrongPassword("wrong passphrase".into()));
         assert_eq!(serde_json::to_value(&e).unwrap()["kind"], "wrongPassword");
+    }
+
+    #[test]
+    fn feed_failures_are_network_errors_that_say_whether_to_retry() {
+        use rampart_core::feeds::{FeedsError, feed_error};
+        let e = IpcError::from(feed_error(FeedsError::status("Alertmanager prod", 503, "busy")));
+        assert_eq!(
+            serde_json::to_value(&e).unwrap(),
+            serde_json::json!({
+                "kind": "network",
+                "message": "Alertmanager prod answered HTTP 503: busy (retrying may help)"
+            })
+        );
+        let e = IpcError::from(feed_error(FeedsError::status("Slack webhook", 404, "no_service")));
+        assert_eq!(e.kind, ErrorKind::Network);
+        assert!(e.message.ends_with("no_service (retrying will not help)"), "{}", e.message);
+        let e = IpcError::from(feed_error(FeedsError::InvalidInput("bad URL".into())));
+        assert_eq!(e.kind, ErrorKind::InvalidInput);
     }
 }

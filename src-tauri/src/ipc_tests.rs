@@ -208,3 +208,168 @@ fn every_payload_has_exactly_the_fields_the_ui_contract_names() {
         );
     }
 }
+
+/// The feeds payloads, built from JSON the way the servers send it where the types allow.
+#[test]
+fn every_feeds_payload_has_exactly_the_fields_the_ui_contract_names() {
+    use rampart_core::feeds::monitor::*;
+    use rampart_core::feeds::ops::*;
+    use rampart_core::feeds::*;
+    use serde_json::json;
+    let am_alert: rampart_core::feeds::AmAlert = serde_json::from_value(json!({
+        "fingerprint": "f", "labels": {"alertname": "A"}, "annotations": {}, "startsAt": "t",
+        "endsAt": "t", "generatorURL": "u", "status": {"state": "active", "silencedBy": [], "inhibitedBy": []}
+    }))
+    .unwrap();
+    let alert = Alert { alert: am_alert.clone(), sources: vec!["am".into()] };
+    let group = AlertGroup {
+        alertname: "A".into(),
+        severity: "critical".into(),
+        service: "api".into(),
+        alerts: vec![alert.clone()],
+    };
+    let prom_alert: PromAlert = serde_json::from_value(json!({
+        "labels": {}, "annotations": {}, "state": "firing", "activeAt": "t", "value": "1"
+    }))
+    .unwrap();
+    let rule_group: RuleGroup = serde_json::from_value(json!({
+        "name": "g", "file": "f", "rules": [{"name": "r", "type": "alerting", "query": "up == 0",
+        "health": "ok", "lastError": "", "state": "inactive"}]
+    }))
+    .unwrap();
+    let readiness = Readiness { ready: true, detail: "d".into() };
+    let prom = PromReport {
+        name: "p".into(),
+        readiness: Some(readiness.clone()),
+        alerts: vec![prom_alert.clone()],
+        rule_groups: vec![rule_group.clone()],
+    };
+    let source_error = SourceError { source: "s".into(), message: "m".into(), retryable: true };
+    let issue: SentryIssue = serde_json::from_value(json!({
+        "id": "1", "shortId": "API-1", "title": "t", "culprit": "c", "permalink": "p", "level": "error",
+        "status": "unresolved", "count": "3", "userCount": 1, "firstSeen": "t", "lastSeen": "t"
+    }))
+    .unwrap();
+    let check: CheckResult = serde_json::from_value(json!({
+        "service": "api", "atMs": 1, "status": "up", "latencyMs": 2, "httpStatus": 200, "reasons": [],
+        "certDaysLeft": null, "health": {"status": "ok", "version": "1", "environment": "prod",
+        "uptime": 3, "memory": {}, "database": "ok", "redis": "ok", "raw": {}, "rawTruncated": false}
+    }))
+    .unwrap();
+    let view = ServiceView {
+        service: Service::new("api", "http://x/"),
+        last: Some(check.clone()),
+        uptime: [None; 4],
+    };
+    let silence: Silence = serde_json::from_value(json!({
+        "id": "s", "matchers": [{"name": "a", "value": "b", "isRegex": false, "isEqual": true}],
+        "startsAt": "t", "endsAt": "t", "createdBy": "me", "comment": "c", "status": {"state": "active"}
+    }))
+    .unwrap();
+    let silence_view = SilenceView { alertmanager: "am".into(), silence: silence.clone() };
+    let firing = FiringAlert {
+        fingerprint: "f".into(),
+        alertname: "A".into(),
+        severity: "critical".into(),
+        service: "api".into(),
+        summary: "s".into(),
+        starts_at: "t".into(),
+    };
+    let mut state = MonitorState::default();
+    state.set_config(vec![Service::new("api", "http://x/")], vec![check.clone()], true, vec![]);
+    let overview = state.overview(0);
+    let counts = overview.counts;
+    let sentry = SentryProjectIssues { project: "a/b".into(), issues: vec![issue.clone()] };
+    let recent =
+        RecentCheck { at_ms: 1, up: true, latency_ms: 1, http_status: None, reasons: vec![] };
+    let latency = LatencyPoint { at_ms: 1, mean_ms: 1.0 };
+    let detail = ServiceDetail {
+        service: view.clone(),
+        latency: vec![latency],
+        step_ms: 1,
+        recent: vec![recent.clone()],
+    };
+    let machine = rampart_machine::MachineProbe::new().sample();
+    let disk = rampart_machine::DiskUsage {
+        mount_point: "/".into(),
+        file_system: "ext4".into(),
+        total_bytes: 1,
+        available_bytes: 1,
+    };
+    let change = StateChange {
+        service: "api".into(),
+        from: Status::Up,
+        to: Status::Down,
+        at_ms: 1,
+        reasons: vec![],
+    };
+    let checks = [
+        ("HealthFields", json_fields(check.health.clone().unwrap())),
+        ("CheckResult", json_fields(&check)),
+        ("ServiceView", json_fields(&view)),
+        ("ServiceDetail", json_fields(&detail)),
+        ("LatencyPoint", json_fields(latency)),
+        ("RecentCheck", json_fields(&recent)),
+        ("ServiceStatus", json_fields(&overview.services[0])),
+        ("SeverityCounts", json_fields(counts.firing)),
+        ("FeedsCounts", json_fields(counts)),
+        ("FeedsSummary", json_fields(state.summary(0))),
+        ("AlertStatus", json_fields(&am_alert.status)),
+        ("Alert", json_fields(&alert)),
+        ("AlertGroup", json_fields(&group)),
+        ("PromAlert", json_fields(&prom_alert)),
+        ("Rule", json_fields(&rule_group.rules[0])),
+        ("RuleGroup", json_fields(&rule_group)),
+        ("Readiness", json_fields(&readiness)),
+        ("PromReport", json_fields(&prom)),
+        ("SourceError", json_fields(&source_error)),
+        (
+            "AlertsReport",
+            json_fields(AlertsReport { groups: vec![], prometheus: vec![], errors: vec![] }),
+        ),
+        ("SentryIssue", json_fields(&issue)),
+        ("SentryProjectIssues", json_fields(&sentry)),
+        ("SentryView", json_fields(state.sentry())),
+        ("FeedsOverview", json_fields(&overview)),
+        ("Matcher", json_fields(&silence.matchers[0])),
+        ("SilenceView", json_fields(&silence_view)),
+        ("SilencesReport", json_fields(SilencesReport { silences: vec![], errors: vec![] })),
+        (
+            "SilenceCreated",
+            json_fields(SilenceCreated {
+                alertmanager: "a".into(),
+                silence_id: "s".into(),
+                alerts: 1,
+            }),
+        ),
+        (
+            "SourceView",
+            json_fields(SourceView {
+                kind: "sentry".into(),
+                name: "a/b".into(),
+                url: "u".into(),
+                token_from: None,
+            }),
+        ),
+        ("DiskUsage", json_fields(&disk)),
+        ("MachineStats", json_fields(&machine)),
+        ("FeedsSettings", json_fields(FeedsSettings::default())),
+        ("StateChange", json_fields(&change)),
+        ("FiringAlert", json_fields(&firing)),
+    ];
+    for (name, rust) in checks {
+        assert_eq!(
+            rust,
+            ts_fields(name),
+            "{name}: Rust payload and ui/src/lib/ipc/types.ts drifted"
+        );
+    }
+    // ServiceInput is what the UI sends: its TS fields must deserialize.
+    let input: ServiceInput = serde_json::from_value(json!({
+        "name": "api", "environment": "", "url": "http://x/", "interval": 30000, "timeout": 5000,
+        "conditions": null
+    }))
+    .unwrap();
+    assert_eq!(Service::from(input).conditions, Condition::defaults());
+    assert_eq!(ts_fields("ServiceInput").len(), 6);
+}

@@ -1,10 +1,14 @@
 //! The desktop shell: Tauri wiring only. Domain logic lives in crates/ (rampart-core and
 //! below); this crate turns it into commands ([`commands`]), keeps the shared state ([`state`]),
-//! owns the clipboard auto-clear ([`clipboard`]), the tray ([`tray`]) and the idle-lock ticker.
+//! owns the clipboard auto-clear ([`clipboard`]), the tray ([`tray`]), the idle-lock ticker, and
+//! hosts the feeds monitor ([`feeds`]) with its desktop notifications ([`notify`]).
 
+mod backups;
 mod clipboard;
 pub mod commands;
 pub mod error;
+mod feeds;
+mod notify;
 pub mod state;
 mod tray;
 
@@ -41,6 +45,8 @@ pub fn builder() -> tauri::Builder<tauri::Wry> {
     tauri::Builder::default()
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_opener::init())
         .invoke_handler(commands::handler())
         .setup(|app| {
             let rampart = open_app().map_err(|e| -> Box<dyn std::error::Error> { e.into() })?;
@@ -49,6 +55,10 @@ pub fn builder() -> tauri::Builder<tauri::Wry> {
             let shared = Arc::new(Shared::new(rampart, log_guard));
             app.manage(shared.clone());
             tray::install(app.handle(), &shared)?;
+            app.manage(Arc::new(rampart_machine::MachineProbe::new()));
+            feeds::start(app.handle(), shared.clone())
+                .map_err(|e| -> Box<dyn std::error::Error> { e.into() })?;
+            backups::start(app.handle(), shared.clone());
             spawn_idle_lock(app.handle().clone(), shared);
             Ok(())
         })

@@ -58,6 +58,15 @@ impl Shared {
         f(&app)
     }
 
+    /// Runs `f` whatever the lock state, for the feeds monitor: it stores check results and
+    /// reads feed tokens for its own requests, and never hands a secret to the UI.
+    pub fn background<T>(
+        &self,
+        f: impl FnOnce(&Rampart) -> Result<T, CoreError>,
+    ) -> Result<T, CoreError> {
+        f(&lock_recovering(&self.app))
+    }
+
     /// Runs `f` with the app and the lock, whatever the lock state (lock commands).
     pub fn with_lock<T>(
         &self,

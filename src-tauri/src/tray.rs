@@ -1,13 +1,62 @@
-//! The tray icon: pinned accounts for one-click copy, show window, lock, quit. The menu is
-//! rebuilt when pins or accounts change ([`refresh`]). While locked, the menu lists no accounts.
+//! The tray icon: pinned accounts for one-click copy, the feeds' firing alerts and down services
+//! (menu line, tooltip and, where the platform shows one, the title), show window, lock, quit.
+//! The menu is rebuilt when pins, accounts or the feeds' counts change ([`refresh`],
+//! [`set_feeds`]). While locked, the menu lists no accounts.
 
 use crate::state::Shared;
-use std::sync::Arc;
+use rampart_core::feeds::monitor::FeedsCounts;
+use std::sync::{Arc, Mutex};
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 const TRAY_ID: &str = "rampart";
+
+/// The feeds' last (firing alerts, down services), as the tray shows them.
+#[derive(Default)]
+struct FeedsLine(Mutex<Option<(u32, u32)>>);
+
+/// "3 firing alerts, 1 service down", "all clear", or None before the first numbers.
+pub fn feeds_text(counts: Option<(u32, u32)>) -> Option<String> {
+    let (firing, down) = counts?;
+    let plural = |n: u32, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    Some(match (firing, down) {
+        (0, 0) => "all clear".to_owned(),
+        (f, 0) => plural(f, "firing alert", "firing alerts"),
+        (0, d) => plural(d, "service down", "services down"),
+        (f, d) => format!(
+            "{}, {}",
+            plural(f, "firing alert", "firing alerts"),
+            plural(d, "service down", "services down")
+        ),
+    })
+}
+
+fn feeds_counts<R: Runtime>(handle: &AppHandle<R>) -> Option<(u32, u32)> {
+    let line = handle.try_state::<FeedsLine>()?;
+    *line.0.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Shows the feeds' counts; rebuilds the menu only when they changed.
+pub fn set_feeds<R: Runtime>(handle: &AppHandle<R>, counts: &FeedsCounts) {
+    let Some(line) = handle.try_state::<FeedsLine>() else { return };
+    let next = Some((counts.firing_total, counts.services_down));
+    {
+        let mut current = line.0.lock().unwrap_or_else(|p| p.into_inner());
+        if *current == next {
+            return;
+        }
+        *current = next;
+    }
+    if let Some(tray) = handle.tray_by_id(TRAY_ID) {
+        let text = feeds_text(next).unwrap_or_default();
+        let _ = tray.set_tooltip(Some(format!("Rampart: {text}")));
+        let busy = counts.firing_total + counts.services_down > 0;
+        let _ =
+            tray.set_title(busy.then(|| format!("{}", counts.firing_total + counts.services_down)));
+    }
+    refresh(handle);
+}
 
 fn build_menu<R: Runtime>(handle: &AppHandle<R>, shared: &Shared) -> tauri::Result<Menu<R>> {
     let menu = Menu::new(handle)?;
@@ -43,6 +92,10 @@ fn build_menu<R: Runtime>(handle: &AppHandle<R>, shared: &Shared) -> tauri::Resu
         }
     }
     menu.append(&PredefinedMenuItem::separator(handle)?)?;
+    if let Some(text) = feeds_text(feeds_counts(handle)) {
+        let label = format!("Feeds: {text}");
+        menu.append(&MenuItem::with_id(handle, "feeds", label, true, None::<&str>)?)?;
+    }
     menu.append(&MenuItem::with_id(handle, "show", "Show Rampart", true, None::<&str>)?)?;
     menu.append(&MenuItem::with_id(handle, "lock", "Lock", true, None::<&str>)?)?;
     menu.append(&MenuItem::with_id(handle, "quit", "Quit", true, None::<&str>)?)?;
@@ -51,6 +104,7 @@ fn build_menu<R: Runtime>(handle: &AppHandle<R>, shared: &Shared) -> tauri::Resu
 
 /// Creates the tray icon.
 pub fn install<R: Runtime>(handle: &AppHandle<R>, shared: &Arc<Shared>) -> tauri::Result<()> {
+    handle.manage(FeedsLine::default());
     let menu = build_menu(handle, shared)?;
     let mut builder = TrayIconBuilder::with_id(TRAY_ID).menu(&menu).tooltip("Rampart");
     if let Some(icon) = handle.default_window_icon() {
@@ -73,7 +127,7 @@ fn on_menu_event<R: Runtime>(handle: &AppHandle<R>, event: tauri::menu::MenuEven
     let id = event.id().as_ref().to_owned();
     let shared = handle.state::<Arc<Shared>>().inner().clone();
     match id.as_str() {
-        "show" => {
+        "show" | "feeds" => {
             if let Some(w) = handle.get_webview_window("main") {
                 let _ = w.show();
                 let _ = w.set_focus();
@@ -110,5 +164,19 @@ fn on_menu_event<R: Runtime>(handle: &AppHandle<R>, event: tauri::menu::MenuEven
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::feeds_text;
+
+    #[test]
+    fn the_tray_line_counts_firing_alerts_and_down_services() {
+        assert_eq!(feeds_text(None), None);
+        assert_eq!(feeds_text(Some((0, 0))).unwrap(), "all clear");
+        assert_eq!(feeds_text(Some((1, 0))).unwrap(), "1 firing alert");
+        assert_eq!(feeds_text(Some((0, 2))).unwrap(), "2 services down");
+        assert_eq!(feeds_text(Some((3, 1))).unwrap(), "3 firing alerts, 1 service down");
     }
 }

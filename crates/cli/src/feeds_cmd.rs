@@ -1,4 +1,4 @@
-//! `rampart service|alertmanager|prometheus|sentry|health|alerts|silence`: health checks and
+//! `rampart service|alertmanager|prometheus|sentry|health|alerts|silence|silences|slack`: health checks and
 //! alert feeds from the shell. Network commands run on a current-thread tokio runtime created
 //! here; durations are humantime (`30s`, `5m`, `2h`). Errors say whether retrying can help.
 
@@ -78,17 +78,51 @@ pub struct JsonFlag {
 }
 
 #[derive(Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct SilenceArgs {
+    #[command(subcommand)]
+    command: Option<SilenceCommand>,
     /// An alertname or an alert fingerprint.
-    alert: String,
+    #[arg(required = true)]
+    alert: Option<String>,
     /// How long (e.g. 30m, 2h).
-    #[arg(long = "for", value_parser = humantime::parse_duration)]
-    duration: Duration,
-    #[arg(long)]
-    comment: String,
+    #[arg(long = "for", value_parser = humantime::parse_duration, required = true)]
+    duration: Option<Duration>,
+    #[arg(long, required = true)]
+    comment: Option<String>,
     /// Recorded as the silence's author (default: $USER).
     #[arg(long)]
     by: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum SilenceCommand {
+    /// Expires a silence now.
+    Expire {
+        id: String,
+        /// The Alertmanager holding it (default: the first that lists it).
+        #[arg(long)]
+        alertmanager: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum SlackCommand {
+    /// Posts notifications to the Slack incoming webhook stored in the vault as VAULT_NAME.
+    Set {
+        #[arg(
+            long,
+            value_name = "VAULT_NAME",
+            conflicts_with = "off",
+            required_unless_present = "off"
+        )]
+        webhook_from: Option<String>,
+        /// Stops posting to Slack.
+        #[arg(long)]
+        off: bool,
+    },
+    /// Posts a test message to the configured webhook.
+    Test,
 }
 
 fn block_on<F: std::future::Future>(future: F) -> CliResult<F::Output> {
@@ -246,17 +280,82 @@ fn sources_failed(errors: &[feeds::SourceError]) -> CliResult {
 }
 
 pub fn silence(app: &Rampart, args: SilenceArgs) -> CliResult {
-    let by = args.by.or_else(|| std::env::var("USER").ok()).unwrap_or_else(|| "rampart".into());
-    let created =
-        block_on(app.silence(&client()?, &args.alert, args.duration, &args.comment, &by))??;
+    if let Some(SilenceCommand::Expire { id, alertmanager }) = args.command {
+        let on = block_on(app.expire_silence_by_id(&client()?, alertmanager.as_deref(), &id))??;
+        eprintln!("expired silence {id} on Alertmanager {on}");
+        return Ok(());
+    }
+    let (Some(alert), Some(duration), Some(comment)) = (args.alert, args.duration, args.comment)
+    else {
+        return Err(Failure::new("usage: rampart silence ALERT --for DURATION --comment TEXT"));
+    };
+    let by = feeds::ops::author(args.by.as_deref());
+    let created = block_on(app.silence(&client()?, &alert, duration, &comment, &by))??;
     for c in created {
         println!("{}", c.silence_id);
         eprintln!(
             "silenced {} alert(s) on Alertmanager {} for {}",
             c.alerts,
             c.alertmanager,
-            humantime::format_duration(args.duration)
+            humantime::format_duration(duration)
         );
+    }
+    Ok(())
+}
+
+pub fn silences(app: &Rampart, args: JsonFlag) -> CliResult {
+    let report = block_on(app.silences(&client()?))??;
+    if args.json {
+        print_json(&report)?;
+    } else {
+        if report.silences.is_empty() && report.errors.is_empty() {
+            eprintln!("no silences");
+        }
+        for s in &report.silences {
+            let matchers: Vec<String> = s
+                .silence
+                .matchers
+                .iter()
+                .map(|m| {
+                    let op = match (m.is_equal, m.is_regex) {
+                        (true, false) => "=",
+                        (false, false) => "!=",
+                        (true, true) => "=~",
+                        (false, true) => "!~",
+                    };
+                    format!("{}{op}{:?}", m.name, m.value)
+                })
+                .collect();
+            println!(
+                "{} {:<8} {:<10} until {}  by {}: {}\n    {{{}}}",
+                s.silence.id,
+                s.silence.status.state,
+                s.alertmanager,
+                s.silence.ends_at,
+                s.silence.created_by,
+                s.silence.comment,
+                matchers.join(", ")
+            );
+        }
+    }
+    sources_failed(&report.errors)
+}
+
+pub fn slack(app: &Rampart, cmd: SlackCommand) -> CliResult {
+    match cmd {
+        SlackCommand::Set { webhook_from, off } => {
+            let settings =
+                app.set_slack_webhook(if off { None } else { webhook_from.as_deref() })?;
+            match settings.slack_webhook_from {
+                Some(name) => eprintln!("Slack notifications go to the webhook in {name}"),
+                None => eprintln!("Slack notifications are off"),
+            }
+        }
+        SlackCommand::Test => {
+            let message = app.slack_test_message()?;
+            block_on(message.post(&client()?))??;
+            eprintln!("Slack accepted the test message");
+        }
     }
     Ok(())
 }

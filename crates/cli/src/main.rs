@@ -62,8 +62,14 @@ enum Command {
     Health(feeds_cmd::JsonFlag),
     /// Firing alerts from every Alertmanager and Prometheus.
     Alerts(feeds_cmd::JsonFlag),
-    /// Acknowledges an alert (alertname or fingerprint) with an Alertmanager silence.
+    /// Acknowledges an alert (alertname or fingerprint) with an Alertmanager silence, or
+    /// `silence expire ID`.
     Silence(feeds_cmd::SilenceArgs),
+    /// Silences of every Alertmanager (active, pending, expired).
+    Silences(feeds_cmd::JsonFlag),
+    /// Slack notifications: `slack set --webhook-from VAULT_NAME`, `slack test`.
+    #[command(subcommand)]
+    Slack(feeds_cmd::SlackCommand),
     /// Encrypted backups to S3: keygen, targets, sources, run, list, restore, verify, prune, drill.
     #[command(subcommand)]
     Backup(backup_cmd::BackupCommand),
@@ -111,6 +117,8 @@ fn run(cli: Cli) -> CliResult {
         Command::Alerts(args) => feeds_cmd::alerts(&app, args),
         Command::Silence(args) => feeds_cmd::silence(&app, args),
         Command::Backup(cmd) => backup_cmd::run(&app, cmd),
+        Command::Silences(args) => feeds_cmd::silences(&app, args),
+        Command::Slack(cmd) => feeds_cmd::slack(&app, cmd),
     }
 }
 

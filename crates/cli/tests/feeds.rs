@@ -190,11 +190,26 @@ fn alerts_are_listed_and_silenced_through_the_real_alertmanager() {
     let g = suppressed.expect("the silence suppresses the alert");
     assert_eq!(g["alerts"][0]["status"]["silencedBy"][0], id.as_str());
 
-    // Expire it through Alertmanager's API (Rampart's expire is tested in rampart-feeds).
-    rt.block_on(async {
+    // `rampart silences` lists it; `rampart silence expire` expires it in Alertmanager.
+    let listed = cli.json(&["silences", "--json"]);
+    assert_eq!(listed["silences"][0]["id"], id.as_str());
+    assert_eq!(listed["silences"][0]["alertmanager"], "local");
+    assert_eq!(listed["silences"][0]["status"]["state"], "active");
+    let text = cli.ok(&["silences"]);
+    assert!(text.contains(&id) && text.contains("by alice: on it"), "{text}");
+    cli.ok(&["silence", "expire", &id]);
+    let state: Value = rt.block_on(async {
         let url = format!("{}/api/v2/silence/{id}", stack.alertmanager_url);
-        assert!(client.delete(url).send().await.unwrap().status().is_success());
+        client.get(url).send().await.unwrap().json().await.unwrap()
     });
+    assert_eq!(state["status"]["state"], "expired");
+    let again = cli.run(&["silence", "expire", &id], "");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("no active or pending silence"));
+    let wrong = cli.run(&["silence", "expire", &id, "--alertmanager", "nope"], "");
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("no Alertmanager named \"nope\""));
+    let audit = cli.ok(&["audit", "log"]);
+    assert!(audit.contains(&format!("silence:local/{id}")), "{audit}");
+    assert!(audit.contains("alertmanager:local"), "sources are audited: {audit}");
     let unknown = cli.run(&["silence", "NoSuchAlert", "--for", "1h", "--comment", "x"], "");
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no alert named \"NoSuchAlert\""));
 }
@@ -266,4 +281,23 @@ fn sentry_issues_use_the_vault_token_which_never_shows() {
         let text = std::fs::read_to_string(log.path()).unwrap_or_default();
         assert!(!text.contains(wrong) && !text.contains(TOKEN), "a token reached {:?}", log.path());
     }
+}
+
+#[test]
+fn slack_needs_a_webhook_from_the_vault_and_dead_alertmanagers_fail_clearly() {
+    let cli = Cli::new();
+    let missing = cli.run(&["slack", "set", "--webhook-from", "no-such-hook"], "");
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no-such-hook"));
+    let test = cli.run(&["slack", "test"], "");
+    assert!(String::from_utf8_lossy(&test.stderr).contains("no Slack webhook is configured"));
+    cli.ok(&["slack", "set", "--off"]);
+
+    cli.ok(&["alertmanager", "add", "dead", "--url", "http://127.0.0.1:9/"]);
+    let out = cli.run(&["silences", "--json"], "");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Alertmanager dead is unreachable"));
+    let expire = cli.run(&["silence", "expire", "abc-123"], "");
+    let err = String::from_utf8_lossy(&expire.stderr);
+    assert!(err.contains("unreachable") && err.contains("retrying may help"), "{err}");
 }

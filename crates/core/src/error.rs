@@ -18,6 +18,9 @@ pub enum ErrorKind {
     KeychainLocked,
     WrongPassword,
     Io,
+    /// A feed (health endpoint, Alertmanager, Prometheus, Sentry, Slack) failed; the message
+    /// says whether retrying can help ([`CoreError::retryable`]).
+    Network,
     Internal,
 }
 
@@ -43,6 +46,9 @@ pub enum CoreError {
     Otp(#[from] rampart_otp::OtpError),
     #[error("{0}")]
     Io(String),
+    /// A feed source failed; `retryable` says whether trying again later can help.
+    #[error("{message}")]
+    Network { message: String, retryable: bool },
     #[error("{0}")]
     Internal(String),
 }
@@ -78,7 +84,13 @@ impl CoreError {
             Self::Otp(_) => ErrorKind::InvalidInput,
             Self::Store(_) => ErrorKind::Io,
             Self::Io(_) => ErrorKind::Io,
+            Self::Network { .. } => ErrorKind::Network,
             Self::Internal(_) => ErrorKind::Internal,
         }
+    }
+
+    /// Whether the same request may succeed later (network failures only).
+    pub fn retryable(&self) -> bool {
+        matches!(self, Self::Network { retryable: true, .. })
     }
 }

@@ -6,10 +6,10 @@
 //! back with [`Rampart::record_check`].
 
 use crate::{CoreError, Rampart, Result};
-pub use rampart_feeds::alertmanager::{Alert, AlertGroup, Alertmanager, Silence};
+pub use rampart_feeds::alertmanager::{Alert, AlertGroup, Alertmanager, AmAlert, Matcher, Silence};
 use rampart_feeds::health;
 pub use rampart_feeds::health::{CheckResult, Condition, Service, StateChange, Status};
-pub use rampart_feeds::prometheus::{PromAlert, Prometheus, Readiness, RuleGroup};
+pub use rampart_feeds::prometheus::{PromAlert, Prometheus, Readiness, Rule, RuleGroup};
 pub use rampart_feeds::sentry::{SentryIssue, SentryProject};
 pub use rampart_feeds::slack::{Delivery, Level, SlackConfig, SlackMessage, SlackSender};
 pub use rampart_feeds::{ClientOptions, FeedsError, http_client, reqwest, tokio};
@@ -17,18 +17,26 @@ use rampart_store::feeds::{CheckRow, ServiceRow};
 use serde::Serialize;
 use std::time::Duration;
 
+pub mod monitor;
+pub mod notify;
+pub mod ops;
 mod report;
+pub mod runner;
 mod sources;
+pub use monitor::{FeedsOverview, FeedsSummary, FiringAlert, MonitorState, SentryView};
+pub use notify::{FeedEvent, FeedsSettings, Severity};
+pub use ops::{ServiceDetail, ServiceInput, SilenceView, SilencesReport};
 pub use report::{
     AlertsReport, HealthReport, PromReport, SentryReport, SilenceCreated, SourceError,
 };
+pub use sources::MonitorConfig;
 
 /// Maps a feeds error onto the application's error; the message keeps "retrying may help" or
 /// "retrying will not help".
 pub fn feed_error(e: FeedsError) -> CoreError {
     match e {
         FeedsError::InvalidInput(_) => CoreError::InvalidInput(e.to_string()),
-        other => CoreError::Io(other.to_string()),
+        other => CoreError::Network { retryable: other.retryable(), message: other.to_string() },
     }
 }
 
@@ -125,6 +133,7 @@ impl Rampart {
             last_checked_ms: None,
             last_result: None,
         })?;
+        self.audit(crate::AuditAction::Add, &format!("service:{}", service.name))?;
         self.service_view(&service.name)
     }
 
@@ -151,7 +160,8 @@ impl Rampart {
 
     /// Removes a service and its history.
     pub fn service_remove(&self, name: &str) -> Result<()> {
-        Ok(self.store.delete_service(name)?)
+        self.store.delete_service(name)?;
+        self.audit(crate::AuditAction::Delete, &format!("service:{name}"))
     }
 
     /// Mean response time per `step_ms` since `since_ms` (raw + rollups), for charts.
@@ -198,8 +208,11 @@ impl Rampart {
         comment: &str,
         created_by: &str,
     ) -> Result<Vec<SilenceCreated>> {
-        let snapshot = self.feeds_snapshot(client)?;
-        report::silence(&snapshot, alert, self.now(), duration, comment, created_by).await
+        let snapshot = self.alert_snapshot(client)?;
+        let created =
+            report::silence(&snapshot, alert, self.now(), duration, comment, created_by).await?;
+        self.audit_silences(&created)?;
+        Ok(created)
     }
 
     /// Expires a silence on the named Alertmanager.
@@ -209,12 +222,50 @@ impl Rampart {
         alertmanager: &str,
         id: &str,
     ) -> Result<()> {
-        let snapshot = self.feeds_snapshot(client)?;
-        let am =
-            snapshot.alertmanagers.iter().find(|a| a.name == alertmanager).ok_or_else(|| {
-                CoreError::NotFound(format!("no Alertmanager named {alertmanager:?}"))
-            })?;
-        am.expire_silence(id).await.map_err(feed_error)
+        let snapshot = self.alert_snapshot(client)?;
+        ops::expire_on(&snapshot, alertmanager, id).await?;
+        self.audit_silence_expired(alertmanager, id)
+    }
+
+    /// Expires silence `id` on `alertmanager`, or when None on the first Alertmanager that
+    /// lists it as active or pending (HA peers share silences).
+    pub async fn expire_silence_by_id(
+        &self,
+        client: &reqwest::Client,
+        alertmanager: Option<&str>,
+        id: &str,
+    ) -> Result<String> {
+        let name = match alertmanager {
+            Some(name) => name.to_owned(),
+            None => {
+                let report = self.silences(client).await?;
+                let live = report
+                    .silences
+                    .iter()
+                    .find(|s| s.silence.id == id && s.silence.status.state != "expired");
+                match (live, report.errors.first()) {
+                    (Some(s), _) => s.alertmanager.clone(),
+                    (None, Some(e)) => {
+                        return Err(CoreError::Network {
+                            message: e.message.clone(),
+                            retryable: e.retryable,
+                        });
+                    }
+                    (None, None) => {
+                        return Err(CoreError::NotFound(format!(
+                            "no active or pending silence {id:?}: `rampart silences` lists them"
+                        )));
+                    }
+                }
+            }
+        };
+        self.expire_silence(client, &name, id).await?;
+        Ok(name)
+    }
+
+    /// Every silence of every Alertmanager.
+    pub async fn silences(&self, client: &reqwest::Client) -> Result<SilencesReport> {
+        Ok(ops::silences_on(&self.alert_snapshot(client)?).await)
     }
 
     /// One pass over every service: check, store, and report transitions.
@@ -306,8 +357,13 @@ mod tests {
     #[test]
     fn feed_errors_keep_their_retry_advice() {
         let e = feed_error(FeedsError::status("Alertmanager prod", 503, "busy"));
-        assert_eq!(e.kind(), crate::ErrorKind::Io);
+        assert_eq!(e.kind(), crate::ErrorKind::Network);
+        assert!(e.retryable());
         assert!(e.to_string().contains("retrying may help"), "{e}");
+        let e = feed_error(FeedsError::status("Sentry acme/api", 403, "no access"));
+        assert_eq!(e.kind(), crate::ErrorKind::Network);
+        assert!(!e.retryable(), "a 403 stays a 403");
+        assert!(e.to_string().contains("retrying will not help"), "{e}");
         let e = feed_error(FeedsError::InvalidInput("bad URL".into()));
         assert_eq!(e.kind(), crate::ErrorKind::InvalidInput);
     }

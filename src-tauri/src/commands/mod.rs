@@ -3,6 +3,8 @@
 //! The list in [`COMMANDS`] is also the ACL list in build.rs and capabilities/main.json.
 
 pub mod audit;
+pub mod backups;
+pub mod feeds;
 pub mod lock;
 pub mod otp;
 pub mod settings;
@@ -48,6 +50,39 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         audit::audit_verify,
         settings::settings_get,
         settings::settings_set,
+        feeds::feeds_overview,
+        feeds::feeds_refresh,
+        feeds::service_list,
+        feeds::service_add,
+        feeds::service_remove,
+        feeds::service_detail,
+        feeds::alerts_list,
+        feeds::silence_create,
+        feeds::silence_expire,
+        feeds::silences_list,
+        feeds::sentry_issues,
+        feeds::source_list,
+        feeds::source_add,
+        feeds::source_remove,
+        feeds::machine_stats,
+        feeds::feeds_settings_get,
+        feeds::feeds_settings_set,
+        feeds::slack_test,
+        backups::backup_overview,
+        backups::backup_keygen,
+        backups::backup_target_add,
+        backups::backup_target_remove,
+        backups::backup_source_add,
+        backups::backup_source_remove,
+        backups::backup_run,
+        backups::backup_runs,
+        backups::backup_list,
+        backups::backup_restore,
+        backups::backup_verify,
+        backups::backup_prune,
+        backups::backup_drill,
+        backups::backup_export_identity,
+        backups::backup_pick_dir,
     ]
 }
 
@@ -58,6 +93,19 @@ pub(crate) async fn unlocked<T: Send + 'static>(
 ) -> IpcResult<T> {
     let shared = shared.clone();
     tauri::async_runtime::spawn_blocking(move || shared.unlocked(f))
+        .await
+        .map_err(|e| IpcError::internal(format!("the task failed: {e}")))?
+        .map_err(IpcError::from)
+}
+
+/// Runs `f` on the blocking pool once the app is unlocked, without counting it as activity
+/// (polling views).
+pub(crate) async fn read_only<T: Send + 'static>(
+    shared: &Arc<Shared>,
+    f: impl FnOnce(&Rampart) -> Result<T, CoreError> + Send + 'static,
+) -> IpcResult<T> {
+    let shared = shared.clone();
+    tauri::async_runtime::spawn_blocking(move || shared.read_only(f))
         .await
         .map_err(|e| IpcError::internal(format!("the task failed: {e}")))?
         .map_err(IpcError::from)

@@ -151,7 +151,7 @@ pub(super) async fn silence(
         let alerts = match am.alerts().await {
             Ok(a) => alertmanager::merge(vec![(am.name.clone(), a)]),
             Err(e) => {
-                failures.push(e.to_string());
+                failures.push(e);
                 continue;
             }
         };
@@ -173,11 +173,14 @@ pub(super) async fn silence(
                 silence_id: id,
                 alerts: matching.len(),
             }),
-            Err(e) => failures.push(e.to_string()),
+            Err(e) => failures.push(e),
         }
     }
     match (created.is_empty(), failures.is_empty()) {
-        (_, false) if created.is_empty() => Err(CoreError::Io(failures.join("; "))),
+        (_, false) if created.is_empty() => Err(CoreError::Network {
+            retryable: failures.iter().any(|f| f.retryable()),
+            message: failures.iter().map(|f| f.to_string()).collect::<Vec<_>>().join("; "),
+        }),
         (true, true) => Err(CoreError::NotFound(format!(
             "no alert named {alert:?} or with that fingerprint is firing; `rampart alerts` lists them"
         ))),

@@ -7,8 +7,22 @@ use super::{
     SentryProject, SlackConfig, SlackSender, SourceView, feed_error, reqwest, to_service, tokio,
     validate_name,
 };
+use super::{CheckResult, FeedsSettings, SourceError};
 use crate::{CoreError, Rampart, Result};
+use rampart_feeds::SecretString;
 use rampart_store::feeds::SourceRow;
+
+/// What the desktop monitor starts from (see [`Rampart::monitor_config`]).
+pub struct MonitorConfig {
+    pub snapshot: FeedsSnapshot,
+    /// Sources left out because their secret could not be read.
+    pub errors: Vec<SourceError>,
+    /// The last stored result of each service.
+    pub last: Vec<CheckResult>,
+    pub settings: FeedsSettings,
+    /// The Slack webhook URL, when one is configured and readable.
+    pub slack: Option<SecretString>,
+}
 
 impl Rampart {
     fn add_source(
@@ -27,6 +41,7 @@ impl Rampart {
             created_at: self.now(),
         };
         self.store.insert_source(&row)?;
+        self.audit(crate::AuditAction::Add, &format!("{kind}:{name}"))?;
         Ok(SourceView {
             kind: row.kind,
             name: row.name,
@@ -84,11 +99,83 @@ impl Rampart {
 
     /// Removes a source (`kind` = alertmanager, prometheus or sentry).
     pub fn source_remove(&self, kind: &str, name: &str) -> Result<()> {
-        Ok(self.store.delete_source(kind, name)?)
+        self.store.delete_source(kind, name)?;
+        self.audit(crate::AuditAction::Delete, &format!("{kind}:{name}"))
+    }
+
+    /// Adds a source of `kind` (alertmanager, prometheus or sentry; Sentry needs `token_from`).
+    pub fn source_add(
+        &self,
+        kind: &str,
+        name: &str,
+        url: Option<&str>,
+        token_from: Option<&str>,
+    ) -> Result<SourceView> {
+        let need_url = || {
+            url.filter(|u| !u.trim().is_empty())
+                .ok_or_else(|| CoreError::InvalidInput(format!("a {kind} needs a URL")))
+        };
+        match kind {
+            KIND_AM => self.alertmanager_add(name, need_url()?),
+            KIND_PROM => self.prometheus_add(name, need_url()?),
+            KIND_SENTRY => {
+                let token = token_from.filter(|t| !t.trim().is_empty()).ok_or_else(|| {
+                    CoreError::InvalidInput(
+                        "a Sentry project needs the vault credential holding its token".into(),
+                    )
+                })?;
+                self.sentry_add(name, token, url.filter(|u| !u.trim().is_empty()))
+            }
+            other => Err(CoreError::InvalidInput(format!(
+                "{other:?} is not a source kind: use alertmanager, prometheus or sentry"
+            ))),
+        }
     }
 
     /// The configuration the network side needs; reads each Sentry token from the keychain.
     pub fn feeds_snapshot(&self, client: &reqwest::Client) -> Result<FeedsSnapshot> {
+        let (snapshot, mut errors) = self.snapshot_tolerant(client)?;
+        match errors.is_empty() {
+            true => Ok(snapshot),
+            false => Err(errors.swap_remove(0).1),
+        }
+    }
+
+    /// Everything the desktop monitor needs. A Sentry project or Slack webhook whose secret
+    /// cannot be read is left out and reported, so it never stops the other sources.
+    pub fn monitor_config(&self, client: &reqwest::Client) -> Result<MonitorConfig> {
+        let (snapshot, failed) = self.snapshot_tolerant(client)?;
+        let mut errors: Vec<SourceError> = failed
+            .into_iter()
+            .map(|(source, e)| SourceError {
+                source,
+                retryable: e.retryable(),
+                message: e.to_string(),
+            })
+            .collect();
+        let settings = self.feeds_settings()?;
+        let slack = match settings.slack_webhook_from.as_deref() {
+            None => None,
+            Some(name) => match self.slack_webhook(name) {
+                Ok(url) => Some(url),
+                Err(e) => {
+                    errors.push(SourceError {
+                        source: "Slack webhook".into(),
+                        retryable: false,
+                        message: format!("cannot read the webhook URL from the vault: {e}"),
+                    });
+                    None
+                }
+            },
+        };
+        Ok(MonitorConfig { snapshot, errors, last: self.last_results()?, settings, slack })
+    }
+
+    fn snapshot_tolerant(
+        &self,
+        client: &reqwest::Client,
+    ) -> Result<(FeedsSnapshot, Vec<(String, CoreError)>)> {
+        let mut failed = Vec::new();
         let services =
             self.store.list_services()?.iter().map(to_service).collect::<Result<Vec<_>>>()?;
         let mut snapshot = FeedsSnapshot {
@@ -109,13 +196,21 @@ impl Rampart {
         for row in self.store.list_sources(KIND_SENTRY)? {
             let (org, project) = row.name.split_once('/').unwrap_or((&row.name, ""));
             let credential = row.token_credential.as_deref().unwrap_or_default();
-            let view = self.vault_find(credential)?;
-            let token = self.keychain.get(&format!("credential:{}", view.id))?;
+            let token = self
+                .vault_find(credential)
+                .and_then(|view| Ok(self.keychain.get(&format!("credential:{}", view.id))?));
+            let token = match token {
+                Ok(t) => t,
+                Err(e) => {
+                    failed.push((format!("Sentry {}", row.name), e));
+                    continue;
+                }
+            };
             let base = rampart_feeds::parse_base_url("Sentry", &row.url).map_err(feed_error)?;
             let project = SentryProject { base, org: org.into(), project: project.into(), token };
             snapshot.sentry.push((row.name.clone(), project));
         }
-        Ok(snapshot)
+        Ok((snapshot, failed))
     }
 
     /// A Slack sender for the webhook URL kept in the vault as `credential` (must run inside a
@@ -126,8 +221,7 @@ impl Rampart {
         credential: &str,
         config: SlackConfig,
     ) -> Result<(SlackSender, tokio::sync::mpsc::Receiver<Delivery>)> {
-        let view = self.vault_find(credential)?;
-        let url = self.keychain.get(&format!("credential:{}", view.id))?;
+        let url = self.slack_webhook(credential)?;
         Ok(SlackSender::spawn(client.clone(), url, config))
     }
 }
