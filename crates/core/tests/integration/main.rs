@@ -2,6 +2,7 @@
 //! test does): each test gets a temp data dir and its own keychain namespace.
 
 mod authenticator;
+mod backups;
 mod lock_and_audit;
 mod vault;
 
