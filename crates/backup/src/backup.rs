@@ -1,7 +1,11 @@
 //! The backup pipeline: source -> SHA-256 of plaintext -> zstd -> age -> SHA-256 of ciphertext
 //! -> fixed-size part buffers -> bounded channel -> concurrent S3 UploadPart calls. The
-//! compress/encrypt half runs on one blocking thread with plain `Write`rs; the upload half is
-//! async. Memory is about `part_size x (upload_concurrency + 2)` whatever the size of the source.
+//! read/hash/encrypt half runs on one blocking thread with plain `Write`rs, zstd compresses on its
+//! own worker threads (one per core, capped, small jobs); the upload half is async. The part
+//! buffers are a fixed set of `upload_concurrency + 1`, reused: a buffer goes back to the pool
+//! when the S3 client drops the request body. Memory is about
+//! `part_size x (upload_concurrency + 1)` plus zstd's jobs, whatever the size of the source or
+//! the speed of the server.
 //! The multipart upload is completed only when the source ended cleanly (a command exited 0, the
 //! age stream was finished); otherwise it is aborted. The manifest is written last.
 
@@ -16,14 +20,28 @@ use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart, StorageClass};
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 use sha2::{Digest, Sha256};
-use std::io::{self, Write};
+use std::io::{self, BufWriter, Write};
 use std::process::Stdio;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
 use tokio::sync::mpsc;
+use tokio_util::bytes::Bytes;
 
 /// S3 allows at most this many parts per upload.
 const MAX_PARTS: i32 = 10_000;
+
+/// zstd worker threads at most (one per core up to this).
+const MAX_ZSTD_WORKERS: usize = 4;
+
+/// zstd's job size with workers (its minimum). Each worker holds a few jobs' input and output,
+/// so zstd's default (4 x the window, 8 MiB at level 3) would add ~80 MB with two workers; at
+/// 512 KiB they add ~6 MB. The ratio does not suffer: each job still sees the previous window.
+const ZSTD_JOB_SIZE: u32 = 512 * 1024;
+
+/// Plaintext is handed to the hasher and zstd in chunks of this size (tar and `io::copy` write
+/// 512-byte headers and 8 KiB pieces; each zstd call with workers takes locks).
+const PLAIN_CHUNK: usize = 256 * 1024;
 
 /// One backup to make.
 #[derive(Clone)]
@@ -38,12 +56,94 @@ pub struct BackupRequest {
 
 struct Part {
     number: i32,
+    /// A pool buffer (see [`Lent`]).
+    data: Bytes,
+}
+
+/// The fixed set of part buffers of one backup: at most `max` are ever allocated (lazily, so a
+/// small backup allocates one), and they are reused for the whole backup, so peak memory does
+/// not depend on how fast the server takes parts.
+struct PartPool {
+    part_size: usize,
+    max: usize,
+    state: Mutex<PoolState>,
+    returned: Condvar,
+}
+
+struct PoolState {
+    free: Vec<Vec<u8>>,
+    allocated: usize,
+}
+
+impl PartPool {
+    fn new(part_size: usize, max: usize) -> Arc<Self> {
+        Arc::new(Self {
+            part_size,
+            max: max.max(1),
+            state: Mutex::new(PoolState { free: Vec::new(), allocated: 0 }),
+            returned: Condvar::new(),
+        })
+    }
+
+    /// An empty buffer of `part_size` capacity; waits for one to come back from the upload when
+    /// all are out. Fails when `stopped()` says the upload went away.
+    fn take(&self, stopped: impl Fn() -> bool) -> io::Result<Vec<u8>> {
+        let mut state = self.state.lock().expect("part pool lock");
+        loop {
+            if let Some(buf) = state.free.pop() {
+                return Ok(buf);
+            }
+            if state.allocated < self.max {
+                state.allocated += 1;
+                return Ok(Vec::with_capacity(self.part_size));
+            }
+            if stopped() {
+                return Err(io::Error::new(io::ErrorKind::BrokenPipe, "the upload stopped"));
+            }
+            // The timeout only re-checks `stopped`: a buffer coming back always notifies.
+            state = self
+                .returned
+                .wait_timeout(state, Duration::from_millis(100))
+                .expect("part pool lock")
+                .0;
+        }
+    }
+
+    fn give(&self, mut buf: Vec<u8>) {
+        if buf.capacity() == 0 {
+            return; // the empty part of an empty source, not from the pool
+        }
+        buf.clear();
+        self.state.lock().expect("part pool lock").free.push(buf);
+        self.returned.notify_one();
+    }
+}
+
+/// A filled part buffer lent to the S3 client as the request body (`Bytes::from_owner`, no
+/// copy); it returns to the pool when the client drops the last reference to the body (after
+/// the request, retries included, or when the upload is abandoned).
+struct Lent {
     data: Vec<u8>,
+    pool: Arc<PartPool>,
+}
+
+impl AsRef<[u8]> for Lent {
+    fn as_ref(&self) -> &[u8] {
+        &self.data
+    }
+}
+
+impl Drop for Lent {
+    fn drop(&mut self) {
+        self.pool.give(std::mem::take(&mut self.data));
+    }
 }
 
 /// The last stage of the writer chain: hashes ciphertext and cuts it into parts.
 struct PartSink {
-    buf: Vec<u8>,
+    /// The part being filled (taken from the pool on the first byte of each part).
+    buf: Option<Vec<u8>>,
+    pool: Arc<PartPool>,
     part_size: usize,
     next: i32,
     tx: mpsc::Sender<Part>,
@@ -53,6 +153,20 @@ struct PartSink {
 }
 
 impl PartSink {
+    fn stop(&self) -> io::Error {
+        self.stopped.store(true, Ordering::SeqCst);
+        io::Error::new(io::ErrorKind::BrokenPipe, "the upload stopped")
+    }
+
+    fn buffer(&mut self) -> io::Result<&mut Vec<u8>> {
+        if self.buf.is_none() {
+            let tx = &self.tx;
+            let buf = self.pool.take(|| tx.is_closed()).map_err(|_| self.stop())?;
+            self.buf = Some(buf);
+        }
+        Ok(self.buf.as_mut().expect("a part buffer"))
+    }
+
     fn ship(&mut self) -> io::Result<()> {
         if self.next > MAX_PARTS {
             return Err(io::Error::other(format!(
@@ -60,17 +174,18 @@ impl PartSink {
                 self.part_size
             )));
         }
-        let data = std::mem::replace(&mut self.buf, Vec::with_capacity(self.part_size));
+        // No buffer only for the single empty part of an empty source.
+        let data = self.buf.take().unwrap_or_default();
+        let data = Bytes::from_owner(Lent { data, pool: Arc::clone(&self.pool) });
         if self.tx.blocking_send(Part { number: self.next, data }).is_err() {
-            self.stopped.store(true, Ordering::SeqCst);
-            return Err(io::Error::new(io::ErrorKind::BrokenPipe, "the upload stopped"));
+            return Err(self.stop());
         }
         self.next += 1;
         Ok(())
     }
 
     fn finish(mut self) -> io::Result<(u64, String, i32)> {
-        if !self.buf.is_empty() || self.next == 1 {
+        if self.buf.as_ref().is_some_and(|b| !b.is_empty()) || self.next == 1 {
             self.ship()?;
         }
         Ok((self.size, hex::encode(self.hasher.finalize()), self.next - 1))
@@ -79,11 +194,17 @@ impl PartSink {
 
 impl Write for PartSink {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-        let n = (self.part_size - self.buf.len()).min(data.len());
-        self.buf.extend_from_slice(&data[..n]);
+        if data.is_empty() {
+            return Ok(0);
+        }
+        let part_size = self.part_size;
+        let buf = self.buffer()?;
+        let n = (part_size - buf.len()).min(data.len());
+        buf.extend_from_slice(&data[..n]);
+        let full = buf.len() == part_size;
         self.hasher.update(&data[..n]);
         self.size += n as u64;
-        if self.buf.len() == self.part_size {
+        if full {
             self.ship()?;
         }
         Ok(n)
@@ -140,6 +261,23 @@ struct ProduceArgs {
     tracker: Arc<Tracker>,
 }
 
+/// zstd's streaming encoder at `level`, with one worker thread per core (capped) when there is
+/// more than one core. Workers change how the frame is cut into blocks, not its format: any
+/// `zstd -d` reads it.
+fn zstd_encoder<W: Write>(
+    inner: W,
+    level: i32,
+) -> io::Result<zstd::stream::write::Encoder<'static, W>> {
+    let mut enc = zstd::stream::write::Encoder::new(inner, level)?;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let workers = cores.min(MAX_ZSTD_WORKERS);
+    if workers > 1 {
+        enc.multithread(workers as u32)?;
+        enc.set_parameter(zstd::stream::raw::CParameter::JobSize(ZSTD_JOB_SIZE))?;
+    }
+    Ok(enc)
+}
+
 fn produce(args: ProduceArgs) -> Result<Produced, ProduceError> {
     let stopped = Arc::clone(&args.sink.stopped);
     let fail = |e: BackupError| {
@@ -152,10 +290,10 @@ fn produce(args: ProduceArgs) -> Result<Produced, ProduceError> {
     .map_err(|e| ProduceError::Failed(BackupError::Config(format!("cannot encrypt: {e}"))))?;
     let age_w =
         encryptor.wrap_output(args.sink).map_err(|e| io_fail("writing the age header", e))?;
-    let zstd_w = zstd::stream::write::Encoder::new(age_w, args.level)
-        .map_err(|e| io_fail("starting zstd", e))?;
-    let mut plain =
+    let zstd_w = zstd_encoder(age_w, args.level).map_err(|e| io_fail("starting zstd", e))?;
+    let hasher =
         PlainHasher { inner: zstd_w, hasher: Sha256::new(), size: 0, tracker: args.tracker };
+    let mut plain = BufWriter::with_capacity(PLAIN_CHUNK, hasher);
     let mut exit_status = None;
     match &args.source {
         Source::Directory { path, excludes } => {
@@ -185,6 +323,7 @@ fn produce(args: ProduceArgs) -> Result<Produced, ProduceError> {
             exit_status = status.code();
         }
     }
+    let plain = plain.into_inner().map_err(|e| io_fail("compressing", e.into_error()))?;
     let PlainHasher { inner: zstd_w, hasher, size: plaintext_size, .. } = plain;
     let age_w = zstd_w.finish().map_err(|e| io_fail("finishing zstd", e))?;
     let sink = age_w.finish().map_err(|e| io_fail("finishing age", e))?;
@@ -252,9 +391,11 @@ impl Engine {
             .map_err(|e| BackupError::s3("CreateMultipartUpload", e))?;
         let upload_id = created.upload_id().unwrap_or_default().to_owned();
 
+        let concurrency = self.options.upload_concurrency.max(1);
         let (tx, rx) = mpsc::channel(1);
         let sink = PartSink {
-            buf: Vec::with_capacity(self.options.part_size),
+            buf: None,
+            pool: PartPool::new(self.options.part_size, concurrency + 1),
             part_size: self.options.part_size,
             next: 1,
             tx,
@@ -399,5 +540,52 @@ impl Engine {
         if let Err(e) = self.store.abort_upload(key, upload_id).await {
             tracing::warn!(%key, error = %e, "could not abort the multipart upload; cleanup will remove it");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_part_pool_is_a_fixed_reused_set() {
+        let pool = PartPool::new(64, 2);
+        let a = pool.take(|| false).unwrap();
+        let b = pool.take(|| false).unwrap();
+        assert_eq!((a.capacity(), b.capacity()), (64, 64));
+        let a_ptr = a.as_ptr();
+        // Both are out: the next take waits until one comes back through a dropped body.
+        let lent = Bytes::from_owner(Lent { data: a, pool: Arc::clone(&pool) });
+        let body = lent.clone();
+        let waiter = {
+            let pool = Arc::clone(&pool);
+            std::thread::spawn(move || pool.take(|| false).unwrap())
+        };
+        std::thread::sleep(Duration::from_millis(50));
+        assert!(!waiter.is_finished(), "a third buffer was handed out");
+        drop(lent);
+        std::thread::sleep(Duration::from_millis(50));
+        assert!(!waiter.is_finished(), "the buffer came back while a body still held it");
+        drop(body);
+        let again = waiter.join().unwrap();
+        assert_eq!(again.as_ptr(), a_ptr, "the same allocation is reused");
+        assert!(again.is_empty());
+        assert_eq!(pool.state.lock().unwrap().allocated, 2);
+        drop(b);
+    }
+
+    #[test]
+    fn a_stopped_upload_releases_a_waiting_producer() {
+        let pool = PartPool::new(64, 1);
+        let _held = pool.take(|| false).unwrap();
+        let stop = Arc::new(AtomicBool::new(false));
+        let waiter = {
+            let (pool, stop) = (Arc::clone(&pool), Arc::clone(&stop));
+            std::thread::spawn(move || pool.take(|| stop.load(Ordering::SeqCst)))
+        };
+        std::thread::sleep(Duration::from_millis(20));
+        stop.store(true, Ordering::SeqCst);
+        let err = waiter.join().unwrap().unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::BrokenPipe);
     }
 }
