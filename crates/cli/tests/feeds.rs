@@ -301,3 +301,35 @@ fn slack_needs_a_webhook_from_the_vault_and_dead_alertmanagers_fail_clearly() {
     let err = String::from_utf8_lossy(&expire.stderr);
     assert!(err.contains("unreachable") && err.contains("retrying may help"), "{err}");
 }
+
+/// Needs a Secret Service: run under tests/support/with-keyring.sh.
+#[test]
+fn slack_test_posts_to_the_webhook_from_the_vault_and_reports_slacks_error() {
+    let rt = runtime();
+    let fail = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = fail.clone();
+    let slack = rt.block_on(TestServer::start(move |_| {
+        match flag.load(std::sync::atomic::Ordering::SeqCst) {
+            false => Response::text(200, "ok"),
+            true => Response::text(404, "no_service"),
+        }
+    }));
+    let hook = slack.url("/services/T000/B000/secretpart");
+    let cli = Cli::new();
+    let out = cli.run(&["vault", "set", "slack-hook", "--kind", "webhookUrl"], &hook);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    cli.ok(&["slack", "set", "--webhook-from", "slack-hook"]);
+    cli.ok(&["slack", "test"]);
+    let posted = slack.requests();
+    assert_eq!(posted.len(), 1);
+    let body = posted[0].body_json();
+    assert_eq!(body["attachments"][0]["color"], "#0099FF");
+    assert_eq!(body["text"], "Rampart test message");
+
+    fail.store(true, std::sync::atomic::Ordering::SeqCst);
+    let out = cli.run(&["slack", "test"], "");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no_service (retrying will not help)"), "{err}");
+    assert!(!err.contains("secretpart"), "the webhook URL never shows: {err}");
+}
