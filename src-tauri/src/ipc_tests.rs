@@ -373,3 +373,104 @@ fn every_feeds_payload_has_exactly_the_fields_the_ui_contract_names() {
     assert_eq!(Service::from(input).conditions, Condition::defaults());
     assert_eq!(ts_fields("ServiceInput").len(), 6);
 }
+
+/// Fields of an `interface Name extends Base {` block (its own fields only).
+fn ts_own_fields(name: &str, base: &str) -> std::collections::BTreeSet<String> {
+    let types = include_str!("../../ui/src/lib/ipc/types.ts");
+    let head = format!("export interface {name} extends {base} {{");
+    let body = types.split(&head).nth(1).unwrap_or_else(|| panic!("no {head} in types.ts"));
+    let body = body.split("\n}").next().unwrap();
+    body.lines()
+        .filter_map(|l| l.strip_prefix("  "))
+        .filter(|l| !l.starts_with(' ') && !l.starts_with('/') && !l.starts_with('*'))
+        .filter_map(|l| l.split_once(':').map(|(k, _)| k.to_owned()))
+        .collect()
+}
+
+/// The backup payloads (commands/backups.rs and core's backup views) against types.ts.
+#[test]
+fn every_backup_payload_has_exactly_the_fields_the_ui_contract_names() {
+    use crate::backups::ProgressView;
+    use crate::commands::backups::{IdentityReveal, SourceStatus};
+    use rampart_core::backups::*;
+    let run = RunView {
+        id: 1,
+        source: "db".into(),
+        started_at: 0,
+        finished_at: 1,
+        ok: true,
+        bytes_in: 2,
+        bytes_out: 1,
+        backup_id: None,
+        object_key: None,
+        error: None,
+        retryable: false,
+        trigger: Trigger::Manual,
+    };
+    let drill =
+        DrillView { source: "db".into(), backup_id: None, at: 0, ok: true, message: "m".into() };
+    let target = TargetSpec {
+        name: "t".into(),
+        endpoint: None,
+        region: "r".into(),
+        bucket: "b".into(),
+        prefix: String::new(),
+        path_style: true,
+        access_key_from: "a".into(),
+        secret_key_from: "s".into(),
+        storage_class: None,
+    };
+    let spec = SourceSpec {
+        name: "db".into(),
+        what: SourceWhat::Command { argv: vec!["pg_dump".into()] },
+        env: vec![EnvSecret { var: "PGPASSWORD".into(), from: "pg".into() }],
+        target: "t".into(),
+        recipients: vec![],
+        schedule: None,
+        retention: RetentionSpec::default(),
+    };
+    let status = SourceStatus {
+        view: SourceView {
+            spec: spec.clone(),
+            created_at: 0,
+            last_run: Some(run.clone()),
+            last_drill: Some(drill.clone()),
+        },
+        next_run: None,
+    };
+    let progress = ProgressView {
+        phase: Phase::Uploading,
+        bytes_read: 1,
+        bytes_transferred: 1,
+        total: None,
+        elapsed_ms: 1,
+        rate: 1.0,
+        eta_seconds: None,
+    };
+    let reveal = IdentityReveal {
+        text: "t".into(),
+        qr_svg: "s".into(),
+        public_key: "p".into(),
+        warning: "w".into(),
+    };
+    let prune =
+        PruneReport { source: "db".into(), decisions: vec![], deleted: vec![], dry_run: true };
+    let checks = [
+        ("RunView", json_fields(&run)),
+        ("DrillView", json_fields(&drill)),
+        ("TargetSpec", json_fields(&target)),
+        ("SourceSpec", json_fields(&spec)),
+        ("RetentionSpec", json_fields(RetentionSpec::default())),
+        ("EnvSecret", json_fields(&spec.env[0])),
+        ("ProgressView", json_fields(&progress)),
+        ("IdentityReveal", json_fields(&reveal)),
+        ("PruneReport", json_fields(&prune)),
+    ];
+    for (name, rust) in checks {
+        assert_eq!(rust, ts_fields(name), "{name}: Rust payload and types.ts drifted");
+    }
+    let mut ts = ts_fields("SourceSpec");
+    ts.extend(ts_own_fields("BackupSourceView", "SourceSpec"));
+    ts.extend(ts_own_fields("SourceStatus", "BackupSourceView"));
+    assert_eq!(json_fields(&status), ts, "SourceStatus drifted");
+}

@@ -3,6 +3,7 @@
 //! owns the clipboard auto-clear ([`clipboard`]), the tray ([`tray`]), the idle-lock ticker, and
 //! hosts the feeds monitor ([`feeds`]) with its desktop notifications ([`notify`]).
 
+mod backups;
 mod clipboard;
 pub mod commands;
 pub mod error;
@@ -45,6 +46,7 @@ pub fn builder() -> tauri::Builder<tauri::Wry> {
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_opener::init())
         .invoke_handler(commands::handler())
         .setup(|app| {
             let rampart = open_app().map_err(|e| -> Box<dyn std::error::Error> { e.into() })?;
@@ -56,6 +58,7 @@ pub fn builder() -> tauri::Builder<tauri::Wry> {
             app.manage(Arc::new(rampart_machine::MachineProbe::new()));
             feeds::start(app.handle(), shared.clone())
                 .map_err(|e| -> Box<dyn std::error::Error> { e.into() })?;
+            backups::start(app.handle(), shared.clone());
             spawn_idle_lock(app.handle().clone(), shared);
             Ok(())
         })

@@ -3,6 +3,7 @@
 //! The list in [`COMMANDS`] is also the ACL list in build.rs and capabilities/main.json.
 
 pub mod audit;
+pub mod backups;
 pub mod feeds;
 pub mod lock;
 pub mod otp;
@@ -67,6 +68,21 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         feeds::feeds_settings_get,
         feeds::feeds_settings_set,
         feeds::slack_test,
+        backups::backup_overview,
+        backups::backup_keygen,
+        backups::backup_target_add,
+        backups::backup_target_remove,
+        backups::backup_source_add,
+        backups::backup_source_remove,
+        backups::backup_run,
+        backups::backup_runs,
+        backups::backup_list,
+        backups::backup_restore,
+        backups::backup_verify,
+        backups::backup_prune,
+        backups::backup_drill,
+        backups::backup_export_identity,
+        backups::backup_pick_dir,
     ]
 }
 

@@ -1,9 +1,7 @@
 // Test helper: route mocked IPC calls to per-command handlers and record every call.
 import { mockIPC } from '@tauri-apps/api/mocks';
 import { vi } from 'vitest';
-import type { BackupCommands, CodeView, Commands as ShellCommands } from '$lib/ipc';
-
-type Commands = ShellCommands & BackupCommands;
+import type { CodeView, Commands } from '$lib/ipc';
 
 type Handler<K extends keyof Commands> = (
   args: Commands[K]['args'],

@@ -196,6 +196,22 @@ impl Rampart {
         Ok(done)
     }
 
+    /// Audits a verification (the desktop verifies outside the app lock, then records).
+    pub fn backup_record_verify(&self, source: &str, id: &str, full: bool, ok: bool) -> Result<()> {
+        let verdict = if ok { "ok" } else { "FAILED" };
+        let how = if full { "full" } else { "quick" };
+        self.audit(AuditAction::Verify, &format!("backup:{source}/{id} {how} {verdict}"))
+    }
+
+    /// Audits a prune that deleted backups (a dry run changes nothing and is not audited).
+    pub fn backup_record_prune(&self, report: &PruneReport) -> Result<()> {
+        if report.dry_run {
+            return Ok(());
+        }
+        let subject = format!("backup-source:{} deleted {}", report.source, report.deleted.len());
+        self.audit(AuditAction::Prune, &subject)
+    }
+
     /// Audits a finished restore.
     pub fn backup_record_restore(&self, done: &RestoreDone, to: &RestoreTo) -> Result<()> {
         let dest = match to {
@@ -224,9 +240,7 @@ impl Rampart {
                 Err(e) => return Err(e),
             };
             let result = ctx.verify(&backup, ids.as_ref()).await;
-            let verdict = if result.is_ok() { "ok" } else { "FAILED" };
-            let how = if full { "full" } else { "quick" };
-            self.audit(AuditAction::Verify, &format!("backup:{}/{id} {how} {verdict}", row.name))?;
+            self.backup_record_verify(&row.name, id, full, result.is_ok())?;
             result?;
             return Ok((&backup).into());
         }
@@ -243,10 +257,7 @@ impl Rampart {
             let ctx = self.backup_context(&spec.name)?;
             let report = ctx.prune(dry_run).await?;
             if !dry_run {
-                self.audit(
-                    AuditAction::Prune,
-                    &format!("backup-source:{} deleted {}", spec.name, report.deleted.len()),
-                )?;
+                self.backup_record_prune(&report)?;
             }
             reports.push(report);
         }

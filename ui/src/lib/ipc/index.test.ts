@@ -3,7 +3,7 @@ import { mockIPC } from '@tauri-apps/api/mocks';
 import { describe, expect, it, vi } from 'vitest';
 import * as ipc from './index';
 import { CommandError } from './index';
-import type { Commands, LockState } from './types';
+import type { Commands, LockState, SourceSpec, TargetSpec } from './types';
 import { mockCommands } from '../../test/ipc';
 
 const settings = { clipboardClearSeconds: 20, idleLockMinutes: 5, rotateAfterDays: 90 };
@@ -27,6 +27,27 @@ const feedsSettings = {
 };
 
 // [label, call, expected command, expected args]
+const target: TargetSpec = {
+  name: 'offsite',
+  endpoint: 'http://127.0.0.1:3900',
+  region: 'garage',
+  bucket: 'b',
+  prefix: '',
+  pathStyle: true,
+  accessKeyFrom: 'id',
+  secretKeyFrom: 'secret',
+  storageClass: null,
+};
+const backupSource: SourceSpec = {
+  name: 'db',
+  what: { kind: 'command', argv: ['pg_dump', '-Fc', 'app'] },
+  env: [{ var: 'PGPASSWORD', from: 'pg' }],
+  target: 'offsite',
+  recipients: ['age1example'],
+  schedule: '0 3 * * *',
+  retention: { keepLast: 3, keepDaily: 7, keepWeekly: 0, keepMonthly: 0, keepWithinSecs: 2_592_000 },
+};
+
 const CASES: [string, () => Promise<unknown>, string, Record<string, unknown>][] = [
   ['otpCodes', () => ipc.otpCodes(), 'otp_codes', {}],
   ['otpCopy', () => ipc.otpCopy('a1', true), 'otp_copy', { id: 'a1', next: true }],
@@ -131,6 +152,54 @@ const CASES: [string, () => Promise<unknown>, string, Record<string, unknown>][]
     { settings: feedsSettings },
   ],
   ['slackTest', () => ipc.slackTest(), 'slack_test', {}],
+  ['backupOverview', () => ipc.backupOverview(), 'backup_overview', {}],
+  ['backupKeygen', () => ipc.backupKeygen(), 'backup_keygen', {}],
+  ['backupTargetAdd', () => ipc.backupTargetAdd(target), 'backup_target_add', { target }],
+  [
+    'backupTargetRemove',
+    () => ipc.backupTargetRemove('offsite'),
+    'backup_target_remove',
+    { name: 'offsite' },
+  ],
+  ['backupSourceAdd', () => ipc.backupSourceAdd(backupSource), 'backup_source_add', { source: backupSource }],
+  ['backupSourceRemove', () => ipc.backupSourceRemove('db'), 'backup_source_remove', { name: 'db' }],
+  [
+    'backupRun',
+    () => ipc.backupRun('db', () => {}),
+    'backup_run',
+    { source: 'db', onProgress: expect.objectContaining({ id: expect.any(Number) }) },
+  ],
+  ['backupRuns', () => ipc.backupRuns('db', 20), 'backup_runs', { source: 'db', limit: 20 }],
+  ['backupList', () => ipc.backupList('db'), 'backup_list', { source: 'db' }],
+  [
+    'backupRestore',
+    () =>
+      ipc.backupRestore(
+        'db',
+        { kind: 'id', id: 'x' },
+        { kind: 'command', argv: ['pg_restore'] },
+        null,
+        () => {},
+      ),
+    'backup_restore',
+    {
+      source: 'db',
+      at: { kind: 'id', id: 'x' },
+      to: { kind: 'command', argv: ['pg_restore'] },
+      identityFile: null,
+      onProgress: expect.objectContaining({ id: expect.any(Number) }),
+    },
+  ],
+  [
+    'backupVerify',
+    () => ipc.backupVerify('db', 'x', true),
+    'backup_verify',
+    { source: 'db', id: 'x', full: true },
+  ],
+  ['backupPrune', () => ipc.backupPrune(true), 'backup_prune', { dryRun: true }],
+  ['backupDrill', () => ipc.backupDrill('db'), 'backup_drill', { source: 'db' }],
+  ['backupExportIdentity', () => ipc.backupExportIdentity(), 'backup_export_identity', {}],
+  ['backupPickDir', () => ipc.backupPickDir(), 'backup_pick_dir', {}],
 ];
 
 describe('command wrappers', () => {
@@ -193,6 +262,21 @@ describe('command wrappers', () => {
       feeds_settings_get: true,
       feeds_settings_set: true,
       slack_test: true,
+      backup_overview: true,
+      backup_keygen: true,
+      backup_target_add: true,
+      backup_target_remove: true,
+      backup_source_add: true,
+      backup_source_remove: true,
+      backup_run: true,
+      backup_runs: true,
+      backup_list: true,
+      backup_restore: true,
+      backup_verify: true,
+      backup_prune: true,
+      backup_drill: true,
+      backup_export_identity: true,
+      backup_pick_dir: true,
     };
     expect(new Set(CASES.map((c) => c[2]))).toEqual(new Set(Object.keys(ALL)));
   });

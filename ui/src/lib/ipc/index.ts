@@ -6,7 +6,6 @@ import type {
   AuditEntry,
   AuditVerify,
   CodeView,
-  BackupCommands,
   BackupEvent,
   BackupOverview,
   BackupSourceView,
@@ -118,10 +117,9 @@ export function onLockedError(handler: LockedHandler): () => void {
   return () => lockedHandlers.delete(handler);
 }
 
-type AllCommands = Commands & BackupCommands;
-type Cmd = keyof AllCommands;
-type Args<K extends Cmd> = AllCommands[K]['args'];
-type Result<K extends Cmd> = AllCommands[K]['result'];
+type Cmd = keyof Commands;
+type Args<K extends Cmd> = Commands[K]['args'];
+type Result<K extends Cmd> = Commands[K]['result'];
 
 async function call<K extends Cmd>(command: K, args: Args<K>): Promise<Result<K>> {
   try {

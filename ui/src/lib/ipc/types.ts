@@ -644,34 +644,6 @@ export type BackupEvent =
   | { event: 'error'; source: string | null; message: string }
   | { event: 'changed' };
 
-/** Backup commands (folded into Commands once the shell registers them). */
-export interface BackupCommands {
-  backup_overview: { args: Record<string, never>; result: BackupOverview };
-  backup_keygen: { args: Record<string, never>; result: string };
-  backup_target_add: { args: { target: TargetSpec }; result: TargetSpec };
-  backup_target_remove: { args: { name: string }; result: null };
-  backup_source_add: { args: { source: SourceSpec }; result: BackupSourceView };
-  backup_source_remove: { args: { name: string }; result: null };
-  backup_run: { args: { source: string; onProgress: unknown }; result: RunView };
-  backup_runs: { args: { source: string | null; limit: number }; result: RunView[] };
-  backup_list: { args: { source: string }; result: BackupView[] };
-  backup_restore: {
-    args: {
-      source: string;
-      at: PointInTime;
-      to: Destination;
-      identityFile: string | null;
-      onProgress: unknown;
-    };
-    result: RestoreDone;
-  };
-  backup_verify: { args: { source: string; id: string; full: boolean }; result: BackupView };
-  backup_prune: { args: { dryRun: boolean }; result: PruneReport[] };
-  backup_drill: { args: { source: string }; result: DrillView };
-  backup_export_identity: { args: Record<string, never>; result: IdentityReveal };
-  backup_pick_dir: { args: Record<string, never>; result: string | null };
-}
-
 /** Every command the shell exposes, with its arguments (camelCase) and result. */
 export interface Commands {
   otp_codes: { args: Record<string, never>; result: CodeView[] };
@@ -735,6 +707,30 @@ export interface Commands {
   feeds_settings_get: { args: Record<string, never>; result: FeedsSettings };
   feeds_settings_set: { args: { settings: FeedsSettings }; result: FeedsSettings };
   slack_test: { args: Record<string, never>; result: null };
+  backup_overview: { args: Record<string, never>; result: BackupOverview };
+  backup_keygen: { args: Record<string, never>; result: string };
+  backup_target_add: { args: { target: TargetSpec }; result: TargetSpec };
+  backup_target_remove: { args: { name: string }; result: null };
+  backup_source_add: { args: { source: SourceSpec }; result: BackupSourceView };
+  backup_source_remove: { args: { name: string }; result: null };
+  backup_run: { args: { source: string; onProgress: unknown }; result: RunView };
+  backup_runs: { args: { source: string | null; limit: number }; result: RunView[] };
+  backup_list: { args: { source: string }; result: BackupView[] };
+  backup_restore: {
+    args: {
+      source: string;
+      at: PointInTime;
+      to: Destination;
+      identityFile: string | null;
+      onProgress: unknown;
+    };
+    result: RestoreDone;
+  };
+  backup_verify: { args: { source: string; id: string; full: boolean }; result: BackupView };
+  backup_prune: { args: { dryRun: boolean }; result: PruneReport[] };
+  backup_drill: { args: { source: string }; result: DrillView };
+  backup_export_identity: { args: Record<string, never>; result: IdentityReveal };
+  backup_pick_dir: { args: Record<string, never>; result: string | null };
 }
 
 /** Events the shell emits. */
