@@ -3,6 +3,10 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
+import { promisify } from 'node:util';
+import { execFile } from 'node:child_process';
+
+const execFileAsync = promisify(execFile);
 import { Session, sleep } from './webdriver.mjs';
 import { totp } from './totp.mjs';
 
@@ -167,8 +171,9 @@ test('on-call adds a service and the overview shows it go down and come back', a
 
     healthy = true;
     await s.find('[data-testid="service-status"][data-service="api"][data-status="up"]', 15000);
-    const history = JSON.parse(execFileSync(process.env.RAMPART_CLI, ['health', '--json'], { encoding: 'utf8' }));
-    assert.ok(JSON.stringify(history).includes('"api"'), 'the CLI sees the service the app added');
+    // Asynchronously: this process serves the health endpoint the CLI checks.
+    const pass = await execFileAsync(process.env.RAMPART_CLI, ['health', '--json'], { encoding: 'utf8' });
+    assert.ok(pass.stdout.includes('"api"'), 'the CLI sees the service the app added, and it is up');
   } finally {
     server.close();
   }
