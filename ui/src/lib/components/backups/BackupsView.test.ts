@@ -38,7 +38,7 @@ function source(name: string, last: RunView | null): SourceStatus {
     createdAt: NOW - 86_400,
     lastRun: last,
     lastDrill: null,
-    nextRun: NOW + 5 * 3600,
+    nextRun: NOW + 5 * 3600 + 1800,
   };
 }
 
