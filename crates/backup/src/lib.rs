@@ -17,6 +17,7 @@ mod error;
 mod extract;
 pub mod keys;
 pub mod manifest;
+mod parts;
 mod progress;
 mod restore;
 pub mod retention;
