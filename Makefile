@@ -20,7 +20,7 @@ APT_PACKAGES := build-essential pkg-config git curl libwebkit2gtk-4.1-dev libgtk
   prometheus prometheus-alertmanager \
   prometheus-blackbox-exporter time
 
-.PHONY: run test deps test-deps garage system-deps rust ui-deps tools build ui desktop cli lint test-rust test-ui \
+.PHONY: run test deps test-deps interop-deps garage system-deps rust ui-deps tools build ui desktop cli lint test-rust test-ui \
   test-e2e test-start hermeticity bench screenshot clean
 
 run: deps ui desktop ## Build and open the desktop app
@@ -32,7 +32,7 @@ test: test-deps test-start lint test-rust test-ui test-e2e hermeticity ## Every 
 
 deps: system-deps rust ui-deps tools
 
-test-deps: deps garage
+test-deps: deps garage interop-deps
 
 rust:
 	@command -v cargo >/dev/null || { echo "installing Rust with rustup"; \
@@ -50,6 +50,14 @@ system-deps:
 ui-deps: ui/node_modules/.package-lock.json
 ui/node_modules/.package-lock.json: ui/package-lock.json ui/package.json
 	cd ui && npm ci --no-audit --no-fund
+	touch $@
+
+# Node running the guide's own code (crypto, jsonwebtoken, bcryptjs) for the responder tools'
+# interop tests.
+INTEROP := crates/responder/tests/node
+interop-deps: $(INTEROP)/node_modules/.package-lock.json
+$(INTEROP)/node_modules/.package-lock.json: $(INTEROP)/package-lock.json $(INTEROP)/package.json
+	cd $(INTEROP) && npm ci --no-audit --no-fund
 	touch $@
 
 # A real S3 server for the backup tests (single node, started by the tests on loopback).
