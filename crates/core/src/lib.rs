@@ -2,8 +2,8 @@
 //!
 //! [`Rampart`] owns the store (SQLite metadata + audit log) and the keychain namespace and
 //! exposes the vault ([`vault`]), the authenticator ([`authenticator`], [`enroll`]), the app lock
-//! ([`lock`]), settings ([`settings`]) and the audit log. Every operation that touches a
-//! secret is audited. Views returned here ([`views`]) are safe to print or send over IPC:
+//! ([`lock`]), settings ([`settings`]), the responder's tools ([`tools`]) and the audit log.
+//! Every operation that touches a secret is audited. Views returned here ([`views`]) are safe to print or send over IPC:
 //! they never carry a seed or a credential value, except the explicit reveal results.
 
 pub mod authenticator;
@@ -16,6 +16,7 @@ pub mod files;
 pub mod lock;
 pub mod logging;
 pub mod settings;
+pub mod tools;
 pub mod vault;
 pub mod views;
 

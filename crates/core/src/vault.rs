@@ -9,7 +9,7 @@ use rampart_vault::generate;
 pub use rampart_vault::generate::Encoding;
 use std::path::Path;
 
-fn item(id: &str) -> String {
+pub(crate) fn item(id: &str) -> String {
     format!("credential:{id}")
 }
 

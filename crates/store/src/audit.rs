@@ -31,6 +31,8 @@ pub enum AuditAction {
     Verify,
     Prune,
     Drill,
+    /// A vault key used by a responder tool (decrypt, verify, sign): which key and which tool.
+    UseKey,
 }
 
 impl AuditAction {
@@ -55,6 +57,7 @@ impl AuditAction {
             Self::Verify => "verify",
             Self::Prune => "prune",
             Self::Drill => "drill",
+            Self::UseKey => "use-key",
         }
     }
 }

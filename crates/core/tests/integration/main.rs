@@ -4,6 +4,7 @@
 mod authenticator;
 mod backups;
 mod lock_and_audit;
+mod tools;
 mod vault;
 
 use rampart_core::{Config, FixedClock, Keychain, Rampart};
