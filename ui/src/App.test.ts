@@ -80,6 +80,9 @@ describe('App', () => {
     expect(screen.queryByTestId('lock-now')).toBeNull();
     await fireEvent.click(screen.getByTestId('nav-vault'));
     expect(await screen.findByText(/No credentials yet/)).toBeInTheDocument();
+    await fireEvent.click(screen.getByTestId('nav-tools'));
+    expect(await screen.findByTestId('tools')).toBeInTheDocument();
+    expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent("Responder's tools");
     await fireEvent.click(screen.getByTestId('nav-audit'));
     expect(await screen.findByText(/No audit entries yet/)).toBeInTheDocument();
     await fireEvent.click(screen.getByTestId('nav-settings'));

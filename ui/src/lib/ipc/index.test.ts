@@ -200,6 +200,62 @@ const CASES: [string, () => Promise<unknown>, string, Record<string, unknown>][]
   ['backupDrill', () => ipc.backupDrill('db'), 'backup_drill', { source: 'db' }],
   ['backupExportIdentity', () => ipc.backupExportIdentity(), 'backup_export_identity', {}],
   ['backupPickDir', () => ipc.backupPickDir(), 'backup_pick_dir', {}],
+  [
+    'fieldDecrypt',
+    () => ipc.fieldDecrypt('ENCRYPTION_KEY', '{"iv":"00","data":"01","authTag":"02"}'),
+    'tools_field_decrypt',
+    { keyName: 'ENCRYPTION_KEY', text: '{"iv":"00","data":"01","authTag":"02"}' },
+  ],
+  [
+    'fieldEncrypt',
+    () => ipc.fieldEncrypt('ENCRYPTION_KEY', '1\n"two"', true),
+    'tools_field_encrypt',
+    { keyName: 'ENCRYPTION_KEY', text: '1\n"two"', lines: true },
+  ],
+  [
+    'fieldEncrypt default',
+    () => ipc.fieldEncrypt('k', '{"a":1}'),
+    'tools_field_encrypt',
+    { keyName: 'k', text: '{"a":1}', lines: false },
+  ],
+  [
+    'fieldRotate',
+    () => ipc.fieldRotate('old-key', 'new-key', 'payloads'),
+    'tools_field_rotate',
+    { fromKey: 'old-key', toKey: 'new-key', text: 'payloads' },
+  ],
+  ['jwtDecode', () => ipc.jwtDecode('a.b.c'), 'tools_jwt_decode', { token: 'a.b.c' }],
+  [
+    'jwtVerify',
+    () => ipc.jwtVerify('a.b.c', 'JWT_SECRET', 'alawael-api', ''),
+    'tools_jwt_verify',
+    { token: 'a.b.c', secretName: 'JWT_SECRET', issuer: 'alawael-api', audience: '' },
+  ],
+  [
+    'jwtVerify default profile',
+    () => ipc.jwtVerify('a.b.c', 'JWT_SECRET'),
+    'tools_jwt_verify',
+    { token: 'a.b.c', secretName: 'JWT_SECRET', issuer: null, audience: null },
+  ],
+  [
+    'jwtSign',
+    () => ipc.jwtSign('JWT_SECRET', '{"sub":"u1"}', '15m', 'HS512'),
+    'tools_jwt_sign',
+    { secretName: 'JWT_SECRET', claims: '{"sub":"u1"}', expires: '15m', algorithm: 'HS512' },
+  ],
+  [
+    'jwtSign default algorithm',
+    () => ipc.jwtSign('JWT_SECRET', '{}', null),
+    'tools_jwt_sign',
+    { secretName: 'JWT_SECRET', claims: '{}', expires: null, algorithm: 'HS256' },
+  ],
+  ['hashInspect', () => ipc.hashInspect('$2b$10$x'), 'tools_hash_inspect', { hash: '$2b$10$x' }],
+  [
+    'hashCheck',
+    () => ipc.hashCheck('$2b$10$x', 'hunter2'),
+    'tools_hash_check',
+    { hash: '$2b$10$x', password: 'hunter2' },
+  ],
 ];
 
 describe('command wrappers', () => {
@@ -277,6 +333,14 @@ describe('command wrappers', () => {
       backup_drill: true,
       backup_export_identity: true,
       backup_pick_dir: true,
+      tools_field_decrypt: true,
+      tools_field_encrypt: true,
+      tools_field_rotate: true,
+      tools_jwt_decode: true,
+      tools_jwt_verify: true,
+      tools_jwt_sign: true,
+      tools_hash_inspect: true,
+      tools_hash_check: true,
     };
     expect(new Set(CASES.map((c) => c[2]))).toEqual(new Set(Object.keys(ALL)));
   });
@@ -293,6 +357,25 @@ describe('errors', () => {
     expect(error).toBeInstanceOf(CommandError);
     expect(error).toMatchObject({ kind: 'conflict', message: 'A credential named "db" already exists.' });
     expect((error as CommandError).command).toBe('vault_add');
+  });
+
+  it.each([
+    [
+      'tools_field_decrypt',
+      () => ipc.fieldDecrypt('k', 'x'),
+      'invalidInput',
+      "the payload's auth tag does not match: wrong key or the data was changed",
+    ],
+    ['tools_field_rotate', () => ipc.fieldRotate('a', 'b', 'x'), 'notFound', 'No vault item named "a".'],
+    ['tools_jwt_verify', () => ipc.jwtVerify('t', 's'), 'keychainLocked', 'The keychain is locked.'],
+    ['tools_hash_check', () => ipc.hashCheck('h', 'p'), 'invalidInput', 'not a bcrypt or argon2 hash'],
+  ] as const)('maps a %s rejection to a CommandError', async (cmd, run, kind, message) => {
+    mockIPC(() => {
+      throw { kind, message };
+    });
+    const error = await run().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CommandError);
+    expect(error).toMatchObject({ kind, message, command: cmd });
   });
 
   it.each([

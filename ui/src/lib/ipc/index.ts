@@ -30,6 +30,15 @@ import type {
   ExportFormat,
   ExportResult,
   FeedsOverview,
+  FieldDecryptResult,
+  FieldEncryptResult,
+  FieldRotateResult,
+  HashCheck,
+  HashInfo,
+  JwtAlgorithm,
+  JwtDecoded,
+  JwtSigned,
+  JwtVerifyReport,
   FeedsSettings,
   FeedsSummary,
   FiringAlert,
@@ -263,6 +272,39 @@ export const backupDrill = (source: string): Promise<DrillView> => call('backup_
 /** Break-glass: reveals the private backup identity for printing (audited). */
 export const backupExportIdentity = (): Promise<IdentityReveal> => call('backup_export_identity', none);
 export const backupPickDir = (): Promise<string | null> => call('backup_pick_dir', none);
+
+// ---- Tools (the guide's encrypted fields, JWTs, password hashes) --------------------------------------
+// Keys and secrets are named by vault credential name; the shell reads them and audits each use.
+
+/** Decrypts one payload, one per line, or a JSON array of payloads (the layout is kept). */
+export const fieldDecrypt = (keyName: string, text: string): Promise<FieldDecryptResult> =>
+  call('tools_field_decrypt', { keyName, text });
+/** Encrypts one JSON value, or with `lines` one JSON value per line. */
+export const fieldEncrypt = (keyName: string, text: string, lines = false): Promise<FieldEncryptResult> =>
+  call('tools_field_encrypt', { keyName, text, lines });
+/** Re-encrypts every payload from one key to another: all or nothing. */
+export const fieldRotate = (fromKey: string, toKey: string, text: string): Promise<FieldRotateResult> =>
+  call('tools_field_rotate', { fromKey, toKey, text });
+/** Decodes without verifying (needs no key). */
+export const jwtDecode = (token: string): Promise<JwtDecoded> => call('tools_jwt_decode', { token });
+/** issuer/audience: null = the guide's profile; '' = not checked. */
+export const jwtVerify = (
+  token: string,
+  secretName: string,
+  issuer: string | null = null,
+  audience: string | null = null,
+): Promise<JwtVerifyReport> => call('tools_jwt_verify', { token, secretName, issuer, audience });
+/** claims: a JSON object as text; expires: '15m', '1h', '7d' or null (keep the claims' exp). */
+export const jwtSign = (
+  secretName: string,
+  claims: string,
+  expires: string | null,
+  algorithm: JwtAlgorithm = 'HS256',
+): Promise<JwtSigned> => call('tools_jwt_sign', { secretName, claims, expires, algorithm });
+export const hashInspect = (hash: string): Promise<HashInfo> => call('tools_hash_inspect', { hash });
+/** The password is used once by the shell and never stored or logged. */
+export const hashCheck = (hash: string, password: string): Promise<HashCheck> =>
+  call('tools_hash_check', { hash, password });
 
 // ---- Events ------------------------------------------------------------------------------------------
 export function listenEvent<E extends keyof Events>(

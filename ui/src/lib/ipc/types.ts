@@ -644,6 +644,112 @@ export type BackupEvent =
   | { event: 'error'; source: string | null; message: string }
   | { event: 'changed' };
 
+// ---- Tools: the guide's encrypted fields, JWTs and password hashes (issue 10) ----------------------
+// Keys and secrets are named by vault credential name; they never cross the IPC boundary.
+
+/** The guide's encrypted-field payload: {"iv": hex, "data": hex, "authTag": hex}. */
+export interface FieldPayload {
+  iv: string;
+  data: string;
+  authTag: string;
+}
+
+/** How the input was laid out; rotate/encrypt keep the same layout on output. */
+export type FieldLayout = 'single' | 'lines' | 'array';
+
+export interface FieldDecryptResult {
+  layout: FieldLayout;
+  /** The decrypted JSON values, in input order. */
+  values: unknown[];
+  /** The values as text in the input's layout: single = pretty JSON, lines = one compact JSON
+   * value per line, array = a pretty JSON array. Ready to copy. */
+  text: string;
+}
+
+export interface FieldEncryptResult {
+  layout: FieldLayout;
+  count: number;
+  /** The payload(s) as text: single = one compact payload JSON, lines = one payload per line,
+   * array = a JSON array of payloads. Ready to copy. */
+  text: string;
+}
+
+export interface FieldRotateResult {
+  layout: FieldLayout;
+  count: number;
+  text: string;
+}
+
+export interface JwtTime {
+  claim: 'exp' | 'nbf' | 'iat';
+  /** Unix seconds. */
+  unix: number;
+  /** RFC 3339 in UTC (the UI shows local time from `unix`). */
+  utc: string;
+}
+
+export interface JwtDecoded {
+  header: Record<string, unknown>;
+  claims: Record<string, unknown>;
+  /** The header's alg, as written ("HS256", "none", "RS256", ...). */
+  algorithm: string;
+  times: JwtTime[];
+  /** exp - now in seconds (negative: expired that long ago); null without exp. */
+  expiresInSeconds: number | null;
+  /** exp - iat in seconds; null unless both are present. */
+  lifetimeSeconds: number | null;
+  /** Plain-words findings that need no key ("alg none: anyone can forge this token", ...). */
+  warnings: string[];
+}
+
+export interface JwtCheck {
+  /** 'signature' | 'algorithm' | 'iss' | 'aud' | 'exp' | 'nbf' | 'iat' */
+  name: string;
+  ok: boolean;
+  /** What was expected and what was found, in plain words. */
+  detail: string;
+}
+
+export interface JwtVerifyReport {
+  /** True only when every check passed. */
+  valid: boolean;
+  decoded: JwtDecoded;
+  checks: JwtCheck[];
+  /** Findings about the secret itself (never the secret): shorter than 32 bytes, in the
+   * common-secrets list. */
+  secretWarnings: string[];
+}
+
+export type JwtAlgorithm = 'HS256' | 'HS384' | 'HS512';
+
+export interface JwtSigned {
+  token: string;
+  decoded: JwtDecoded;
+}
+
+export interface HashInfo {
+  /** 'bcrypt' | 'argon2id' | 'argon2i' | 'argon2d' */
+  algorithm: string;
+  /** bcrypt's version prefix ("2b", "2a", "2y") or argon2's "v=19". */
+  version: string;
+  /** bcrypt cost (log2 rounds); null for argon2. */
+  cost: number | null;
+  /** argon2 parameters; null for bcrypt. */
+  memoryKib: number | null;
+  iterations: number | null;
+  parallelism: number | null;
+  /** Meets the guide's / OWASP's minimum (bcrypt cost >= 10; argon2id m>=19456 KiB t>=2 p>=1 or an
+   * OWASP-equivalent pair). */
+  meetsMinimum: boolean;
+  /** Plain-words findings ("cost 8 is below the guide's 10", "argon2i: prefer argon2id"). */
+  findings: string[];
+}
+
+export interface HashCheck {
+  matches: boolean;
+  info: HashInfo;
+}
+
 /** Every command the shell exposes, with its arguments (camelCase) and result. */
 export interface Commands {
   otp_codes: { args: Record<string, never>; result: CodeView[] };
@@ -731,6 +837,28 @@ export interface Commands {
   backup_drill: { args: { source: string }; result: DrillView };
   backup_export_identity: { args: Record<string, never>; result: IdentityReveal };
   backup_pick_dir: { args: Record<string, never>; result: string | null };
+  tools_field_decrypt: { args: { keyName: string; text: string }; result: FieldDecryptResult };
+  /** text: one JSON value (layout 'single'), or with `lines` one JSON value per line. */
+  tools_field_encrypt: {
+    args: { keyName: string; text: string; lines: boolean };
+    result: FieldEncryptResult;
+  };
+  /** All or nothing: any payload that fails to decrypt with fromKey fails the whole call. */
+  tools_field_rotate: { args: { fromKey: string; toKey: string; text: string }; result: FieldRotateResult };
+  tools_jwt_decode: { args: { token: string }; result: JwtDecoded };
+  /** issuer/audience: null = the guide's profile (alawael-api / alawael-users); '' = don't check. */
+  tools_jwt_verify: {
+    args: { token: string; secretName: string; issuer: string | null; audience: string | null };
+    result: JwtVerifyReport;
+  };
+  /** claims: a JSON object as text; expires: '15m', '1h', '7d' or null (keep claims' exp / none). */
+  tools_jwt_sign: {
+    args: { secretName: string; claims: string; expires: string | null; algorithm: JwtAlgorithm };
+    result: JwtSigned;
+  };
+  tools_hash_inspect: { args: { hash: string }; result: HashInfo };
+  /** The password is used once and never stored or logged. */
+  tools_hash_check: { args: { hash: string; password: string }; result: HashCheck };
 }
 
 /** Events the shell emits. */
