@@ -189,3 +189,37 @@ test('the backup key is created from the Backups page into the keychain', async 
   assert.notEqual(again.status, 0, 'a second keygen refuses: a new key would orphan every backup');
   assert.ok(!again.stdout.includes('AGE-SECRET-KEY'), 'no private key is printed');
 });
+
+test('a responder decrypts a field and verifies a token on the Tools page, with keys from the vault', async () => {
+  const cli = (args, input = '') => execFileSync(process.env.RAMPART_CLI, args, { encoding: 'utf8', input });
+  cli(['vault', 'set', 'ENCRYPTION_KEY', '--kind', 'encryptionKey'], 'e2e0'.repeat(16));
+  const payload = cli(['crypt', 'encrypt', '--key', 'ENCRYPTION_KEY'], '{"nationalId":"1029384756"}').trim();
+  cli(['vault', 'generate', 'JWT_SECRET', '--bytes', '32']);
+  const claims = '{"sub":"42","iss":"alawael-api","aud":"alawael-users"}';
+  const token = cli(['jwt', 'sign', '--secret', 'JWT_SECRET', '--claims', claims, '--expires', '15m']).trim();
+
+  await s.click('[data-testid="nav-tools"]');
+  await s.find('[data-testid="fields-tab"]');
+  await s.type('[data-testid="fields-input"]', payload);
+  await s.click('[data-testid="fields-run"]');
+  await s.find('[data-testid="fields-result"]');
+  const plaintext = await s.value('[data-testid="fields-result"]');
+  assert.deepEqual(JSON.parse(plaintext), { nationalId: '1029384756' });
+  assert.match(await s.text('[data-testid="fields-result-summary"]'), /1 payload decrypted/);
+  await s.click('[data-testid="fields-result-copy"]');
+  for (let i = 0; i < 30 && !clipboard().includes('1029384756'); i++) await sleep(100);
+  assert.deepEqual(JSON.parse(clipboard()), { nationalId: '1029384756' }, 'copied from Rust');
+  screenshot('tools-fields');
+
+  await s.click('[data-testid="tools-tab-jwt"]');
+  await s.type('[data-testid="jwt-token"]', token);
+  await s.click('[data-testid="jwt-verify"]');
+  assert.match(await s.text('[data-testid="jwt-verdict"]'), /VALID/);
+  assert.doesNotMatch(await s.text('[data-testid="jwt-verdict"]'), /INVALID/);
+  screenshot('tools-jwt');
+
+  const audit = JSON.parse(cli(['audit', 'log', '--json']));
+  const uses = audit.filter((e) => e.action === 'use-key').map((e) => e.subject);
+  assert.ok(uses.includes('vault:ENCRYPTION_KEY by field-decrypt'), `audited: ${uses}`);
+  assert.ok(uses.includes('vault:JWT_SECRET by jwt-verify'), `audited: ${uses}`);
+});

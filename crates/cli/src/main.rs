@@ -10,6 +10,7 @@ mod backup_show;
 mod feeds_cmd;
 mod input;
 mod otp_cmd;
+mod tools_cmd;
 mod vault_cmd;
 
 use clap::{Parser, Subcommand};
@@ -21,7 +22,8 @@ use std::process::ExitCode;
 #[command(
     name = "rampart",
     version,
-    about = "Rampart: credentials in the OS keychain, 2FA codes, audit log"
+    about = "Rampart: credentials in the OS keychain, 2FA codes, service health and alerts, \
+             encrypted backups, the responder's tools (fields, JWTs, hashes), audit log"
 )]
 struct Cli {
     /// Where Rampart keeps its state (default: the platform data dir).
@@ -73,6 +75,15 @@ enum Command {
     /// Encrypted backups to S3: keygen, targets, sources, run, list, restore, verify, prune, drill.
     #[command(subcommand)]
     Backup(backup_cmd::BackupCommand),
+    /// The guide's encrypted fields: decrypt, encrypt, rotate keys (keys by vault name).
+    #[command(subcommand)]
+    Crypt(tools_cmd::CryptCommand),
+    /// JWTs: decode, verify against the guide's profile with a vault secret, sign a test token.
+    #[command(subcommand)]
+    Jwt(tools_cmd::JwtCommand),
+    /// Password hashes (bcrypt, argon2): check a password, inspect the parameters.
+    #[command(subcommand)]
+    Hash(tools_cmd::HashCommand),
 }
 
 /// A CLI failure: a message for stderr and the exit code.
@@ -100,10 +111,15 @@ fn run(cli: Cli) -> CliResult {
     if let Command::Otp(otp_cmd::OtpCommand::Code(args)) = &cli.command {
         return otp_cmd::code(args);
     }
+    // Hash checks need no data dir either.
+    let command = match cli.command {
+        Command::Hash(cmd) => return tools_cmd::hash(cmd),
+        other => other,
+    };
     let config = Config::from_env(cli.data_dir.as_deref())?;
     let _log = rampart_core::logging::init(&config.data_dir, "warn");
     let app = Rampart::open(config)?;
-    match cli.command {
+    match command {
         Command::Otp(cmd) => otp_cmd::run(&app, cmd),
         Command::Vault(cmd) => vault_cmd::run(&app, cmd),
         Command::Audit(cmd) => audit_cmd::run(&app, cmd),
@@ -119,6 +135,9 @@ fn run(cli: Cli) -> CliResult {
         Command::Backup(cmd) => backup_cmd::run(&app, cmd),
         Command::Silences(args) => feeds_cmd::silences(&app, args),
         Command::Slack(cmd) => feeds_cmd::slack(&app, cmd),
+        Command::Crypt(cmd) => tools_cmd::crypt(&app, cmd),
+        Command::Jwt(cmd) => tools_cmd::jwt(&app, cmd),
+        Command::Hash(cmd) => tools_cmd::hash(cmd),
     }
 }
 

@@ -148,6 +148,41 @@ fn no_secret_reaches_the_data_dir_logs_or_output() {
     run.cmd(&["vault", "list", "--json"], "", false);
     run.cmd(&["audit", "log", "--json"], "", false);
 
+    // The responder's tools: a field key, a decrypted value (the decrypt's stdout is the
+    // deliberate reveal), a signed and verified token, and a password checked against a hash.
+    let field_key = "c0ffee00deadbeef0123456789abcdef0123456789abcdef0123456789abcdef";
+    let pii = "LeakCanary-national-id-5551234";
+    let password = "LeakCanary-password-77!";
+    secrets.extend([field_key.to_owned(), pii.to_owned(), password.to_owned()]);
+    run.cmd(&["vault", "set", "field-key", "--kind", "encryptionKey"], field_key, false);
+    let sealed = run.cmd(
+        &["crypt", "encrypt", "--key", "field-key"],
+        &format!("{{\"id\":\"{pii}\"}}"),
+        false,
+    );
+    let opened = run.cmd(&["crypt", "decrypt", "--key", "field-key"], &sealed, true);
+    assert!(opened.contains(pii), "the reveal did show the value");
+    let fields = exports.path().join("fields.jsonl");
+    std::fs::write(&fields, &sealed).unwrap();
+    let rotated = exports.path().join("rotated.jsonl");
+    run.cmd(&["vault", "generate", "field-key-2", "--bytes", "32"], "", false);
+    let (f, r) = (fields.to_str().unwrap(), rotated.to_str().unwrap());
+    run.cmd(
+        &["crypt", "rotate", "--from", "field-key", "--to", "field-key-2", f, "--out", r],
+        "",
+        false,
+    );
+    let claims = r#"{"sub":"42","iss":"alawael-api","aud":"alawael-users"}"#;
+    let token = run.cmd(
+        &["jwt", "sign", "--secret", "jwt-secret", "--claims", claims, "--expires", "15m"],
+        "",
+        false,
+    );
+    run.cmd(&["jwt", "verify", token.trim(), "--secret", "jwt-secret", "--json"], "", false);
+    run.cmd(&["jwt", "decode", "--json"], &token, false);
+    let hash = bcrypt::hash(password, 4).unwrap();
+    run.cmd(&["hash", "check", "--hash", &hash, "--json"], password, false);
+
     // The exports did carry the seeds (so the search below is meaningful)...
     let uri_export = std::fs::read_to_string(&uris).unwrap();
     assert!(uri_export.contains(&secrets[2]) && uri_export.contains(&secrets[3]));
@@ -163,7 +198,7 @@ fn no_secret_reaches_the_data_dir_logs_or_output() {
         assert!(!contains(&run.captured, secret.as_bytes()), "a secret leaked into the CLI output");
     }
 
-    for name in ["db-password", "slack", "jwt-secret"] {
+    for name in ["db-password", "slack", "jwt-secret", "field-key", "field-key-2"] {
         run.cmd(&["vault", "rm", name], "", false);
     }
     let list: Vec<serde_json::Value> =

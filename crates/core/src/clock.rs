@@ -41,3 +41,11 @@ impl Clock for FixedClock {
         self.0.load(Ordering::SeqCst)
     }
 }
+
+/// `unix` seconds as local wall-clock time for people ("2026-12-10 09:12:00 +01:00"); stored and
+/// exported times stay UTC.
+pub fn local_time(unix: i64) -> String {
+    chrono::DateTime::from_timestamp(unix, 0)
+        .map(|t| t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M:%S %:z").to_string())
+        .unwrap_or_else(|| "out of range".into())
+}

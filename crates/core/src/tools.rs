@@ -10,10 +10,15 @@ use rampart_responder::field::FieldKey;
 use rampart_responder::{Error as ToolError, hash, jwt};
 use rampart_sensitive::SecretBytes;
 
-pub use rampart_responder::batch::Layout;
+pub use rampart_responder::MAX_INPUT_BYTES;
+pub use rampart_responder::batch::{
+    Decrypted as FieldDecrypted, Encrypted as FieldEncrypted, Layout,
+};
 pub use rampart_responder::hash::{HashCheck, HashInfo};
+pub use rampart_responder::jwt::TokenTime as JwtTime;
+pub use rampart_responder::jwt::human_duration;
+pub use rampart_responder::jwt::{Check as JwtCheck, Report as JwtReport, Signed as JwtSigned};
 pub use rampart_responder::jwt::{Decoded as JwtDecoded, Profile as JwtProfile};
-pub use rampart_responder::jwt::{Report as JwtReport, Signed as JwtSigned};
 
 /// The tools' names as they appear in the audit log.
 pub mod tool {

@@ -8,6 +8,7 @@ pub mod feeds;
 pub mod lock;
 pub mod otp;
 pub mod settings;
+pub mod tools;
 pub mod vault;
 
 use crate::error::{IpcError, IpcResult};
@@ -83,6 +84,15 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         backups::backup_drill,
         backups::backup_export_identity,
         backups::backup_pick_dir,
+        tools::tools_field_decrypt,
+        tools::tools_field_encrypt,
+        tools::tools_field_rotate,
+        tools::tools_jwt_decode,
+        tools::tools_jwt_verify,
+        tools::tools_jwt_sign,
+        tools::tools_hash_inspect,
+        tools::tools_hash_check,
+        tools::tools_copy,
     ]
 }
 

@@ -64,4 +64,13 @@ pub const COMMANDS: &[&str] = &[
     "backup_drill",
     "backup_export_identity",
     "backup_pick_dir",
+    "tools_field_decrypt",
+    "tools_field_encrypt",
+    "tools_field_rotate",
+    "tools_jwt_decode",
+    "tools_jwt_verify",
+    "tools_jwt_sign",
+    "tools_hash_inspect",
+    "tools_hash_check",
+    "tools_copy",
 ];

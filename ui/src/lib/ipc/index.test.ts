@@ -256,6 +256,7 @@ const CASES: [string, () => Promise<unknown>, string, Record<string, unknown>][]
     'tools_hash_check',
     { hash: '$2b$10$x', password: 'hunter2' },
   ],
+  ['toolsCopy', () => ipc.toolsCopy('{"a":1}'), 'tools_copy', { text: '{"a":1}' }],
 ];
 
 describe('command wrappers', () => {
@@ -341,6 +342,7 @@ describe('command wrappers', () => {
       tools_jwt_sign: true,
       tools_hash_inspect: true,
       tools_hash_check: true,
+      tools_copy: true,
     };
     expect(new Set(CASES.map((c) => c[2]))).toEqual(new Set(Object.keys(ALL)));
   });

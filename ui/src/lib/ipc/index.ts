@@ -305,6 +305,8 @@ export const hashInspect = (hash: string): Promise<HashInfo> => call('tools_hash
 /** The password is used once by the shell and never stored or logged. */
 export const hashCheck = (hash: string, password: string): Promise<HashCheck> =>
   call('tools_hash_check', { hash, password });
+/** Copies a result from Rust (the webview has no clipboard access); cleared like a copied secret. */
+export const toolsCopy = (text: string): Promise<CopyResult> => call('tools_copy', { text });
 
 // ---- Events ------------------------------------------------------------------------------------------
 export function listenEvent<E extends keyof Events>(

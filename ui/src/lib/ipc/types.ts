@@ -859,6 +859,8 @@ export interface Commands {
   tools_hash_inspect: { args: { hash: string }; result: HashInfo };
   /** The password is used once and never stored or logged. */
   tools_hash_check: { args: { hash: string; password: string }; result: HashCheck };
+  /** Copies a tool's result from Rust; the clipboard is cleared after the usual delay. */
+  tools_copy: { args: { text: string }; result: CopyResult };
 }
 
 /** Events the shell emits. */

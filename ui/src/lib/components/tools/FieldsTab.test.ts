@@ -1,5 +1,5 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import FieldsTab from './FieldsTab.svelte';
 import Toasts from '../common/Toasts.svelte';
 import { mockCommands, type Handlers } from '../../../test/ipc';
@@ -18,14 +18,6 @@ function setup(handlers: Handlers = {}) {
 async function paste(text: string) {
   await fireEvent.input(screen.getByTestId('fields-input'), { target: { value: text } });
 }
-
-function setClipboard(writeText: (text: string) => Promise<void>) {
-  Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
-}
-
-afterEach(() => {
-  Reflect.deleteProperty(navigator, 'clipboard');
-});
 
 describe('FieldsTab: decrypt', () => {
   it('picks the ENCRYPTION_KEY by default, lists every credential, and shows the plaintext with its count', async () => {
@@ -208,25 +200,31 @@ describe('FieldsTab: copy', () => {
     await screen.findByTestId('fields-result');
   }
 
-  it('copies the result text', async () => {
-    const writeText = vi.fn(() => Promise.resolve());
-    setClipboard(writeText);
-    setup({ tools_field_decrypt: () => ({ layout: 'single', values: [{ a: 1 }], text: '{\n  "a": 1\n}' }) });
+  it('copies the result text through Rust, which clears it like a copied secret', async () => {
+    const ipc = setup({
+      tools_field_decrypt: () => ({ layout: 'single', values: [{ a: 1 }], text: '{\n  "a": 1\n}' }),
+      tools_copy: () => ({ clearsInSeconds: 20 }),
+    });
     await decryptOne();
     await fireEvent.click(screen.getByTestId('fields-result-copy'));
-    expect(writeText).toHaveBeenCalledWith('{\n  "a": 1\n}');
+    await waitFor(() => expect(ipc.named('tools_copy')).toHaveLength(1));
+    expect(ipc.named('tools_copy')[0].args).toEqual({ text: '{\n  "a": 1\n}' });
     const toast = await screen.findByTestId('toast');
-    expect(toast).toHaveTextContent('Plaintext copied');
+    expect(toast).toHaveTextContent('Plaintext copied — clears in 20 s');
   });
 
-  it('says so, and selects the text, when the clipboard refuses', async () => {
-    setClipboard(() => Promise.reject(new Error('NotAllowedError')));
-    setup({ tools_field_decrypt: () => ({ layout: 'single', values: ['abc'], text: '"abc"' }) });
+  it('says so, and selects the text, when the copy fails', async () => {
+    setup({
+      tools_field_decrypt: () => ({ layout: 'single', values: ['abc'], text: '"abc"' }),
+      tools_copy: () => {
+        throw { kind: 'internal', message: 'the clipboard is not available' };
+      },
+    });
     await decryptOne();
     await fireEvent.click(screen.getByTestId('fields-result-copy'));
     const toast = await screen.findByTestId('toast');
     expect(toast).toHaveAttribute('data-tone', 'error');
-    expect(toast).toHaveTextContent('press Ctrl+C');
+    expect(toast).toHaveTextContent('press Ctrl+C): the clipboard is not available');
     const box = screen.getByTestId('fields-result') as HTMLTextAreaElement;
     expect(box).toHaveFocus();
     expect([box.selectionStart, box.selectionEnd]).toEqual([0, '"abc"'.length]);
