@@ -199,24 +199,27 @@ test('a responder decrypts a field and verifies a token on the Tools page, with 
   const token = cli(['jwt', 'sign', '--secret', 'JWT_SECRET', '--claims', claims, '--expires', '15m']).trim();
 
   await s.click('[data-testid="nav-tools"]');
-  await s.find('[data-testid="fields-tab"]');
-  await s.type('[data-testid="fields-input"]', payload);
-  await s.click('[data-testid="fields-run"]');
-  await s.find('[data-testid="fields-result"]');
-  const plaintext = await s.value('[data-testid="fields-result"]');
-  assert.deepEqual(JSON.parse(plaintext), { nationalId: '1029384756' });
-  assert.match(await s.text('[data-testid="fields-result-summary"]'), /1 payload decrypted/);
-  await s.click('[data-testid="fields-result-copy"]');
-  for (let i = 0; i < 30 && !clipboard().includes('1029384756'); i++) await sleep(100);
-  assert.deepEqual(JSON.parse(clipboard()), { nationalId: '1029384756' }, 'copied from Rust');
-  screenshot('tools-fields');
-
+  for (const close of await s.findAll('[data-testid="toast"] button')) {
+    await s.cmd('POST', `/element/${close}/click`, {});
+  }
   await s.click('[data-testid="tools-tab-jwt"]');
   await s.type('[data-testid="jwt-token"]', token);
   await s.click('[data-testid="jwt-verify"]');
   assert.match(await s.text('[data-testid="jwt-verdict"]'), /VALID/);
   assert.doesNotMatch(await s.text('[data-testid="jwt-verdict"]'), /INVALID/);
   screenshot('tools-jwt');
+
+  await s.click('[data-testid="tools-tab-fields"]');
+  await s.type('[data-testid="fields-input"]', payload);
+  await s.click('[data-testid="fields-run"]');
+  await s.find('[data-testid="fields-result"]');
+  const plaintext = await s.value('[data-testid="fields-result"]');
+  assert.deepEqual(JSON.parse(plaintext), { nationalId: '1029384756' });
+  assert.match(await s.text('[data-testid="fields-result-summary"]'), /1 payload decrypted/);
+  screenshot('tools-fields');
+  await s.click('[data-testid="fields-result-copy"]');
+  for (let i = 0; i < 30 && !clipboard().includes('1029384756'); i++) await sleep(100);
+  assert.deepEqual(JSON.parse(clipboard()), { nationalId: '1029384756' }, 'copied from Rust');
 
   const audit = JSON.parse(cli(['audit', 'log', '--json']));
   const uses = audit.filter((e) => e.action === 'use-key').map((e) => e.subject);
