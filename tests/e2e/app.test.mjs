@@ -221,6 +221,18 @@ test('a responder decrypts a field and verifies a token on the Tools page, with 
   for (let i = 0; i < 30 && !clipboard().includes('1029384756'); i++) await sleep(100);
   assert.deepEqual(JSON.parse(clipboard()), { nationalId: '1029384756' }, 'copied from Rust');
 
+  // bcryptjs.hashSync('correct horse battery staple', 10), as the guide's bcrypt.hash(password, 10).
+  const hash = '$2b$10$eZKeOiNnT236OGPRxjRKHuEVlPFXDEYAhfnnfktNgeLIPp/Cn0xe.';
+  await s.click('[data-testid="tools-tab-hash"]');
+  await s.type('[data-testid="hash-input"]', hash);
+  await s.find('[data-testid="hash-info"]');
+  assert.match(await s.text('[data-testid="hash-info"]'), /bcrypt/);
+  await s.type('[data-testid="hash-password"]', 'correct horse battery staple');
+  await s.click('[data-testid="hash-check"]');
+  assert.match(await s.text('[data-testid="hash-result"]'), /Matches/);
+  assert.equal(await s.value('[data-testid="hash-password"]'), '', 'the password is cleared after the check');
+  screenshot('tools-hash');
+
   const audit = JSON.parse(cli(['audit', 'log', '--json']));
   const uses = audit.filter((e) => e.action === 'use-key').map((e) => e.subject);
   assert.ok(uses.includes('vault:ENCRYPTION_KEY by field-decrypt'), `audited: ${uses}`);
