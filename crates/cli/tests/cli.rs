@@ -154,6 +154,32 @@ fn audit_verify_finds_the_first_broken_link_after_an_edit() {
     assert!(err.contains("broken at entry 2"), "{err}");
 }
 
+#[test]
+fn failed_restores_and_settings_changes_are_audited_and_subjects_print_escaped() {
+    let cli = Cli::new();
+    // A source name from a script or a pasted command: it reaches the log as typed.
+    let hostile = "db\u{1b}[2J\nforged-line";
+    let to = cli.data_dir().join("restored");
+    let err = cli.fails(&["backup", "restore", hostile, "--to", to.to_str().unwrap()], "");
+    assert!(err.contains("no backup source"), "{err}");
+    cli.ok(&["settings", "--idle-lock", "5"], "");
+
+    let log: Vec<serde_json::Value> =
+        serde_json::from_str(&cli.ok(&["audit", "log", "--json"], "")).unwrap();
+    assert_eq!(log[1]["action"], "failed-restore");
+    let subject = log[1]["subject"].as_str().unwrap();
+    assert!(subject.starts_with(&format!("backup:{hostile}/latest -> ")), "{subject}");
+    assert!(subject.ends_with("(notFound)"), "{subject}");
+    assert_eq!(log[0]["action"], "settings");
+    assert_eq!(log[0]["subject"], "settings: idleLockMinutes 15 -> 5");
+
+    let text = cli.ok(&["audit", "log"], "");
+    assert!(!text.contains('\u{1b}'), "no raw escape sequence reaches the terminal: {text:?}");
+    assert!(text.contains("backup:db\\u{1b}[2J\\nforged-line/latest"), "{text}");
+    assert_eq!(text.lines().count(), 2, "one line per entry: {text}");
+    assert!(cli.ok(&["audit", "verify"], "").contains("2 entries"));
+}
+
 /// Edits audit entry 2 with the sqlite3 CLI semantics, via the store crate's own SQLite
 /// (dropping the guard triggers first, as an attacker with file access could).
 fn rusqlite_free_edit(data_dir: &Path) -> bool {

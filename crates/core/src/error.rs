@@ -58,6 +58,11 @@ impl From<StoreError> for CoreError {
         match e {
             StoreError::NotFound(what) => Self::NotFound(what),
             StoreError::NameInUse(_) => Self::Conflict(e.to_string()),
+            // A keychain failure behind the audit key or anchor keeps its kind (locked, absent).
+            StoreError::AuditSeal(inner) => match inner.downcast::<KeychainError>() {
+                Ok(keychain) => Self::Keychain(*keychain),
+                Err(other) => Self::Store(StoreError::AuditSeal(other)),
+            },
             other => Self::Store(other),
         }
     }

@@ -2,10 +2,12 @@
 //!
 //! [`Rampart`] owns the store (SQLite metadata + audit log) and the keychain namespace and
 //! exposes the vault ([`vault`]), the authenticator ([`authenticator`], [`enroll`]), the app lock
-//! ([`lock`]), settings ([`settings`]), the responder's tools ([`tools`]) and the audit log.
+//! ([`lock`]), settings ([`settings`]), the responder's tools ([`tools`]) and the audit log
+//! ([`audit`]: keyed and anchored in the keychain).
 //! Every operation that touches a secret is audited. Views returned here ([`views`]) are safe to print or send over IPC:
 //! they never carry a seed or a credential value, except the explicit reveal results.
 
+pub mod audit;
 pub mod authenticator;
 pub mod backups;
 pub mod clock;
@@ -24,7 +26,8 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{CoreError, ErrorKind};
 pub use rampart_otp as otp;
 pub use rampart_sensitive::{SecretString, Sensitive};
-pub use rampart_store::audit::{AuditAction, AuditEntry, ChainReport};
+pub use rampart_store::audit::{AuditAction, AuditEntry};
+pub use rampart_store::audit_verify::ChainReport;
 pub use rampart_vault::{CredentialKind, Keychain};
 
 use rampart_store::Store;
@@ -70,7 +73,8 @@ impl Rampart {
 
     /// Opens the data dir with an injected clock (tests).
     pub fn open_with_clock(config: Config, clock: Arc<dyn Clock>) -> Result<Self> {
-        let store = Store::open(&config.data_dir)?;
+        let mut store = Store::open(&config.data_dir)?;
+        store.set_audit_seal(Arc::new(audit::KeychainSeal::new(config.keychain.clone())));
         Ok(Self {
             store,
             keychain: config.keychain,
@@ -94,20 +98,5 @@ impl Rampart {
     /// Now, in unix seconds, from the injected clock.
     pub fn now(&self) -> i64 {
         self.clock.now()
-    }
-
-    pub(crate) fn audit(&self, action: AuditAction, subject: &str) -> Result<()> {
-        self.store.audit(self.now(), action, subject)?;
-        Ok(())
-    }
-
-    /// The newest `limit` audit entries, newest first.
-    pub fn audit_log(&self, limit: usize) -> Result<Vec<AuditEntry>> {
-        Ok(self.store.audit_log(limit)?)
-    }
-
-    /// Checks the audit chain.
-    pub fn audit_verify(&self) -> Result<ChainReport> {
-        Ok(self.store.audit_verify()?)
     }
 }

@@ -1,6 +1,8 @@
-//! User preferences: clipboard auto-clear, idle lock, and the credential rotate-by period.
+//! User preferences: clipboard auto-clear, idle lock, and the credential rotate-by period. Every
+//! change of preferences (these and the feeds') is audited as `settings` with the fields that
+//! changed, from and to ([`changes`]); preferences hold no secrets, only names and numbers.
 
-use crate::{CoreError, Rampart, Result};
+use crate::{AuditAction, CoreError, Rampart, Result};
 use serde::{Deserialize, Serialize};
 
 /// The app's preferences.
@@ -46,12 +48,34 @@ impl Rampart {
         Ok(self.store.setting::<Settings>(KEY)?.unwrap_or_default())
     }
 
-    /// Validates and saves settings.
+    /// Validates and saves settings; a change is audited with what changed.
     pub fn set_settings(&self, settings: Settings) -> Result<Settings> {
         settings.validate()?;
-        self.store.set_setting(KEY, &settings)?;
+        let changed = changes(&self.settings()?, &settings);
+        self.store.transaction(|store| {
+            store.set_setting(KEY, &settings)?;
+            if !changed.is_empty() {
+                store.audit(self.now(), AuditAction::Settings, &format!("settings: {changed}"))?;
+            }
+            Ok(())
+        })?;
         Ok(settings)
     }
+}
+
+/// The top-level fields that differ, as `field old -> new, ...` (empty when none).
+pub(crate) fn changes<T: Serialize>(old: &T, new: &T) -> String {
+    let (Ok(serde_json::Value::Object(old)), Ok(serde_json::Value::Object(new))) =
+        (serde_json::to_value(old), serde_json::to_value(new))
+    else {
+        return String::new();
+    };
+    let null = serde_json::Value::Null;
+    new.iter()
+        .filter(|(field, value)| old.get(*field) != Some(*value))
+        .map(|(field, value)| format!("{field} {} -> {value}", old.get(field).unwrap_or(&null)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]
@@ -65,5 +89,13 @@ mod tests {
         assert!(err.to_string().contains("between 1 and 30 minutes"));
         assert!(Settings { idle_lock_minutes: 31, ..Default::default() }.validate().is_err());
         assert!(Settings { clipboard_clear_seconds: 1, ..Default::default() }.validate().is_err());
+    }
+
+    #[test]
+    fn changes_name_each_changed_field_with_its_old_and_new_value() {
+        let old = Settings::default();
+        assert_eq!(changes(&old, &old), "");
+        let new = Settings { idle_lock_minutes: 5, rotate_after_days: 30, ..old };
+        assert_eq!(changes(&old, &new), "idleLockMinutes 15 -> 5, rotateAfterDays 90 -> 30");
     }
 }

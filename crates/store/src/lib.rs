@@ -7,9 +7,14 @@
 //! - [`credentials`], [`otp_accounts`], [`settings`]: the tables the app reads and writes;
 //! - [`feeds`]: monitored services, their check history and the alert/error sources;
 //! - [`backups`]: backup targets, sources, run history and restore drills;
-//! - [`audit`]: the append-only, hash-chained audit log.
+//! - [`audit`]: the append-only, hash-chained audit log, keyed and anchored through an
+//!   [`audit_seal::AuditSeal`] ([`audit_verify`] checks it).
 
 pub mod audit;
+pub mod audit_seal;
+#[cfg(test)]
+mod audit_tests;
+pub mod audit_verify;
 pub mod backups;
 pub mod credentials;
 pub mod feeds;
@@ -19,6 +24,7 @@ pub mod paths;
 pub mod settings;
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 pub use rusqlite;
 
@@ -46,6 +52,15 @@ pub enum StoreError {
     NotFound(String),
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
+    /// The audit key or anchor could not be read or written (the message says what to do).
+    #[error("{0}")]
+    AuditSeal(audit_seal::SealError),
+    #[error(
+        "the audit log's key is gone from the keychain, but the log already holds entries keyed \
+         with it, so nothing more can be audited: restore the keychain (or its `audit:key` item) \
+         from a backup, or move the data dir aside to start a new log"
+    )]
+    AuditKeyLost,
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -54,6 +69,10 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub struct Store {
     conn: rusqlite::Connection,
     path: PathBuf,
+    /// Keys and anchors the audit log; appends and checks refuse to run without one.
+    seal: Option<Arc<dyn audit_seal::AuditSeal>>,
+    /// The newest entry appended inside the open transaction, anchored once it commits.
+    pending_anchor: Mutex<Option<audit_seal::Anchor>>,
 }
 
 impl Store {
@@ -72,7 +91,12 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrations::apply(&mut conn, &path)?;
-        Ok(Self { conn, path })
+        Ok(Self { conn, path, seal: None, pending_anchor: Mutex::default() })
+    }
+
+    /// Installs what keys and anchors the audit log (core: the keychain).
+    pub fn set_audit_seal(&mut self, seal: Arc<dyn audit_seal::AuditSeal>) {
+        self.seal = Some(seal);
     }
 
     /// Path of the database file.
@@ -88,9 +112,16 @@ impl Store {
     /// Runs `f` inside one transaction: all of it lands or none of it does. Not reentrant.
     pub fn transaction<T>(&self, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
-        match f(self) {
+        let result = f(self).and_then(|value| {
+            self.conn.execute_batch("COMMIT")?;
+            Ok(value)
+        });
+        let pending = self.pending_anchor.lock().unwrap_or_else(|e| e.into_inner()).take();
+        match result {
             Ok(value) => {
-                self.conn.execute_batch("COMMIT")?;
+                if let Some(anchor) = pending {
+                    self.write_anchor(&anchor);
+                }
                 Ok(value)
             }
             Err(e) => {

@@ -214,7 +214,7 @@ pub enum Destination {
 }
 
 /// Restores a backup with live progress. Nothing is written to the destination unless the
-/// archive decrypts, verifies and stays inside it.
+/// archive decrypts, verifies and stays inside it. A failure is audited as `failed-restore`.
 #[tauri::command]
 pub async fn backup_restore(
     state: S<'_>,
@@ -243,7 +243,19 @@ pub async fn backup_restore(
         Ok((ctx, ids, at.selector()?, to))
     })
     .await?;
-    let done = ctx.restore(&selector, &to, &ids, Some(progress_to(on_progress))).await?;
+    let done = match ctx.restore(&selector, &to, &ids, Some(progress_to(on_progress))).await {
+        Ok(done) => done,
+        Err(e) => {
+            // A failed restore is audited too (whatever the lock state), then reported.
+            let source = ctx.spec.name.clone();
+            let e = background(&shared, move |app| {
+                app.backup_record_failed_restore(&source, &selector, &to, &e);
+                Ok(e)
+            })
+            .await?;
+            return Err(e.into());
+        }
+    };
     let recorded = done.clone();
     background(&shared, move |app| app.backup_record_restore(&recorded, &to)).await?;
     Ok(done)

@@ -67,6 +67,16 @@ pub enum RestoreTo {
     Command(CommandSpec),
 }
 
+impl RestoreTo {
+    /// The destination as the audit log names it: the directory, or the command's program.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Dir(d) => d.display().to_string(),
+            Self::Command(c) => format!("command {}", c.argv.first().cloned().unwrap_or_default()),
+        }
+    }
+}
+
 /// What a restore did.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -189,11 +199,21 @@ impl Rampart {
         identity_file: Option<&Path>,
         progress: Option<ProgressFn>,
     ) -> Result<RestoreDone> {
-        let ctx = self.backup_context(source)?;
-        let ids = self.backup_identities(identity_file)?;
-        let done = ctx.restore(selector, to, &ids, progress).await?;
-        self.backup_record_restore(&done, to)?;
-        Ok(done)
+        let attempt = async {
+            let ctx = self.backup_context(source)?;
+            let ids = self.backup_identities(identity_file)?;
+            ctx.restore(selector, to, &ids, progress).await
+        };
+        match attempt.await {
+            Ok(done) => {
+                self.backup_record_restore(&done, to)?;
+                Ok(done)
+            }
+            Err(e) => {
+                self.backup_record_failed_restore(source, selector, to, &e);
+                Err(e)
+            }
+        }
     }
 
     /// Audits a verification (the desktop verifies outside the app lock, then records).
@@ -214,14 +234,27 @@ impl Rampart {
 
     /// Audits a finished restore.
     pub fn backup_record_restore(&self, done: &RestoreDone, to: &RestoreTo) -> Result<()> {
-        let dest = match to {
-            RestoreTo::Dir(d) => d.display().to_string(),
-            RestoreTo::Command(c) => {
-                format!("command {}", c.argv.first().cloned().unwrap_or_default())
-            }
-        };
         let b = &done.backup;
+        let dest = to.describe();
         self.audit(AuditAction::Restore, &format!("backup:{}/{} -> {dest}", b.source, b.id))
+    }
+
+    /// Audits a restore that failed, as `failed-restore` with the backup asked for, the
+    /// destination and the kind of failure (never the message, which may quote a server). The
+    /// restore's own error is what the caller reports: failing to audit it is only logged.
+    pub fn backup_record_failed_restore(
+        &self,
+        source: &str,
+        selector: &Selector,
+        to: &RestoreTo,
+        error: &crate::CoreError,
+    ) {
+        let kind = serde_json::to_value(error.kind()).ok();
+        let kind = kind.as_ref().and_then(|k| k.as_str()).unwrap_or("internal");
+        let subject = format!("backup:{source}/{selector} -> {} ({kind})", to.describe());
+        if let Err(e) = self.audit(AuditAction::FailedRestore, &subject) {
+            tracing::error!(error = %e, "could not audit a failed restore");
+        }
     }
 
     /// Finds a backup by id among every source's backups and verifies it.

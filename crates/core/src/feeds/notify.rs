@@ -222,14 +222,23 @@ impl Rampart {
     }
 
     /// Validates and saves the feeds settings; a Slack webhook name must be a vault credential.
+    /// A change is audited with what changed (the webhook by its vault name).
     pub fn set_feeds_settings(&self, mut settings: FeedsSettings) -> Result<FeedsSettings> {
         settings.validate()?;
         settings.slack_webhook_from = match settings.slack_webhook_from.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(name) => Some(self.vault_find(name)?.name),
         };
-        self.store.set_setting(KEY, &settings)?;
-        self.store.set_setting(RAW_DAYS_KEY, &settings.raw_days)?;
+        let changed = crate::settings::changes(&self.feeds_settings()?, &settings);
+        self.store.transaction(|store| {
+            store.set_setting(KEY, &settings)?;
+            store.set_setting(RAW_DAYS_KEY, &settings.raw_days)?;
+            if !changed.is_empty() {
+                let subject = format!("feeds-settings: {changed}");
+                store.audit(self.now(), crate::AuditAction::Settings, &subject)?;
+            }
+            Ok(())
+        })?;
         Ok(settings)
     }
 

@@ -1,6 +1,7 @@
 //! rampart-core against a real Secret Service. Run under tests/support/with-keyring.sh (make
 //! test does): each test gets a temp data dir and its own keychain namespace.
 
+mod audit_chain;
 mod authenticator;
 mod backups;
 mod lock_and_audit;
@@ -38,6 +39,13 @@ impl Drop for TestApp {
             let _ = self.app.otp_remove(&a.id);
         }
         let _ = self.app.set_passphrase(None, None);
+        for item in [
+            rampart_core::audit::KEY_ITEM,
+            rampart_core::audit::ANCHOR_ITEM,
+            rampart_core::backups::IDENTITY_ITEM,
+        ] {
+            let _ = self.app.keychain().delete(item);
+        }
     }
 }
 

@@ -126,6 +126,12 @@ export interface AuditVerify {
   entries: number;
   firstBroken: number | null;
   reason: string | null;
+  /** First entry keyed with the keychain's audit key (HMAC); earlier ones predate keying. */
+  keyedFrom: number | null;
+  /** How many entries the keychain anchor records; null when there is none. */
+  anchoredEntries: number | null;
+  /** Not tampering but worth showing (the anchor lagging, the log not keyed yet). */
+  warning: string | null;
 }
 
 export interface Settings {

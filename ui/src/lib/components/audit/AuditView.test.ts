@@ -15,7 +15,15 @@ describe('AuditView', () => {
   it('lists entries with short hashes and reports a broken chain', async () => {
     const ipc = mockCommands({
       audit_log: () => ENTRIES,
-      audit_verify: () => ({ ok: false, entries: 2, firstBroken: 2, reason: 'hash mismatch' }),
+      audit_verify: () => ({
+        ok: false,
+        entries: 2,
+        firstBroken: 2,
+        reason: 'hash mismatch',
+        keyedFrom: 1,
+        anchoredEntries: 2,
+        warning: null,
+      }),
     });
     render(AuditView);
     const rows = await screen.findAllByTestId('audit-row');
@@ -34,7 +42,15 @@ describe('AuditView', () => {
   it('reports an intact chain', async () => {
     mockCommands({
       audit_log: () => ENTRIES,
-      audit_verify: () => ({ ok: true, entries: 2, firstBroken: null, reason: null }),
+      audit_verify: () => ({
+        ok: true,
+        entries: 2,
+        firstBroken: null,
+        reason: null,
+        keyedFrom: 1,
+        anchoredEntries: 2,
+        warning: null,
+      }),
     });
     render(AuditView);
     await fireEvent.click(screen.getByTestId('audit-verify'));
