@@ -4,7 +4,8 @@
 
 use crate::error::{BackupError, Result};
 use crate::manifest::{
-    BackupId, Layout, MANIFEST_SUFFIX, Manifest, id_of_manifest_key, validate_source_name,
+    BackupId, Layout, MANIFEST_MAX_BYTES, MANIFEST_SUFFIX, Manifest, id_of_manifest_key,
+    validate_source_name,
 };
 use crate::target::{S3Target, Store};
 use futures_util::StreamExt;
@@ -121,9 +122,11 @@ impl Engine {
         Ok(keys)
     }
 
-    /// Reads and checks one manifest.
+    /// Reads and checks one manifest (at most [`MANIFEST_MAX_BYTES`], within the target's
+    /// `manifest_timeout`).
     pub async fn manifest(&self, key: &str) -> Result<Backup> {
-        let bytes = self.store.get_bytes(key).await?;
+        let bytes =
+            self.store.get_small(key, MANIFEST_MAX_BYTES, self.store.manifest_timeout).await?;
         Ok(Backup { manifest_key: key.to_owned(), manifest: Manifest::from_json(key, &bytes)? })
     }
 

@@ -18,6 +18,9 @@ use time::macros::format_description;
 pub const FORMAT: &str = "rampart-backup/1";
 /// The suffix of manifest keys.
 pub const MANIFEST_SUFFIX: &str = ".manifest.json";
+/// The largest manifest read from a bucket (a real one is about 1 KiB); a bigger object is not
+/// a manifest Rampart wrote, and is refused without being read whole.
+pub const MANIFEST_MAX_BYTES: usize = 256 * 1024;
 
 /// What a backup was made from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -35,10 +35,13 @@ pub struct S3Target {
     pub connect_timeout: Duration,
     /// Longest wait for a response byte before a request attempt fails.
     pub read_timeout: Duration,
+    /// Total time to read one manifest (every attempt and the whole body), so a bucket that
+    /// trickles cannot hold a list, restore or prune forever.
+    pub manifest_timeout: Duration,
 }
 
 impl S3Target {
-    /// A target with path style on, 3 attempts and 10 s / 120 s timeouts.
+    /// A target with path style on, 3 attempts, 10 s / 120 s timeouts and 30 s per manifest.
     pub fn new(
         endpoint: Option<String>,
         region: impl Into<String>,
@@ -58,6 +61,7 @@ impl S3Target {
             max_attempts: 3,
             connect_timeout: Duration::from_secs(10),
             read_timeout: Duration::from_secs(120),
+            manifest_timeout: Duration::from_secs(30),
         }
     }
 
@@ -114,6 +118,7 @@ pub(crate) struct Store {
     pub client: Client,
     pub bucket: String,
     pub storage_class: Option<String>,
+    pub manifest_timeout: Duration,
 }
 
 fn to_time(t: Option<&aws_sdk_s3::primitives::DateTime>) -> Option<OffsetDateTime> {
@@ -126,6 +131,7 @@ impl Store {
             client: target.client()?,
             bucket: target.bucket.clone(),
             storage_class: target.storage_class.clone(),
+            manifest_timeout: target.manifest_timeout,
         })
     }
 
@@ -193,15 +199,54 @@ impl Store {
         }
     }
 
-    pub async fn get_bytes(&self, key: &str) -> Result<Vec<u8>> {
-        let resp = self.get(key).await?;
-        let data = resp.collect().await.map_err(|e| BackupError::Storage {
-            operation: "GetObject",
-            message: e.to_string(),
-            advice: "The download was interrupted: retry",
-            retryable: true,
-        })?;
-        Ok(data.into_bytes().to_vec())
+    /// Reads a small object (a manifest) whole: at most `cap` bytes (by its length and by
+    /// counting, so an endless body stops just past the cap), within `timeout` for every attempt
+    /// and the body together.
+    pub async fn get_small(&self, key: &str, cap: usize, timeout: Duration) -> Result<Vec<u8>> {
+        let too_big = || BackupError::BadManifest {
+            key: key.to_owned(),
+            message: format!("it is larger than the {} KiB a manifest may be", cap / 1024),
+        };
+        let read = async {
+            let resp = self
+                .client
+                .get_object()
+                .bucket(&self.bucket)
+                .key(key)
+                .send()
+                .await
+                .map_err(|e| BackupError::s3("GetObject", e))?;
+            if resp.content_length().is_some_and(|n| n > cap as i64) {
+                return Err(too_big());
+            }
+            let mut body = resp.body;
+            let mut out = Vec::new();
+            while let Some(chunk) = body.next().await {
+                let chunk = chunk.map_err(|e| BackupError::Storage {
+                    operation: "GetObject",
+                    message: e.to_string(),
+                    advice: "The download was interrupted: retry",
+                    retryable: true,
+                })?;
+                if out.len().saturating_add(chunk.len()) > cap {
+                    return Err(too_big());
+                }
+                out.extend_from_slice(&chunk);
+            }
+            Ok(out)
+        };
+        tokio::time::timeout(timeout, read).await.unwrap_or_else(|_| {
+            Err(BackupError::Storage {
+                operation: "GetObject",
+                message: format!(
+                    "reading the manifest {key} timed out after {} s",
+                    timeout.as_secs_f64()
+                ),
+                advice: "The S3 endpoint stalled or is too slow: check the network and the \
+                         endpoint, then retry",
+                retryable: true,
+            })
+        })
     }
 
     pub async fn get(&self, key: &str) -> Result<ByteStream> {
@@ -265,3 +310,7 @@ impl Store {
         Ok(())
     }
 }
+
+#[cfg(test)]
+#[path = "target_tests.rs"]
+mod tests;

@@ -1,8 +1,10 @@
 //! Alertmanager API v2: alerts from one or more Alertmanagers merged and de-duplicated by
 //! fingerprint ([`merge`]), grouped by alertname/severity/service ([`group`]); silences listed,
 //! created (acknowledge = a silence built from the alert's labels, [`silence_for`]) and expired.
+//! Every call is bounded by the Alertmanager's [`Limits`] (one deadline over all attempts).
 
-use crate::retry::{self, RetryPolicy, parse, text_or_error};
+use crate::bounded::{Limits, fetch, policy_within, within};
+use crate::retry::parse;
 use crate::{FeedsError, Result, endpoint, rfc3339};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -15,6 +17,8 @@ pub struct Alertmanager {
     pub name: String,
     pub base: reqwest::Url,
     pub client: reqwest::Client,
+    /// Timeout and body cap of every call.
+    pub limits: Limits,
 }
 
 /// `gettableAlert`, the fields Rampart uses (unknown fields are ignored).
@@ -126,18 +130,34 @@ struct Created {
 impl Alertmanager {
     pub fn new(name: &str, base: &str, client: reqwest::Client) -> Result<Self> {
         let base = crate::parse_base_url(&format!("Alertmanager {name}"), base)?;
-        Ok(Self { name: name.to_owned(), base, client })
+        Ok(Self { name: name.to_owned(), base, client, limits: Limits::default() })
+    }
+
+    /// The same Alertmanager with other limits.
+    pub fn with_limits(self, limits: Limits) -> Self {
+        Self { limits, ..self }
     }
 
     fn source(&self) -> String {
         format!("Alertmanager {}", self.name)
     }
 
+    /// One call within the limits, `attempts` tries at most; the body of a 2xx answer.
+    async fn call(
+        &self,
+        attempts: u32,
+        make: impl Fn() -> reqwest::RequestBuilder,
+    ) -> Result<String> {
+        let source = self.source();
+        let policy = policy_within(self.limits, attempts);
+        let answer =
+            within(&source, self.limits.timeout, fetch(&source, self.limits, policy, make)).await?;
+        answer.text_or_error(&source)
+    }
+
     async fn get(&self, path: &str) -> Result<String> {
         let url = endpoint(&self.base, path);
-        let policy = RetryPolicy { max_attempts: 2, ..RetryPolicy::default() };
-        let response = retry::send(&self.source(), policy, || self.client.get(url.clone())).await?;
-        text_or_error(&self.source(), response).await
+        self.call(2, || self.client.get(url.clone())).await
     }
 
     /// Every alert (active, silenced, inhibited).
@@ -153,14 +173,8 @@ impl Alertmanager {
     /// Creates a silence; returns its id.
     pub async fn create_silence(&self, silence: &NewSilence) -> Result<String> {
         let url = endpoint(&self.base, "api/v2/silences");
-        let response = self
-            .client
-            .post(url)
-            .json(silence)
-            .send()
-            .await
-            .map_err(|e| FeedsError::transport(&self.source(), e.without_url()))?;
-        let body = text_or_error(&self.source(), response).await?;
+        // Not retried: a POST that timed out may still have created the silence.
+        let body = self.call(1, || self.client.post(url.clone()).json(silence)).await?;
         Ok(parse::<Created>(&self.source(), &body)?.silence_id)
     }
 
@@ -170,13 +184,7 @@ impl Alertmanager {
             return Err(FeedsError::InvalidInput(format!("{id:?} is not a silence id")));
         }
         let url = endpoint(&self.base, &format!("api/v2/silence/{id}"));
-        let response = self
-            .client
-            .delete(url)
-            .send()
-            .await
-            .map_err(|e| FeedsError::transport(&self.source(), e.without_url()))?;
-        text_or_error(&self.source(), response).await.map(drop)
+        self.call(1, || self.client.delete(url.clone())).await.map(drop)
     }
 }
 

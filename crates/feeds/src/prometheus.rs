@@ -1,8 +1,10 @@
 //! Prometheus HTTP API: pending and firing alerts (`/api/v1/alerts`), rule groups with each
 //! rule's health and last error (`/api/v1/rules`), and readiness (`/-/ready`). The
-//! `{status, data, errorType, error}` envelope is unwrapped here.
+//! `{status, data, errorType, error}` envelope is unwrapped here. Every call is bounded by the
+//! server's [`Limits`] (one deadline over all attempts).
 
-use crate::retry::{self, RetryPolicy, parse};
+use crate::bounded::{Answer, Limits, fetch, policy_within, within};
+use crate::retry::parse;
 use crate::{FeedsError, Result, endpoint};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -13,6 +15,8 @@ pub struct Prometheus {
     pub name: String,
     pub base: reqwest::Url,
     pub client: reqwest::Client,
+    /// Timeout and body cap of every call.
+    pub limits: Limits,
 }
 
 /// An alert as Prometheus sees it.
@@ -87,22 +91,29 @@ struct RulesData {
 impl Prometheus {
     pub fn new(name: &str, base: &str, client: reqwest::Client) -> Result<Self> {
         let base = crate::parse_base_url(&format!("Prometheus {name}"), base)?;
-        Ok(Self { name: name.to_owned(), base, client })
+        Ok(Self { name: name.to_owned(), base, client, limits: Limits::default() })
+    }
+
+    /// The same server with other limits.
+    pub fn with_limits(self, limits: Limits) -> Self {
+        Self { limits, ..self }
     }
 
     fn source(&self) -> String {
         format!("Prometheus {}", self.name)
     }
 
+    /// `GET path` within the limits, `attempts` tries at most.
+    async fn get(&self, path: &str, attempts: u32) -> Result<Answer> {
+        let (source, url) = (self.source(), endpoint(&self.base, path));
+        let policy = policy_within(self.limits, attempts);
+        let make = || self.client.get(url.clone());
+        within(&source, self.limits.timeout, fetch(&source, self.limits, policy, make)).await
+    }
+
     async fn api<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T> {
-        let url = endpoint(&self.base, path);
-        let policy = RetryPolicy { max_attempts: 2, ..RetryPolicy::default() };
-        let response = retry::send(&self.source(), policy, || self.client.get(url.clone())).await?;
-        let status = response.status().as_u16();
-        let body = response
-            .text()
-            .await
-            .map_err(|e| FeedsError::transport(&self.source(), e.without_url()))?;
+        let answer = self.get(path, 2).await?;
+        let (status, body) = (answer.status, answer.text());
         // Errors come in the same envelope, with an HTTP error status.
         let envelope: Envelope<T> = match parse(&self.source(), &body) {
             Ok(envelope) => envelope,
@@ -137,20 +148,14 @@ impl Prometheus {
 
     /// `GET /-/ready`: 200 when ready, 503 while starting or stopping. Unreachable is an error.
     pub async fn ready(&self) -> Result<Readiness> {
-        let url = endpoint(&self.base, "-/ready");
-        let response = self
-            .client
-            .get(url)
-            .send()
-            .await
-            .map_err(|e| FeedsError::transport(&self.source(), e.without_url()))?;
-        let status = response.status().as_u16();
-        let stopping = response
-            .headers()
+        let answer = self.get("-/ready", 1).await?;
+        let status = answer.status;
+        let stopping = answer
+            .headers
             .get("X-Prometheus-Stopping")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let body = response.text().await.unwrap_or_default();
+        let body = answer.text();
         let detail = match (status, stopping.as_deref()) {
             (200, _) => body.trim().to_owned(),
             (_, Some("true")) => format!("HTTP {status}: stopping"),

@@ -1,8 +1,9 @@
 //! Retrying one HTTP request: 429 waits for `Retry-After` (capped), 5xx and transport failures
 //! back off exponentially, everything else is returned to the caller at once. Bounded by
-//! [`RetryPolicy::max_attempts`].
+//! [`RetryPolicy::max_attempts`]; each attempt has a total timeout, and an attempt that timed out
+//! is not retried (the source already had its whole timeout to answer).
 
-use crate::{FeedsError, Result, describe};
+use crate::{FeedsError, Result, bounded, describe};
 use std::time::Duration;
 
 /// How hard to try.
@@ -32,18 +33,20 @@ pub fn retry_after(response: &reqwest::Response) -> Option<Duration> {
     value.trim().parse::<f64>().ok().filter(|s| *s >= 0.0).map(Duration::from_secs_f64)
 }
 
-/// Sends the request built by `make` until it gets a non-retryable answer. The returned
-/// response may still be an error status (4xx, or 5xx after the last attempt).
+/// Sends the request built by `make` until it gets a non-retryable answer, each attempt within
+/// `timeout` (which also bounds reading the returned response's body). The returned response may
+/// still be an error status (4xx, or 5xx after the last attempt).
 pub async fn send(
     source: &str,
     policy: RetryPolicy,
+    timeout: Duration,
     make: impl Fn() -> reqwest::RequestBuilder,
 ) -> Result<reqwest::Response> {
     let mut backoff = policy.base_backoff;
     let mut attempt = 1;
     loop {
         let last = attempt >= policy.max_attempts;
-        match make().send().await {
+        match make().timeout(timeout).send().await {
             Ok(response) if response.status().as_u16() == 429 => {
                 let wait = retry_after(&response).unwrap_or(backoff);
                 if last || wait > policy.max_wait {
@@ -68,6 +71,7 @@ pub async fn send(
                 backoff *= 2;
             }
             Ok(response) => return Ok(response),
+            Err(e) if e.is_timeout() => return Err(bounded::timed_out(source, timeout)),
             Err(e) if !last && !e.is_builder() => {
                 tracing::info!(source, error = %describe(&e), "request failed, retrying");
                 tokio::time::sleep(backoff).await;
@@ -77,16 +81,6 @@ pub async fn send(
         }
         attempt += 1;
     }
-}
-
-/// Reads the body of an answered request as text; an error status becomes [`FeedsError::Http`].
-pub async fn text_or_error(source: &str, response: reqwest::Response) -> Result<String> {
-    let status = response.status().as_u16();
-    let body = response.text().await.map_err(|e| FeedsError::transport(source, e.without_url()))?;
-    if !(200..300).contains(&status) {
-        return Err(FeedsError::status(source, status, &body));
-    }
-    Ok(body)
 }
 
 /// Parses a JSON body, naming the source on failure.

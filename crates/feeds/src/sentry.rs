@@ -2,9 +2,11 @@
 //! (`GET /api/0/organizations/{org}/issues/?project={id}&query=is:unresolved`), the bearer token
 //! in the `Authorization` header only (never in a URL, a log line or an error), and cursor
 //! pagination via the `Link` header: `rel="next"` is followed while `results="true"`. A project
-//! slug is resolved to its numeric id first (`GET /api/0/projects/{org}/{slug}/`).
+//! slug is resolved to its numeric id first (`GET /api/0/projects/{org}/{slug}/`). Each page is
+//! bounded by [`Limits`] (one deadline over its attempts and its body).
 
-use crate::retry::{self, RetryPolicy, parse, text_or_error};
+use crate::bounded::{Answer, Limits, fetch, policy_within, within};
+use crate::retry::parse;
 use crate::{FeedsError, Result, SecretString, endpoint};
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -91,8 +93,8 @@ pub fn parse_link_header(value: &str) -> Vec<Link> {
 }
 
 /// The cursor of the next page, when there is one with results.
-pub fn next_cursor(response: &reqwest::Response) -> Option<String> {
-    let header = response.headers().get(reqwest::header::LINK)?.to_str().ok()?;
+pub fn next_cursor(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    let header = headers.get(reqwest::header::LINK)?.to_str().ok()?;
     parse_link_header(header).into_iter().find(|l| l.rel == "next" && l.results)?.cursor
 }
 
@@ -104,43 +106,54 @@ impl SentryProject {
     async fn get(
         &self,
         client: &reqwest::Client,
+        limits: Limits,
         path: &str,
         query: &[(&str, &str)],
-    ) -> Result<reqwest::Response> {
+    ) -> Result<Answer> {
         let url = endpoint(&self.base, path);
         let source = self.source();
-        let response = retry::send(&source, RetryPolicy::default(), || {
-            client.get(url.clone()).query(query).bearer_auth(self.token.expose())
-        })
-        .await?;
-        match response.status().as_u16() {
-            401 | 403 => Err(FeedsError::Http {
+        let make = || client.get(url.clone()).query(query).bearer_auth(self.token.expose());
+        let answer =
+            within(&source, limits.timeout, fetch(&source, limits, policy_within(limits, 4), make))
+                .await?;
+        match answer.status {
+            status @ (401 | 403) => Err(FeedsError::Http {
                 source_name: source,
-                status: response.status().as_u16(),
+                status,
                 detail: "the token was refused; check it has the event:read scope".into(),
                 retryable: false,
             }),
-            _ => Ok(response),
+            _ => Ok(answer),
         }
     }
 
-    async fn project_id(&self, client: &reqwest::Client) -> Result<String> {
+    async fn project_id(&self, client: &reqwest::Client, limits: Limits) -> Result<String> {
         if self.project.chars().all(|c| c.is_ascii_digit()) {
             return Ok(self.project.clone());
         }
         let path = format!("api/0/projects/{}/{}/", self.org, self.project);
-        let response = self.get(client, &path, &[]).await?;
-        let body = text_or_error(&self.source(), response).await?;
+        let body = self.get(client, limits, &path, &[]).await?.text_or_error(&self.source())?;
         Ok(parse::<ProjectInfo>(&self.source(), &body)?.id)
     }
 
-    /// Unresolved issues, following at most `max_pages` pages of 100.
+    /// Unresolved issues, following at most `max_pages` pages of 100, each page within the
+    /// default [`Limits`].
     pub async fn unresolved_issues(
         &self,
         client: &reqwest::Client,
         max_pages: usize,
     ) -> Result<Vec<SentryIssue>> {
-        let project_id = self.project_id(client).await?;
+        self.unresolved_issues_within(client, max_pages, Limits::default()).await
+    }
+
+    /// [`Self::unresolved_issues`] with each page (and the slug lookup) within `limits`.
+    pub async fn unresolved_issues_within(
+        &self,
+        client: &reqwest::Client,
+        max_pages: usize,
+        limits: Limits,
+    ) -> Result<Vec<SentryIssue>> {
+        let project_id = self.project_id(client, limits).await?;
         let path = format!("api/0/organizations/{}/issues/", self.org);
         let mut issues = Vec::new();
         let mut cursor: Option<String> = None;
@@ -155,9 +168,9 @@ impl SentryProject {
             if let Some(c) = cursor.as_deref() {
                 query.push(("cursor", c));
             }
-            let response = self.get(client, &path, &query).await?;
-            let next = next_cursor(&response);
-            let body = text_or_error(&self.source(), response).await?;
+            let answer = self.get(client, limits, &path, &query).await?;
+            let next = next_cursor(&answer.headers);
+            let body = answer.text_or_error(&self.source())?;
             issues.extend(parse::<Vec<SentryIssue>>(&self.source(), &body)?);
             match next {
                 Some(c) => cursor = Some(c),

@@ -4,9 +4,11 @@
 //! per `min_interval`, honours 429 `Retry-After`, retries 5xx and transport failures with backoff
 //! a bounded number of times, and reports each outcome on a channel. Slack's error strings
 //! (`invalid_payload`, `no_service`, `channel_is_archived`, ...) come back verbatim; the webhook
-//! URL (a secret) never appears in an error or a log line.
+//! URL (a secret) never appears in an error or a log line. Each attempt is bounded by
+//! [`SlackConfig::limits`]; the queue's pacing and `Retry-After` waits are not.
 
-use crate::retry::{self, RetryPolicy};
+use crate::bounded::{Limits, fetch};
+use crate::retry::RetryPolicy;
 use crate::{FeedsError, Result, SecretString};
 use serde::Serialize;
 use std::time::Duration;
@@ -68,20 +70,33 @@ impl SlackMessage {
     }
 }
 
-/// Posts one message, with retries per `policy`. 200 + `ok` is success; anything else is an
-/// error carrying Slack's own error string.
+/// Largest answer read from Slack (it answers `ok` or a short error string).
+pub const BODY_CAP: usize = 64 * 1024;
+
+/// Posts one message, with retries per `policy`, each attempt within the default timeout.
+/// 200 + `ok` is success; anything else is an error carrying Slack's own error string.
 pub async fn post(
     client: &reqwest::Client,
     webhook: &SecretString,
     message: &SlackMessage,
     policy: RetryPolicy,
 ) -> Result<()> {
+    post_within(client, webhook, message, policy, SlackConfig::default().limits).await
+}
+
+/// [`post`] with each attempt within `limits`.
+pub async fn post_within(
+    client: &reqwest::Client,
+    webhook: &SecretString,
+    message: &SlackMessage,
+    policy: RetryPolicy,
+    limits: Limits,
+) -> Result<()> {
     let url = reqwest::Url::parse(webhook.expose())
         .map_err(|_| FeedsError::InvalidInput("the Slack webhook URL is not a URL".into()))?;
     let payload = message.payload();
-    let response = retry::send(SOURCE, policy, || client.post(url.clone()).json(&payload)).await?;
-    let status = response.status().as_u16();
-    let body = response.text().await.map_err(|e| FeedsError::transport(SOURCE, e.without_url()))?;
+    let answer = fetch(SOURCE, limits, policy, || client.post(url.clone()).json(&payload)).await?;
+    let (status, body) = (answer.status, answer.text());
     if status == 200 && body.trim() == "ok" {
         return Ok(());
     }
@@ -96,11 +111,18 @@ pub struct SlackConfig {
     pub retry: RetryPolicy,
     /// Messages waiting at most; `send` fails beyond that rather than block.
     pub queue: usize,
+    /// Timeout and body cap of each attempt.
+    pub limits: Limits,
 }
 
 impl Default for SlackConfig {
     fn default() -> Self {
-        Self { min_interval: Duration::from_secs(1), retry: RetryPolicy::default(), queue: 256 }
+        Self {
+            min_interval: Duration::from_secs(1),
+            retry: RetryPolicy::default(),
+            queue: 256,
+            limits: Limits { body_cap: BODY_CAP, ..Limits::default() },
+        }
     }
 }
 
@@ -135,7 +157,8 @@ impl SlackSender {
                 if let Some(last) = last_post {
                     tokio::time::sleep_until(last + config.min_interval).await;
                 }
-                let result = post(&client, &webhook, &message, config.retry).await;
+                let result =
+                    post_within(&client, &webhook, &message, config.retry, config.limits).await;
                 last_post = Some(tokio::time::Instant::now());
                 if let Err(e) = &result {
                     tracing::warn!(id, error = %e, "Slack message not delivered");

@@ -1,12 +1,16 @@
 //! One health check: GET the service's URL with the shared client, within the service's timeout,
 //! reading at most [`CheckOptions::body_limit`] bytes, then evaluate every condition. Transport
 //! failures (refused, timeout, TLS, redirect loop, oversize body) are a down result whose reason
-//! says what happened; this function never returns an error.
+//! says what happened; this function never returns an error. The body is read through
+//! [`crate::bounded::read_body`], and each check asks for `Connection: close`, so a check never
+//! leaves an idle connection behind (1,000 services must not hold 1,000 sockets) and every
+//! check measures a fresh connection.
 
 use super::condition::{Observation, evaluate};
 use super::{CheckResult, HealthFields, Service, Status, tls};
+use crate::bounded::{BodyError, read_body, show_duration};
 use crate::error::describe;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// Limits applied to every check.
 #[derive(Debug, Clone, Copy)]
@@ -103,38 +107,21 @@ async fn fetch(
     limit: usize,
 ) -> Result<Fetched, Failure> {
     let failed = |reason: String| Failure { status: None, reason };
-    let mut response = client.get(&service.url).send().await.map_err(|e| failed(explain(&e)))?;
+    let request = client.get(&service.url).header(reqwest::header::CONNECTION, "close");
+    let mut response = request.send().await.map_err(|e| failed(explain(&e)))?;
     let status = response.status().as_u16();
     let peer_cert = response
         .extensions()
         .get::<reqwest::tls::TlsInfo>()
         .and_then(|info| info.peer_certificate())
         .map(<[u8]>::to_vec);
-    let too_big = || Failure {
+    let body = read_body(&mut response, limit).await.map_err(|e| Failure {
         status: Some(status),
-        reason: format!("the body is larger than the {} limit", show_bytes(limit)),
-    };
-    if response.content_length().is_some_and(|len| len > limit as u64) {
-        return Err(too_big());
-    }
-    let mut body = Vec::new();
-    loop {
-        match response.chunk().await {
-            Ok(Some(chunk)) => {
-                if body.len() + chunk.len() > limit {
-                    return Err(too_big());
-                }
-                body.extend_from_slice(&chunk);
-            }
-            Ok(None) => break,
-            Err(e) => {
-                return Err(Failure {
-                    status: Some(status),
-                    reason: format!("reading the body failed: {}", explain(&e)),
-                });
-            }
-        }
-    }
+        reason: match e {
+            BodyError::Read(e) => format!("reading the body failed: {}", explain(&e)),
+            too_big => too_big.reason(),
+        },
+    })?;
     Ok(Fetched { status, body, peer_cert })
 }
 
@@ -148,20 +135,4 @@ fn explain(err: &reqwest::Error) -> String {
         return format!("connection refused ({detail})");
     }
     tls::explain_handshake_failure(&detail).unwrap_or(detail)
-}
-
-fn show_duration(d: Duration) -> String {
-    if d.subsec_millis() == 0 {
-        format!("{} s", d.as_secs())
-    } else {
-        format!("{} ms", d.as_millis())
-    }
-}
-
-fn show_bytes(n: usize) -> String {
-    if n >= 1024 * 1024 && n.is_multiple_of(1024 * 1024) {
-        format!("{} MiB", n / (1024 * 1024))
-    } else {
-        format!("{n} bytes")
-    }
 }

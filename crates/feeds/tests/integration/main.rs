@@ -3,7 +3,9 @@
 //! Alertmanager binaries. Nothing is skipped: a missing binary fails with advice.
 
 mod conditions;
+mod fd_budget;
 mod health;
+mod hostile;
 mod prometheus_alertmanager;
 mod sentry;
 mod slack;
