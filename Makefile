@@ -101,8 +101,8 @@ test-start:
 hermeticity: ## No test wrote to the real data dir or the real keychain namespace
 	tests/support/hermeticity.sh
 
-# `make bench` runs every benchmark; `make bench BENCH=desktop|backup|feeds` runs one.
-bench: deps garage ## Benchmarks that print figures (not part of make test)
+# `make bench` runs every benchmark; `make bench BENCH=desktop|backup|feeds|tools` runs one.
+bench: deps garage interop-deps ## Benchmarks that print figures (not part of make test)
 	bench/run.sh $(BENCH)
 
 screenshot: desktop ## Screenshots of the app under Xvfb into docs/

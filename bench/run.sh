@@ -5,14 +5,16 @@
 #   backup   Rampart's backup engine vs restic, tar.gz + aws s3 cp, tar|zstd|age|aws, the zstd
 #            floor; restore vs restic restore; RSS as the data set doubles (issue 3)
 #   feeds    Rampart's health poller vs blackbox_exporter on 1,000 loopback targets (issue 4)
+#   tools    field decryption, JWT verification and bcrypt checks vs Node running the guide's
+#            code (issue 10)
 # With no name (or "all") every benchmark runs, one after the other.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 which="${1:-${BENCH:-all}}"
 case "$which" in
-  all) names=(desktop backup feeds) ;;
-  desktop | backup | feeds) names=("$which") ;;
-  *) echo "bench: unknown benchmark '$which' (desktop, backup, feeds or all)" >&2; exit 2 ;;
+  all) names=(desktop backup feeds tools) ;;
+  desktop | backup | feeds | tools) names=("$which") ;;
+  *) echo "bench: unknown benchmark '$which' (desktop, backup, feeds, tools or all)" >&2; exit 2 ;;
 esac
 for name in "${names[@]}"; do
   echo

@@ -2,6 +2,7 @@
 // input is JSON on stdin, output is JSON on stdout. ENCRYPTION_KEY and JWT_SECRET come from the
 // environment, as in the guide's .env.production.
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import jwt from 'jsonwebtoken';
 import bcrypt from 'bcryptjs';
 
@@ -108,6 +109,42 @@ const commands = {
     } catch (e) {
       return { error: String(e.message) };
     }
+  },
+  // Benchmarks (bench/tools.sh): {n} -> payload lines / token lines written to {file}, or the
+  // same work as examples/throughput.rs timed here: `<what> <count> <milliseconds>`.
+  'make-payloads': ({ n, file }) => {
+    const lines = [];
+    for (let i = 0; i < n; i++) {
+      lines.push(JSON.stringify(encryptData({ id: i, nationalId: String(1e9 + i), email: `user${i}@example.com`, tags: ['a', 'b'] })));
+    }
+    fs.writeFileSync(file, lines.join('\n') + '\n');
+    return n;
+  },
+  'make-tokens': ({ n, file }) => {
+    const lines = [];
+    for (let i = 0; i < n; i++) lines.push(jwt.sign({ sub: `user-${i}` }, jwtConfig.secretKey, guideSignOptions));
+    fs.writeFileSync(file, lines.join('\n') + '\n');
+    return n;
+  },
+  'bench-decrypt': ({ file }) => {
+    const started = performance.now();
+    const values = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => decryptData(JSON.parse(l)));
+    return `decrypt ${values.length} ${Math.round(performance.now() - started)}`;
+  },
+  'bench-jwt': ({ file }) => {
+    const started = performance.now();
+    let valid = 0;
+    for (const token of fs.readFileSync(file, 'utf8').split('\n').filter(Boolean)) {
+      jwt.verify(token, jwtConfig.secretKey, { algorithms: [jwtConfig.algorithm], issuer: jwtConfig.issuer, audience: jwtConfig.audience });
+      valid++;
+    }
+    return `jwt-verify ${valid} ${Math.round(performance.now() - started)}`;
+  },
+  'bench-bcrypt': ({ hash, password, n }) => {
+    const started = performance.now();
+    let matched = 0;
+    for (let i = 0; i < n; i++) matched += bcrypt.compareSync(password, hash) ? 1 : 0;
+    return `bcrypt-check ${matched} ${Math.round(performance.now() - started)}`;
   },
   // {password, costs:[..]} -> [hash, ...]
   bcrypt: ({ password, costs }) => costs.map((c) => bcrypt.hashSync(password, c)),
