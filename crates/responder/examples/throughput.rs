@@ -37,14 +37,16 @@ fn main() {
             let profile = jwt::Profile::guide();
             let mut valid = 0;
             for token in text.lines().filter(|l| !l.is_empty()) {
-                valid += usize::from(jwt::verify(token, &secret, &profile, now).expect("a token").valid);
+                valid +=
+                    usize::from(jwt::verify(token, &secret, &profile, now).expect("a token").valid);
             }
             ("jwt-verify", valid)
         }
         Some("bcrypt") => {
             let password = SecretString::new(env("BCRYPT_PASSWORD"));
             let n: usize = args[2].parse().expect("a count");
-            let matched = (0..n).filter(|_| hash::check(&args[1], &password).expect("a hash").matches);
+            let matched =
+                (0..n).filter(|_| hash::check(&args[1], &password).expect("a hash").matches);
             ("bcrypt-check", matched.count())
         }
         _ => panic!("usage: throughput decrypt FILE | jwt FILE | bcrypt HASH N"),
