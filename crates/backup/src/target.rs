@@ -15,8 +15,8 @@ use rampart_sensitive::SecretString;
 use std::time::Duration;
 use time::OffsetDateTime;
 
-/// Where backups go.
-#[derive(Debug, Clone)]
+/// Where backups go. Its Debug output shows neither the access key id nor the secret key.
+#[derive(Clone)]
 pub struct S3Target {
     /// `https://s3.example.com`; `None` means AWS itself.
     pub endpoint: Option<String>,
@@ -35,6 +35,24 @@ pub struct S3Target {
     pub connect_timeout: Duration,
     /// Longest wait for a response byte before a request attempt fails.
     pub read_timeout: Duration,
+}
+
+impl std::fmt::Debug for S3Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Target")
+            .field("endpoint", &self.endpoint)
+            .field("region", &self.region)
+            .field("bucket", &self.bucket)
+            .field("prefix", &self.prefix)
+            .field("path_style", &self.path_style)
+            .field("access_key_id", &"<redacted>")
+            .field("secret_access_key", &self.secret_access_key)
+            .field("storage_class", &self.storage_class)
+            .field("max_attempts", &self.max_attempts)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("read_timeout", &self.read_timeout)
+            .finish()
+    }
 }
 
 impl S3Target {
@@ -108,12 +126,22 @@ pub(crate) struct UploadInfo {
     pub initiated: Option<OffsetDateTime>,
 }
 
-/// The bucket operations the engine needs.
-#[derive(Clone, Debug)]
+/// The bucket operations the engine needs. Debug leaves the client out (its credentials
+/// provider would print the access key id).
+#[derive(Clone)]
 pub(crate) struct Store {
     pub client: Client,
     pub bucket: String,
     pub storage_class: Option<String>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("bucket", &self.bucket)
+            .field("storage_class", &self.storage_class)
+            .finish_non_exhaustive()
+    }
 }
 
 fn to_time(t: Option<&aws_sdk_s3::primitives::DateTime>) -> Option<OffsetDateTime> {
@@ -263,5 +291,27 @@ impl Store {
             .await
             .map_err(|e| BackupError::s3("AbortMultipartUpload", e))?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_redacts_the_credentials() {
+        let target = S3Target::new(
+            Some("http://127.0.0.1:3900".into()),
+            "garage",
+            "backups",
+            "GKa1b2c3d4e5f6a7b8c9d0e1f2",
+            SecretString::new("s3cr3t-s3cr3t-s3cr3t".into()),
+        );
+        let store = Store::new(&target).unwrap();
+        for text in [format!("{target:?}"), format!("{target:#?}"), format!("{store:?}")] {
+            assert!(!text.contains("a1b2c3d4e5f6"), "access key id in Debug: {text}");
+            assert!(!text.contains("s3cr3t"), "secret key in Debug: {text}");
+            assert!(text.contains("backups"), "the bucket is still shown: {text}");
+        }
     }
 }
