@@ -5,7 +5,7 @@
 use crate::error::{BackupError, Result};
 use crate::manifest::{
     BackupId, Layout, MANIFEST_MAX_BYTES, MANIFEST_SUFFIX, Manifest, id_of_manifest_key,
-    validate_source_name,
+    source_of_key, validate_source_name,
 };
 use crate::target::{S3Target, Store};
 use futures_util::StreamExt;
@@ -161,7 +161,7 @@ impl Engine {
             .await?
             .into_iter()
             .filter(|o| o.key.ends_with(MANIFEST_SUFFIX))
-            .filter_map(|o| o.key[root.len()..].split('/').next().map(str::to_owned))
+            .filter_map(|o| source_of_key(&root, &o.key).map(str::to_owned))
             .collect();
         names.dedup();
         Ok(names)

@@ -4,14 +4,16 @@
 //! - absolute paths, `..` components, Windows prefixes;
 //! - devices, FIFOs and other special files;
 //! - symlinks whose target is absolute or leaves the tree (evaluated from the link's directory);
-//! - hard links whose target leaves the tree;
+//! - hard links whose target leaves the tree, and hard links to a symlink (the link would be
+//!   the same symlink in another directory, where its relative target may point outside);
 //! - any path (entry, hard-link target or symlink target) that goes *through* a symlink of the
 //!   archive, and any entry that replaces an existing one with a symlink or vice versa.
 //!
 //! The last rule makes the lexical checks exact: with no path traversing a symlink, where a
 //! path points lexically is where it points on disk. Directory modes are applied at the end
 //! (deepest first) so a read-only directory does not block its own contents; setuid, setgid and
-//! sticky bits are masked off.
+//! sticky bits are masked off. The root's own mode (the `./` entry) is returned, not applied:
+//! the caller keeps the staging dir private until the restore is verified.
 
 use std::collections::HashMap;
 use std::io::{self, Read};
@@ -83,12 +85,11 @@ fn through_symlink(path: &Path, symlinks: &HashMap<PathBuf, PathBuf>) -> bool {
 }
 
 /// Extracts a tar stream into `dest` (an empty directory), then leaves the reader positioned
-/// after the archive's end marker.
+/// after the archive's end marker. Returns the mode of the archive's root entry, if it has one.
 pub(crate) fn extract_tar<R: Read>(
     reader: &mut R,
     dest: &Path,
-    _key: &str,
-) -> Result<(), ExtractError> {
+) -> Result<Option<u32>, ExtractError> {
     let mut archive = tar::Archive::new(reader);
     archive.set_preserve_permissions(true);
     archive.set_preserve_mtime(true);
@@ -98,6 +99,7 @@ pub(crate) fn extract_tar<R: Read>(
     let mut symlinks: HashMap<PathBuf, PathBuf> = HashMap::new();
     let mut hardlinks: Vec<(PathBuf, PathBuf)> = Vec::new();
     let mut dirs: Vec<(PathBuf, u32)> = Vec::new();
+    let mut root_mode = None;
     for entry in archive.entries()? {
         let mut entry = entry?;
         let raw = entry.path()?.into_owned();
@@ -105,7 +107,8 @@ pub(crate) fn extract_tar<R: Read>(
         let ty = entry.header().entry_type();
         if rel.as_os_str().is_empty() {
             if ty.is_dir() {
-                continue; // the root itself ("./")
+                root_mode = Some(entry.header().mode()? & 0o777); // the root itself ("./")
+                continue;
             }
             return Err(unsafe_entry(&raw, "has an empty path"));
         }
@@ -142,6 +145,10 @@ pub(crate) fn extract_tar<R: Read>(
             if through_symlink(&target, &symlinks) {
                 return Err(unsafe_entry(&raw, "hard-links through a symlink"));
             }
+            let on_disk = std::fs::symlink_metadata(dest.join(&target)).ok();
+            if symlinks.contains_key(&target) || on_disk.is_some_and(|m| m.is_symlink()) {
+                return Err(unsafe_entry(&raw, "hard-links to a symlink"));
+            }
             hardlinks.push((raw.clone(), target));
         } else if !(ty.is_file() || ty.is_contiguous()) {
             return Err(unsafe_entry(&raw, "is a device, FIFO or other special file"));
@@ -164,17 +171,17 @@ pub(crate) fn extract_tar<R: Read>(
     for (dir, mode) in dirs {
         set_mode(&dest.join(dir), mode)?;
     }
-    Ok(())
+    Ok(root_mode)
 }
 
 #[cfg(unix)]
-fn set_mode(path: &Path, mode: u32) -> io::Result<()> {
+pub(crate) fn set_mode(path: &Path, mode: u32) -> io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
 }
 
 #[cfg(not(unix))]
-fn set_mode(_path: &Path, _mode: u32) -> io::Result<()> {
+pub(crate) fn set_mode(_path: &Path, _mode: u32) -> io::Result<()> {
     Ok(())
 }
 
@@ -212,8 +219,8 @@ mod tests {
 
     fn run(bytes: Vec<u8>) -> Result<tempfile::TempDir, String> {
         let dir = tempfile::tempdir().unwrap();
-        match extract_tar(&mut bytes.as_slice(), dir.path(), "k") {
-            Ok(()) => Ok(dir),
+        match extract_tar(&mut bytes.as_slice(), dir.path()) {
+            Ok(_) => Ok(dir),
             Err(ExtractError::Unsafe { entry, reason }) => Err(format!("{entry} {reason}")),
             Err(ExtractError::Io(e)) => Err(format!("io {e}")),
         }
@@ -276,5 +283,29 @@ mod tests {
             assert!(run(bytes).is_err(), "{name} must be refused");
         }
         assert!(!Path::new("/tmp/rampart-evil").exists());
+    }
+
+    #[test]
+    fn hard_links_to_symlinks_are_refused() {
+        use tar::EntryType::{Link, Symlink};
+        // `d/s -> ../x` stays inside (it names `x` at the root); a hard link to it at the root
+        // would be the same symlink one level up, pointing at `../x` outside the target.
+        for order in [true, false] {
+            let bytes = tar_with(|b| {
+                if order {
+                    file(b, "x", b"x");
+                }
+                link(b, Symlink, "d/s", "../x");
+                link(b, Link, "h", "d/s");
+            });
+            let err = run(bytes).expect_err("a hard link to a symlink must be refused");
+            assert!(err.contains("symlink"), "{err}");
+        }
+        // The same symlink reached through `./` and `d/../` spellings.
+        let bytes = tar_with(|b| {
+            link(b, Symlink, "d/s", "../x");
+            link(b, Link, "h", "./d/s");
+        });
+        assert!(run(bytes).is_err());
     }
 }

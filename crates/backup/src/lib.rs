@@ -22,6 +22,7 @@ mod progress;
 mod restore;
 pub mod retention;
 mod source;
+mod staging;
 mod target;
 #[cfg(feature = "testkit")]
 pub mod testkit;

@@ -12,6 +12,7 @@
 use crate::error::{BackupError, Result};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 
 /// The format tag written into every manifest.
@@ -78,7 +79,18 @@ impl Manifest {
     /// Parses and sanity-checks a manifest read from `key`.
     pub fn from_json(key: &str, bytes: &[u8]) -> Result<Self> {
         let bad = |message: String| BackupError::BadManifest { key: key.to_owned(), message };
-        let m: Manifest = serde_json::from_slice(bytes).map_err(|e| bad(e.to_string()))?;
+        let mut m: Manifest = serde_json::from_slice(bytes).map_err(|e| bad(e.to_string()))?;
+        if BackupId::parse(&m.id).is_none() {
+            return Err(bad(format!("id {:?} is not a backup id (YYYYMMDDTHHMMSSZ-8 hex)", m.id)));
+        }
+        // Times are kept in UTC; one whose UTC equivalent leaves RFC 3339 (years 0-9999) is
+        // refused here so no later step (retention buckets, display, JSON) meets it.
+        for (name, t) in [("started", &mut m.started), ("finished", &mut m.finished)] {
+            *t = t
+                .checked_to_offset(time::UtcOffset::UTC)
+                .filter(|t| t.format(&Rfc3339).is_ok())
+                .ok_or_else(|| bad(format!("{name} is out of range (years 0000-9999 UTC)")))?;
+        }
         if !m.format.starts_with("rampart-backup/") {
             return Err(bad(format!("unknown format {:?}", m.format)));
         }
@@ -101,45 +113,59 @@ impl Manifest {
     }
 }
 
-/// A backup id: `YYYYMMDDTHHMMSSZ-<8 hex>`.
+/// A backup id: `YYYYMMDDTHHMMSSZ-<8 hex>`, with the time it names. Only that exact shape
+/// (25 ASCII bytes, lowercase hex) parses, so every accepted id has a valid time and ids read
+/// from a bucket (keys, manifests) can never make a later step panic.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct BackupId(String);
+pub struct BackupId {
+    text: String,
+    time: OffsetDateTime,
+}
+
+const STAMP: &[time::format_description::BorrowedFormatItem<'static>] =
+    format_description!("[year][month][day]T[hour][minute][second]Z");
 
 impl BackupId {
     /// An id for a backup started at `at` (UTC), with `random` as its suffix.
     pub fn new(at: OffsetDateTime, random: u32) -> Self {
-        let fmt = format_description!("[year][month][day]T[hour][minute][second]Z");
-        let at = at.to_offset(time::UtcOffset::UTC);
-        Self(format!("{}-{random:08x}", at.format(fmt).expect("a UTC time always formats")))
+        let at = at.to_offset(time::UtcOffset::UTC).replace_nanosecond(0).expect("0 is valid");
+        let text = format!("{}-{random:08x}", at.format(STAMP).expect("a UTC time always formats"));
+        Self { text, time: at }
     }
 
-    /// Parses an id; returns `None` when it does not have the id shape.
+    /// Parses an id; returns `None` when it does not have the id shape or names no valid time.
     pub fn parse(text: &str) -> Option<Self> {
-        let (stamp, rand) = text.split_once('-')?;
-        (rand.len() == 8 && rand.bytes().all(|b| b.is_ascii_hexdigit()))
-            .then(|| Self::time_of(stamp))
-            .flatten()
-            .map(|_| Self(text.to_owned()))
+        let b = text.as_bytes();
+        let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+        let hex = b.get(17..)?.iter().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f'));
+        let shaped = b.len() == 25
+            && digits(0..8)
+            && b[8] == b'T'
+            && digits(9..15)
+            && b[15] == b'Z'
+            && b[16] == b'-'
+            && hex;
+        if !shaped {
+            return None;
+        }
+        // The first 16 bytes are ASCII, so this slice is on a character boundary.
+        let time = time::PrimitiveDateTime::parse(&text[..16], STAMP).ok()?.assume_utc();
+        Some(Self { text: text.to_owned(), time })
     }
 
-    /// The start time encoded in the id.
+    /// The start time encoded in the id (UTC).
     pub fn time(&self) -> OffsetDateTime {
-        Self::time_of(&self.0[..16]).expect("parsed ids have a valid time")
-    }
-
-    fn time_of(stamp: &str) -> Option<OffsetDateTime> {
-        let fmt = format_description!("[year][month][day]T[hour][minute][second]Z");
-        time::PrimitiveDateTime::parse(stamp, fmt).ok().map(|t| t.assume_utc())
+        self.time
     }
 
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.text
     }
 }
 
 impl std::fmt::Display for BackupId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.text)
     }
 }
 
@@ -195,6 +221,12 @@ impl Layout {
 pub fn id_of_manifest_key(key: &str) -> Option<BackupId> {
     let name = key.rsplit('/').next()?.strip_suffix(MANIFEST_SUFFIX)?;
     BackupId::parse(name)
+}
+
+/// The source a key names under `root` (the first segment after it), if the key is under it.
+/// Listings come from the server, so a key outside `root` is skipped rather than trusted.
+pub fn source_of_key<'a>(root: &str, key: &'a str) -> Option<&'a str> {
+    key.strip_prefix(root)?.split('/').next().filter(|s| !s.is_empty())
 }
 
 /// Source names become a key segment: letters, digits, `.`, `_` and `-` only.

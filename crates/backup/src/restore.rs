@@ -1,16 +1,19 @@
 //! Restore and verify: S3 body -> SHA-256 of ciphertext -> age -> zstd -> SHA-256 of plaintext ->
 //! (tar extraction into a staging dir | a command's stdin | nothing, for a full verify). Sizes and
 //! hashes are compared with the manifest before anything is swapped into place: the staging dir
-//! is renamed over the target only after everything checked out, so an existing target is never
-//! half-overwritten. Archive entries that would escape the target are refused (see `extract`).
+//! (see `staging`) is renamed over the target only after everything checked out, so an existing
+//! target is never half-overwritten. No more bytes than the manifest names are read, on either
+//! side of the decryption, so a manifest cannot under-state a backup to fill the disk. Archive
+//! entries that would escape the target are refused (see `extract`).
 
 use crate::engine::{Backup, Engine};
 use crate::error::{BackupError, Result};
-use crate::extract::extract_tar;
+use crate::extract::{ExtractError, extract_tar};
 use crate::keys::Identities;
 use crate::manifest::{Manifest, SourceKind};
 use crate::progress::{Phase, ProgressFn, Tracker};
 use crate::source::{CommandSpec, describe_status};
+use crate::staging::{Staging, clean_leftovers, remove_tree, split_target, swap_in};
 use sha2::{Digest, Sha256};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
@@ -26,13 +29,19 @@ pub struct RestoreReport {
     pub plaintext_size: u64,
     pub ciphertext_size: u64,
     pub plaintext_sha256: String,
+    /// Staging dirs of earlier, unfinished restores into the same parent directory that this
+    /// restore removed (they held decrypted data). Empty for verifies and command restores.
+    pub removed_leftovers: Vec<PathBuf>,
 }
 
-/// A reader that hashes and counts what passes, and remembers transport failures.
+/// A reader that hashes and counts what passes, refuses to pass more than `limit` bytes (and
+/// raises `over`), and remembers transport failures.
 struct Tap<R> {
     inner: R,
     hasher: Sha256,
     size: u64,
+    limit: u64,
+    over: Arc<AtomicBool>,
     failed: Option<Arc<AtomicBool>>,
     tracker: Arc<Tracker>,
     plaintext: bool,
@@ -45,6 +54,10 @@ impl<R: Read> Read for Tap<R> {
                 f.store(true, Ordering::SeqCst);
             }
         })?;
+        if self.size.saturating_add(n as u64) > self.limit {
+            self.over.store(true, Ordering::SeqCst);
+            return Err(io::Error::new(io::ErrorKind::InvalidData, "more data than the manifest"));
+        }
         self.hasher.update(&buf[..n]);
         self.size += n as u64;
         if self.plaintext {
@@ -86,10 +99,12 @@ impl Engine {
                 target.display()
             )));
         }
+        // Before the space check: leftovers take space too.
+        let removed_leftovers = clean_leftovers(&parent);
         let available = fs2::available_space(&parent).map_err(|e| {
             BackupError::io(format!("checking free space at {}", parent.display()), e)
         })?;
-        let needed = m.plaintext_size + m.plaintext_size / 20 + (1 << 20);
+        let needed = m.plaintext_size.saturating_add(m.plaintext_size / 20).saturating_add(1 << 20);
         if available < needed {
             return Err(BackupError::InsufficientSpace {
                 path: parent.display().to_string(),
@@ -97,20 +112,17 @@ impl Engine {
                 available,
             });
         }
-        let staging = parent.join(format!(".{name}.rampart-staging-{:08x}", rand::random::<u32>()));
-        std::fs::create_dir(&staging).map_err(|e| {
-            BackupError::io(format!("creating the staging dir {}", staging.display()), e)
-        })?;
-        let result = self.decode(backup, identities, Sink::Dir(staging.clone()), progress).await;
-        let report = match result {
-            Ok(r) => r,
+        let staging = Staging::create(&parent, &name)?;
+        let result = self.decode(backup, identities, Sink::Dir(staging.path.clone()), progress);
+        let (report, root_mode) = match result.await {
+            Ok(done) => done,
             Err(e) => {
-                remove_tree(&staging);
+                remove_tree(&staging.path);
                 return Err(e);
             }
         };
-        swap_in(&staging, target, &parent, &name)?;
-        Ok(report)
+        swap_in(&staging.path, root_mode, target, &parent, &name)?;
+        Ok(RestoreReport { removed_leftovers, ..report })
     }
 
     /// Restores a backup into a command's stdin (`pg_restore`, `mongorestore --archive`). The
@@ -124,7 +136,7 @@ impl Engine {
         command: &CommandSpec,
         progress: Option<ProgressFn>,
     ) -> Result<RestoreReport> {
-        self.decode(backup, identities, Sink::Command(command.clone()), progress).await
+        Ok(self.decode(backup, identities, Sink::Command(command.clone()), progress).await?.0)
     }
 
     /// Quick verify: the manifest parses and the object exists with the size it names.
@@ -147,7 +159,7 @@ impl Engine {
         identities: &Identities,
     ) -> Result<RestoreReport> {
         self.verify_quick(backup).await?;
-        self.decode(backup, identities, Sink::Verify, None).await
+        Ok(self.decode(backup, identities, Sink::Verify, None).await?.0)
     }
 
     async fn decode(
@@ -156,7 +168,7 @@ impl Engine {
         identities: &Identities,
         sink: Sink,
         progress: Option<ProgressFn>,
-    ) -> Result<RestoreReport> {
+    ) -> Result<(RestoreReport, Option<u32>)> {
         let m = backup.manifest.clone();
         let tracker = Tracker::new(progress);
         tracker.set_total(Some(m.plaintext_size));
@@ -180,25 +192,44 @@ fn integrity(m: &Manifest, message: String) -> BackupError {
     BackupError::Integrity { key: m.object.clone(), message }
 }
 
-/// The synchronous decode pipeline.
+/// The synchronous decode pipeline; also returns the archive root's mode for a directory.
 fn decode_sync<R: Read>(
     reader: R,
     m: &Manifest,
     identities: &Identities,
     sink: Sink,
     tracker: &Arc<Tracker>,
-) -> Result<RestoreReport> {
+) -> Result<(RestoreReport, Option<u32>)> {
     let transport = Arc::new(AtomicBool::new(false));
+    let cipher_over = Arc::new(AtomicBool::new(false));
+    let plain_over = Arc::new(AtomicBool::new(false));
     let mut cipher = Tap {
         inner: reader,
         hasher: Sha256::new(),
         size: 0,
+        limit: m.ciphertext_size,
+        over: Arc::clone(&cipher_over),
         failed: Some(Arc::clone(&transport)),
         tracker: Arc::clone(tracker),
         plaintext: false,
     };
+    let oversize = || {
+        let (what, size) = if cipher_over.load(Ordering::SeqCst) {
+            ("object", m.ciphertext_size)
+        } else {
+            ("decrypted data", m.plaintext_size)
+        };
+        integrity(
+            m,
+            format!(
+                "the {what} holds more than the manifest's {size} bytes; reading stopped there"
+            ),
+        )
+    };
     let classify = |e: io::Error, transport: &AtomicBool| -> BackupError {
-        if transport.load(Ordering::SeqCst) {
+        if cipher_over.load(Ordering::SeqCst) || plain_over.load(Ordering::SeqCst) {
+            oversize()
+        } else if transport.load(Ordering::SeqCst) {
             BackupError::Storage {
                 operation: "GetObject",
                 message: e.to_string(),
@@ -213,18 +244,25 @@ fn decode_sync<R: Read>(
     };
     let plain_hash;
     let plain_size;
+    let mut root_mode = None;
     {
-        let decryptor = age::Decryptor::new(&mut cipher)
-            .map_err(|e| decrypt_error(e, m, identities, &transport))?;
-        let stream = decryptor
-            .decrypt(identities.as_dyn())
-            .map_err(|e| decrypt_error(e, m, identities, &transport))?;
+        let age_error = |e| {
+            if cipher_over.load(Ordering::SeqCst) {
+                oversize()
+            } else {
+                decrypt_error(e, m, identities, &transport)
+            }
+        };
+        let decryptor = age::Decryptor::new(&mut cipher).map_err(age_error)?;
+        let stream = decryptor.decrypt(identities.as_dyn()).map_err(age_error)?;
         let zstd_r =
             zstd::stream::read::Decoder::new(stream).map_err(|e| classify(e, &transport))?;
         let mut plain = Tap {
             inner: zstd_r,
             hasher: Sha256::new(),
             size: 0,
+            limit: m.plaintext_size,
+            over: Arc::clone(&plain_over),
             failed: None,
             tracker: Arc::clone(tracker),
             plaintext: true,
@@ -234,11 +272,11 @@ fn decode_sync<R: Read>(
                 io::copy(&mut plain, &mut io::sink()).map_err(|e| classify(e, &transport))?;
             }
             Sink::Dir(staging) => {
-                extract_tar(&mut plain, &staging, &m.object).map_err(|e| match e {
-                    crate::extract::ExtractError::Unsafe { entry, reason } => {
+                root_mode = extract_tar(&mut plain, &staging).map_err(|e| match e {
+                    ExtractError::Unsafe { entry, reason } => {
                         BackupError::UnsafeArchive { key: m.object.clone(), entry, reason }
                     }
-                    crate::extract::ExtractError::Io(e) => classify(e, &transport),
+                    ExtractError::Io(e) => classify(e, &transport),
                 })?;
                 io::copy(&mut plain, &mut io::sink()).map_err(|e| classify(e, &transport))?;
             }
@@ -285,12 +323,14 @@ fn decode_sync<R: Read>(
             ),
         ));
     }
-    Ok(RestoreReport {
+    let report = RestoreReport {
         id: m.id.clone(),
         plaintext_size: plain_size,
         ciphertext_size: cipher.size,
         plaintext_sha256: plain_hash,
-    })
+        removed_leftovers: Vec::new(),
+    };
+    Ok((report, root_mode))
 }
 
 fn decrypt_error(
@@ -318,54 +358,86 @@ fn decrypt_error(
     }
 }
 
-fn split_target(target: &Path) -> Result<(PathBuf, String)> {
-    let name = target
-        .file_name()
-        .and_then(|n| n.to_str())
-        .ok_or_else(|| {
-            BackupError::Config(format!("{} has no usable directory name", target.display()))
-        })?
-        .to_owned();
-    let parent = match target.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    if !parent.is_dir() {
-        return Err(BackupError::Config(format!(
-            "the parent of {} does not exist",
-            target.display()
-        )));
-    }
-    Ok((parent, name))
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
 
-/// Moves the verified staging dir into place; the old target is renamed aside first and put
-/// back if the second rename fails, then removed.
-fn swap_in(staging: &Path, target: &Path, parent: &Path, name: &str) -> Result<()> {
-    let io = |what: &str, e| BackupError::io(what.to_owned(), e);
-    if target.exists() {
-        let old = parent.join(format!(".{name}.rampart-old-{:08x}", rand::random::<u32>()));
-        std::fs::rename(target, &old).map_err(|e| {
-            remove_tree(staging);
-            io("moving the old target aside", e)
-        })?;
-        if let Err(e) = std::fs::rename(staging, target) {
-            let _ = std::fs::rename(&old, target);
-            remove_tree(staging);
-            return Err(io("moving the restored data into place", e));
-        }
-        remove_tree(&old);
-    } else {
-        std::fs::rename(staging, target).map_err(|e| {
-            remove_tree(staging);
-            io("moving the restored data into place", e)
-        })?;
+    fn seal(plain: &[u8], recipient: &crate::Recipient) -> Vec<u8> {
+        let compressed = zstd::encode_all(plain, 3).unwrap();
+        let r: age::x25519::Recipient = recipient.to_string().parse().unwrap();
+        let enc =
+            age::Encryptor::with_recipients(std::iter::once(&r as &dyn age::Recipient)).unwrap();
+        let mut out = Vec::new();
+        let mut w = enc.wrap_output(&mut out).unwrap();
+        w.write_all(&compressed).unwrap();
+        w.finish().unwrap();
+        out
     }
-    Ok(())
-}
 
-fn remove_tree(path: &Path) {
-    if let Err(e) = std::fs::remove_dir_all(path) {
-        tracing::warn!(path = %path.display(), error = %e, "could not remove a temporary dir");
+    fn bytes_under(dir: &Path) -> u64 {
+        walkdir::WalkDir::new(dir)
+            .into_iter()
+            .filter_map(|e| e.ok())
+            .filter_map(|e| e.metadata().ok())
+            .filter(|md| md.is_file())
+            .map(|md| md.len())
+            .sum()
+    }
+
+    /// A manifest that under-states the size stops the extraction at that size: a small
+    /// manifest cannot be used to fill the disk with a large (highly compressible) archive.
+    #[test]
+    fn extraction_is_capped_at_the_manifest_size() {
+        let mut b = tar::Builder::new(Vec::new());
+        let data = vec![0u8; 4 << 20];
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        b.append_data(&mut h, "zeros.bin", data.as_slice()).unwrap();
+        let plain = b.into_inner().unwrap();
+        let key = crate::keys::generate();
+        let cipher = seal(&plain, &key.recipient);
+        let sha = |d: &[u8]| hex::encode(Sha256::digest(d));
+        let stated = 64 * 1024;
+        let m = Manifest {
+            format: crate::manifest::FORMAT.into(),
+            id: "20260304T050607Z-00000001".into(),
+            source: "s".into(),
+            kind: SourceKind::Directory,
+            object: "o".into(),
+            started: time::OffsetDateTime::UNIX_EPOCH,
+            finished: time::OffsetDateTime::UNIX_EPOCH,
+            plaintext_size: stated,
+            ciphertext_size: cipher.len() as u64,
+            plaintext_sha256: sha(&plain),
+            ciphertext_sha256: sha(&cipher),
+            recipients: vec![key.recipient.to_string()],
+            compression: "zstd".into(),
+            part_size: 0,
+            parts: 1,
+            tool: String::new(),
+            command_exit_status: None,
+        };
+        let ids = Identities::parse(&key.identity).unwrap();
+        let staging = tempfile::tempdir().unwrap();
+        let sink = Sink::Dir(staging.path().to_path_buf());
+        let err = decode_sync(cipher.as_slice(), &m, &ids, sink, &Tracker::new(None)).unwrap_err();
+        let written = bytes_under(staging.path());
+        assert!(written <= stated, "{written} bytes were extracted, the manifest says {stated}");
+        assert!(matches!(err, BackupError::Integrity { .. }), "{err}");
+        assert!(err.to_string().contains("more than the manifest"), "{err}");
+
+        // The same for a verify and a restore into a command.
+        let err = decode_sync(cipher.as_slice(), &m, &ids, Sink::Verify, &Tracker::new(None))
+            .unwrap_err();
+        assert!(err.to_string().contains("more than the manifest"), "{err}");
+        let fed = staging.path().join("fed");
+        let cmd = CommandSpec::new(["sh", "-c", &format!("cat > '{}'", fed.display())]);
+        let err = decode_sync(cipher.as_slice(), &m, &ids, Sink::Command(cmd), &Tracker::new(None))
+            .unwrap_err();
+        let got = std::fs::metadata(&fed).map(|md| md.len()).unwrap_or(0);
+        assert!(got <= stated, "the command was fed {got} bytes, the manifest says {stated}");
+        assert!(err.to_string().contains("more than the manifest"), "{err}");
     }
 }

@@ -113,7 +113,9 @@ fn plan_source(policy: &RetentionPolicy, newest_first: &[&Candidate]) -> Vec<Dec
             if policy.is_empty() {
                 reasons.push(KeepReason::NoPolicy);
             }
-            let t = c.time.to_offset(time::UtcOffset::UTC);
+            // Manifests are normalized to UTC when read; a candidate built elsewhere with a time
+            // that has no UTC equivalent is bucketed by its own offset rather than panicking.
+            let t = c.time.checked_to_offset(time::UtcOffset::UTC).unwrap_or(c.time);
             if c.good {
                 last.offer(i, &mut reasons);
                 daily.offer(t.date(), &mut reasons);
@@ -121,7 +123,10 @@ fn plan_source(policy: &RetentionPolicy, newest_first: &[&Candidate]) -> Vec<Dec
                 weekly.offer((y, w), &mut reasons);
                 monthly.offer((t.year(), t.month()), &mut reasons);
             }
-            let within = policy.keep_within.zip(newest).is_some_and(|(w, n)| c.time >= n - w);
+            let within = policy
+                .keep_within
+                .zip(newest)
+                .is_some_and(|(w, n)| n.checked_sub(w).is_none_or(|cut| c.time >= cut));
             if within {
                 reasons.push(KeepReason::Within);
             }

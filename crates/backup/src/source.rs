@@ -1,7 +1,9 @@
 //! Backup sources and the commands the engine runs. A directory becomes a tar stream (symlinks
 //! kept as links, exclude globs matched against paths relative to the directory); a command is
-//! spawned without a shell from an argv vector, with secrets passed only as environment
-//! variables, and its stderr tail (capped, secrets masked) is kept for the error message.
+//! spawned without a shell from an argv vector, in a minimal environment (PATH, HOME and LANG of
+//! Rampart's, plus the variables the source declares: none of the app's other variables, which
+//! may hold tokens), with secrets passed only as environment variables, and its stderr tail
+//! (capped, secrets masked) is kept for the error message.
 
 use crate::error::{BackupError, Result, mask_secrets};
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -28,7 +30,7 @@ pub struct CommandSpec {
     pub argv: Vec<String>,
     /// Extra environment variables; values are secrets (database URIs, passwords).
     pub env: Vec<(String, SecretString)>,
-    /// Start from an empty environment instead of inheriting Rampart's.
+    /// Do not pass even PATH, HOME and LANG: only the declared variables.
     pub clear_env: bool,
     pub cwd: Option<PathBuf>,
 }
@@ -52,8 +54,13 @@ impl CommandSpec {
         };
         let mut cmd = Command::new(program);
         cmd.args(args).stdin(stdin).stdout(stdout).stderr(Stdio::piped());
-        if self.clear_env {
-            cmd.env_clear();
+        cmd.env_clear();
+        if !self.clear_env {
+            for name in INHERITED {
+                if let Some(value) = std::env::var_os(name) {
+                    cmd.env(name, value);
+                }
+            }
         }
         for (name, value) in &self.env {
             cmd.env(name, value.expose());
@@ -90,6 +97,14 @@ impl CommandSpec {
         Ok(Running { child, tail, reader: Some(reader), secrets, program: program.clone() })
     }
 }
+
+/// The variables of Rampart's environment a command gets (besides the declared ones).
+#[cfg(not(windows))]
+const INHERITED: &[&str] = &["PATH", "HOME", "LANG"];
+/// On Windows, programs also need the system root and executable extensions to start at all.
+#[cfg(windows)]
+const INHERITED: &[&str] =
+    &["PATH", "HOME", "LANG", "SystemRoot", "PATHEXT", "TEMP", "USERPROFILE"];
 
 const MAX_LINES: usize = 20;
 const MAX_LINE: usize = 400;
@@ -202,6 +217,10 @@ pub(crate) fn source_err(path: &Path, e: &io::Error) -> BackupError {
 pub(crate) fn write_tar<W: Write>(root: &Path, globs: &GlobSet, out: W) -> io::Result<W> {
     let mut builder = tar::Builder::new(out);
     builder.follow_symlinks(false);
+    // The root itself as `./` (as `tar -C DIR -c .` writes it), so a restore keeps its mode.
+    let mut root_header = tar::Header::new_gnu();
+    root_header.set_metadata(&std::fs::metadata(root)?);
+    builder.append_data(&mut root_header, ".", io::empty())?;
     for item in walk(root, globs) {
         let (abs, rel) = item?;
         let md = match std::fs::symlink_metadata(&abs) {

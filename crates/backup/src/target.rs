@@ -15,8 +15,8 @@ use rampart_sensitive::SecretString;
 use std::time::Duration;
 use time::OffsetDateTime;
 
-/// Where backups go.
-#[derive(Debug, Clone)]
+/// Where backups go. Its Debug output shows neither the access key id nor the secret key.
+#[derive(Clone)]
 pub struct S3Target {
     /// `https://s3.example.com`; `None` means AWS itself.
     pub endpoint: Option<String>,
@@ -38,6 +38,25 @@ pub struct S3Target {
     /// Total time to read one manifest (every attempt and the whole body), so a bucket that
     /// trickles cannot hold a list, restore or prune forever.
     pub manifest_timeout: Duration,
+}
+
+impl std::fmt::Debug for S3Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Target")
+            .field("endpoint", &self.endpoint)
+            .field("region", &self.region)
+            .field("bucket", &self.bucket)
+            .field("prefix", &self.prefix)
+            .field("path_style", &self.path_style)
+            .field("access_key_id", &"<redacted>")
+            .field("secret_access_key", &self.secret_access_key)
+            .field("storage_class", &self.storage_class)
+            .field("max_attempts", &self.max_attempts)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("read_timeout", &self.read_timeout)
+            .field("manifest_timeout", &self.manifest_timeout)
+            .finish()
+    }
 }
 
 impl S3Target {
@@ -112,13 +131,23 @@ pub(crate) struct UploadInfo {
     pub initiated: Option<OffsetDateTime>,
 }
 
-/// The bucket operations the engine needs.
-#[derive(Clone, Debug)]
+/// The bucket operations the engine needs. Debug leaves the client out (its credentials
+/// provider would print the access key id).
+#[derive(Clone)]
 pub(crate) struct Store {
     pub client: Client,
     pub bucket: String,
     pub storage_class: Option<String>,
     pub manifest_timeout: Duration,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("bucket", &self.bucket)
+            .field("storage_class", &self.storage_class)
+            .finish_non_exhaustive()
+    }
 }
 
 fn to_time(t: Option<&aws_sdk_s3::primitives::DateTime>) -> Option<OffsetDateTime> {

@@ -3,7 +3,7 @@
 //! one that trickles a byte a second, plus a well-behaved one. Each read must end within the
 //! manifest timeout (here 1 s) or at the manifest cap, with an error that says which.
 
-use super::S3Target;
+use super::{S3Target, Store};
 use crate::engine::Engine;
 use crate::error::BackupError;
 use rampart_sensitive::SecretString;
@@ -113,4 +113,21 @@ async fn a_small_body_is_read_and_then_checked() {
     let (err, _) = read_manifest(Fake::Manifest).await;
     assert!(matches!(err, BackupError::BadManifest { .. }), "{err}");
     assert!(!err.to_string().contains("larger than"), "{err}");
+}
+
+#[test]
+fn debug_redacts_the_credentials() {
+    let target = S3Target::new(
+        Some("http://127.0.0.1:3900".into()),
+        "garage",
+        "backups",
+        "GKa1b2c3d4e5f6a7b8c9d0e1f2",
+        SecretString::new("s3cr3t-s3cr3t-s3cr3t".into()),
+    );
+    let store = Store::new(&target).unwrap();
+    for text in [format!("{target:?}"), format!("{target:#?}"), format!("{store:?}")] {
+        assert!(!text.contains("a1b2c3d4e5f6"), "access key id in Debug: {text}");
+        assert!(!text.contains("s3cr3t"), "secret key in Debug: {text}");
+        assert!(text.contains("backups"), "the bucket is still shown: {text}");
+    }
 }

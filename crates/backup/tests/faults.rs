@@ -234,6 +234,16 @@ async fn path_escaping_archives_are_refused() {
             }),
         ),
         ("hardlink out", Box::new(|b| raw_entry(b, Link, "h", "../../etc/passwd", b""))),
+        (
+            // `d/s -> ../x` names `x` inside the target; the same link hard-linked at the
+            // root would point one level up, out of the target.
+            "hardlink to symlink",
+            Box::new(|b| {
+                raw_entry(b, Regular, "x", "", b"x");
+                raw_entry(b, Symlink, "d/s", "../x", b"");
+                raw_entry(b, Link, "h", "d/s", b"");
+            }),
+        ),
     ];
     for (i, (name, build)) in cases.iter().enumerate() {
         let mut b = tar::Builder::new(Vec::new());
