@@ -21,7 +21,7 @@ APT_PACKAGES := build-essential pkg-config git curl libwebkit2gtk-4.1-dev libgtk
   prometheus-blackbox-exporter time
 
 .PHONY: run test deps test-deps interop-deps garage system-deps rust ui-deps tools build ui desktop cli lint test-rust test-ui \
-  test-e2e test-start hermeticity bench screenshot clean
+  test-e2e test-start hermeticity bench fuzz fuzz-tools screenshot clean
 
 run: deps ui desktop ## Build and open the desktop app
 	@[ -n "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ] || { echo "make run: no display; run it in a desktop session (or: xvfb-run make run)"; exit 1; }
@@ -104,6 +104,17 @@ hermeticity: ## No test wrote to the real data dir or the real keychain namespac
 # `make bench` runs every benchmark; `make bench BENCH=desktop|backup|feeds|tools` runs one.
 bench: deps garage interop-deps ## Benchmarks that print figures (not part of make test)
 	bench/run.sh $(BENCH)
+
+# `make fuzz` builds every fuzz target (fuzz/, cargo-fuzz + libFuzzer) and runs each for
+# FUZZ_SECONDS; `make fuzz FUZZ=aegis` runs one. Not part of make test. Stable Rust is enough:
+# fuzz/run.sh sets RUSTC_BOOTSTRAP=1 for cargo-fuzz's -Z flags.
+FUZZ_SECONDS ?= 60
+fuzz: rust fuzz-tools ## Fuzz every importer and parser for FUZZ_SECONDS each; prints the figures
+	FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run.sh $(FUZZ)
+
+fuzz-tools: $(HOME)/.cargo/bin/cargo-fuzz
+$(HOME)/.cargo/bin/cargo-fuzz:
+	cargo install cargo-fuzz --locked --version '^0.13'
 
 screenshot: desktop ## Screenshots of the app under Xvfb into docs/
 	tests/support/screenshot.sh

@@ -4,6 +4,9 @@
 //! Encryption: a random 256-bit master key encrypts the database with AES-256-GCM; each
 //! password slot wraps the master key with `scrypt(password, salt, N, r, p)` + AES-256-GCM.
 //! Only password slots (type 1) are usable off the phone; other slots are skipped.
+//!
+//! A vault is attacker-controlled input: more than [`MAX_PASSWORD_SLOTS`] password slots, or
+//! scrypt costs that together exceed [`MAX_KDF_WORK`], are refused before any key derivation.
 
 use rampart_sensitive::Sensitive;
 use rand::CryptoRng;
@@ -17,6 +20,12 @@ use crate::params::shorten;
 use crate::{Algorithm, OtpAccount, OtpError, OtpKind, OtpParams, base32};
 
 const FORMAT: &str = "Aegis vault";
+
+/// The most password slots one import tries (Aegis writes one; more than a few is hostile).
+pub const MAX_PASSWORD_SLOTS: usize = 4;
+/// The most scrypt work one import may cost, as N·r·p summed over every password slot: 32
+/// times Aegis's own N = 2^15, r = 8, p = 1 (a few seconds). Checked before any derivation.
+pub const MAX_KDF_WORK: u64 = 32 * ScryptParams::AEGIS.work();
 
 fn damaged(detail: impl Into<String>) -> OtpError {
     OtpError::DamagedFile { format: FORMAT, detail: detail.into() }
@@ -120,30 +129,70 @@ pub(crate) fn read(
     }
 }
 
-fn unlock(slots: &[Value], password: &Sensitive<String>) -> Result<Sensitive<Vec<u8>>, OtpError> {
-    let mut tried = false;
-    for slot in slots.iter().filter(|s| s.get("type").and_then(Value::as_u64) == Some(1)) {
+/// A password slot whose costs passed the caps.
+struct Slot {
+    slot: PasswordSlot,
+    params: ScryptParams,
+}
+
+/// The password slots (type 1) of a header, refused up front when there are more than
+/// [`MAX_PASSWORD_SLOTS`] or their scrypt work together exceeds [`MAX_KDF_WORK`]: a hostile
+/// file must not make an import spin for minutes.
+fn password_slots(slots: &[Value]) -> Result<Vec<Slot>, OtpError> {
+    let slots: Vec<&Value> =
+        slots.iter().filter(|s| s.get("type").and_then(Value::as_u64) == Some(1)).collect();
+    if slots.len() > MAX_PASSWORD_SLOTS {
+        return Err(OtpError::ImportTooCostly {
+            format: FORMAT,
+            detail: format!(
+                "it has {} password slots and at most {MAX_PASSWORD_SLOTS} are tried (Aegis writes one)",
+                slots.len()
+            ),
+        });
+    }
+    let mut out = Vec::with_capacity(slots.len());
+    let mut work = 0u64;
+    for slot in slots {
         let slot: PasswordSlot =
             serde_json::from_value(slot.clone()).map_err(|e| damaged(json_detail(&e)))?;
         let params = ScryptParams::from_file(slot.n, slot.r, slot.p)?;
+        work = work.saturating_add(params.work());
+        out.push(Slot { slot, params });
+    }
+    if work > MAX_KDF_WORK {
+        let aegis = ScryptParams::AEGIS.work();
+        return Err(OtpError::ImportTooCostly {
+            format: FORMAT,
+            detail: format!(
+                "all password slots together need {} times the scrypt work Aegis uses (N·r·p = {work}); an import allows at most {} times",
+                work / aegis,
+                MAX_KDF_WORK / aegis
+            ),
+        });
+    }
+    Ok(out)
+}
+
+fn unlock(slots: &[Value], password: &Sensitive<String>) -> Result<Sensitive<Vec<u8>>, OtpError> {
+    let slots = password_slots(slots)?;
+    for Slot { slot, params } in &slots {
         let key = crypto::scrypt_key(
             password.expose().as_bytes(),
             &unhex("slot salt", &slot.salt)?,
-            params,
+            *params,
         )?;
         let mut wrapped = unhex("slot key", &slot.key)?;
         wrapped.extend(unhex("slot tag", &slot.key_params.tag)?);
-        tried = true;
         if let Some(master) =
             crypto::open(key.expose(), &unhex("slot nonce", &slot.key_params.nonce)?, &wrapped)
         {
             return Ok(master);
         }
     }
-    if tried {
-        Err(OtpError::WrongPassword { format: FORMAT })
-    } else {
+    if slots.is_empty() {
         Err(OtpError::NoPasswordSlot)
+    } else {
+        Err(OtpError::WrongPassword { format: FORMAT })
     }
 }
 

@@ -40,6 +40,15 @@ pub fn seal(key: &[u8], nonce: &[u8], plaintext: &[u8]) -> Result<(Vec<u8>, Vec<
     Ok((out, tag))
 }
 
+/// The largest scrypt N (as log2) read from a file.
+pub const MAX_LOG_N: u8 = 20;
+/// The largest scrypt r read from a file.
+pub const MAX_R: u64 = 64;
+/// The largest scrypt p read from a file.
+pub const MAX_P: u64 = 16;
+/// The most memory (128·N·r bytes) one scrypt derivation from a file may use.
+pub const MAX_SCRYPT_MEMORY: u64 = 256 << 20;
+
 /// scrypt cost parameters (N = 2^`log_n`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ScryptParams {
@@ -55,33 +64,52 @@ impl ScryptParams {
     /// What Aegis uses: N = 2^15, r = 8, p = 1.
     pub const AEGIS: ScryptParams = ScryptParams { log_n: 15, r: 8, p: 1 };
 
-    /// Reads N/r/p from a file, refusing values that are not a power of two or would need
-    /// more than 1 GiB of memory or absurd CPU time.
+    /// Reads N/r/p from an Aegis password slot. Malformed values are a damaged file; costs
+    /// past the per-slot limits (N ≤ 2^[`MAX_LOG_N`], p ≤ [`MAX_P`], at most
+    /// [`MAX_SCRYPT_MEMORY`] bytes) are [`OtpError::ImportTooCostly`]. The total work of an
+    /// import is capped by the caller (see [`crate::aegis::MAX_KDF_WORK`]).
     pub fn from_file(n: u64, r: u64, p: u64) -> Result<Self, OtpError> {
-        let bad = |detail: &str| OtpError::DamagedFile {
+        let damaged = |detail: String| OtpError::DamagedFile {
             format: "Aegis vault",
             detail: format!("its password slot has {detail}"),
         };
+        let costly = |detail: String| OtpError::ImportTooCostly {
+            format: "Aegis vault",
+            detail: format!("its password slot asks for {detail}"),
+        };
         if n < 2 || !n.is_power_of_two() {
-            return Err(bad("an scrypt N that is not a power of two"));
+            return Err(damaged("an scrypt N that is not a power of two".into()));
+        }
+        if r == 0 || p == 0 {
+            return Err(damaged("an scrypt r or p of 0".into()));
         }
         let log_n = n.trailing_zeros() as u8;
-        if log_n > 22
-            || r == 0
-            || r > 64
-            || p == 0
-            || p > 16
-            || (128 * r).saturating_mul(n) > 1 << 30
-        {
-            return Err(bad(
-                "scrypt costs beyond the safe limits (N ≤ 2^22, r ≤ 64, p ≤ 16, 1 GiB)",
-            ));
+        if log_n > MAX_LOG_N {
+            return Err(costly(format!("scrypt N = {n}; at most 2^{MAX_LOG_N} is allowed")));
+        }
+        if p > MAX_P {
+            return Err(costly(format!("scrypt p = {p}; at most {MAX_P} is allowed")));
+        }
+        if r > MAX_R || (128 * r).saturating_mul(n) > MAX_SCRYPT_MEMORY {
+            return Err(costly(format!(
+                "scrypt N = {n}, r = {r}, which needs more than {} MiB of memory",
+                MAX_SCRYPT_MEMORY >> 20
+            )));
+        }
+        // scrypt itself requires N < 2^(16 r).
+        if u64::from(log_n) >= 16 * r {
+            return Err(damaged(format!("scrypt N = {n} too large for r = {r} (N < 2^(16 r))")));
         }
         Ok(Self { log_n, r: r as u32, p: p as u32 })
     }
 
+    /// The work one derivation costs, in units of N·r·p (Aegis's own costs are 2^18).
+    pub const fn work(self) -> u64 {
+        self.n() * self.r as u64 * self.p as u64
+    }
+
     /// N as stored in files.
-    pub fn n(self) -> u64 {
+    pub const fn n(self) -> u64 {
         1u64 << self.log_n
     }
 }
@@ -132,5 +160,15 @@ mod tests {
         assert!(ScryptParams::from_file(1000, 8, 1).is_err());
         assert!(ScryptParams::from_file(1 << 30, 8, 1).is_err());
         assert!(ScryptParams::from_file(1024, 0, 1).is_err());
+        assert!(ScryptParams::from_file(1 << 20, 2, 1).is_ok());
+        let too_costly = |e| matches!(e, OtpError::ImportTooCostly { .. });
+        assert!(too_costly(ScryptParams::from_file(1 << 21, 2, 1).unwrap_err()));
+        assert!(too_costly(ScryptParams::from_file(1 << 20, 4, 1).unwrap_err()));
+        assert!(too_costly(ScryptParams::from_file(1024, 8, 17).unwrap_err()));
+        assert!(too_costly(ScryptParams::from_file(1024, 65, 1).unwrap_err()));
+        // scrypt's own rule N < 2^(16 r) is a damaged file, not a crypto failure.
+        let e = ScryptParams::from_file(1 << 16, 1, 1).unwrap_err();
+        assert!(matches!(e, OtpError::DamagedFile { .. }), "{e:?}");
+        assert_eq!(ScryptParams::AEGIS.work(), 1 << 18);
     }
 }

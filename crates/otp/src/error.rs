@@ -85,6 +85,12 @@ pub enum OtpError {
         "this {format} uses version {version}, newer than the supported {supported}: export it again from an app version that writes it, or update Rampart"
     )]
     UnsupportedVersion { format: &'static str, version: u64, supported: &'static str },
+    /// The file asks for more key-derivation work than one import may take (a hostile or
+    /// hand-made file: Aegis writes one password slot with N = 32768, r = 8, p = 1).
+    #[error(
+        "this {format} asks for more work than an import may take: {detail}; export it again from the app that made it with its default settings"
+    )]
+    ImportTooCostly { format: &'static str, detail: String },
     /// The file is structurally broken.
     #[error("this {format} is damaged or incomplete: {detail}")]
     DamagedFile { format: &'static str, detail: String },

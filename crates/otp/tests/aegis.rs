@@ -207,3 +207,72 @@ fn crypto_matches_the_independent_fixture_values_from_the_research() {
     );
     assert_eq!(hex::encode(tag), "e1ea2bf73afd80278d570c251d649157");
 }
+
+// Hostile vaults: the number of password slots tried and the scrypt work one import may cost
+// are capped, and a vault over a cap is refused before any key derivation runs.
+
+/// The vault with its one password slot replaced by `slots` (each a patch over that slot).
+fn with_slots(patches: &[Value]) -> Vec<u8> {
+    let mut v: Value = serde_json::from_str(&vault()).unwrap();
+    let slot = v["header"]["slots"][0].clone();
+    let slots: Vec<Value> = patches
+        .iter()
+        .map(|patch| {
+            let mut s = slot.clone();
+            for (k, val) in patch.as_object().unwrap() {
+                s[k] = val.clone();
+            }
+            s
+        })
+        .collect();
+    v["header"]["slots"] = Value::Array(slots);
+    v.to_string().into_bytes()
+}
+
+fn refused(bytes: &[u8]) -> String {
+    match detect_and_parse(None, bytes, Some(&password())) {
+        Err(e @ OtpError::ImportTooCostly { .. }) => e.to_string(),
+        other => panic!("expected ImportTooCostly, got {other:?}"),
+    }
+}
+
+#[test]
+fn more_password_slots_than_the_cap_are_refused() {
+    let cap = rampart_otp::aegis::MAX_PASSWORD_SLOTS;
+    // At the cap, the right slot last still unlocks.
+    let mut patches = vec![json!({ "salt": "00".repeat(32) }); cap - 1];
+    patches.push(json!({}));
+    let batch = detect_and_parse(None, &with_slots(&patches), Some(&password())).unwrap();
+    assert_eq!(batch.accounts().count(), 4);
+    // One more password slot and the file is refused, however cheap each slot is.
+    let msg = refused(&with_slots(&vec![json!({}); cap + 1]));
+    assert_message(&msg, &[&format!("{} password slots", cap + 1), "at most"], &[]);
+    // Slots of other types (biometric) do not count.
+    let mut patches = vec![json!({ "type": 2 }); 20];
+    patches.push(json!({}));
+    assert!(detect_and_parse(None, &with_slots(&patches), Some(&password())).is_ok());
+}
+
+#[test]
+fn an_scrypt_n_above_2_pow_20_is_refused() {
+    // 2^21 with r = 2 (512 MiB) was accepted before; N alone is past what any exporter writes.
+    let msg = refused(&with_slots(&[json!({ "n": 1u64 << 21, "r": 2, "p": 1 })]));
+    assert_message(&msg, &["N = 2097152", "2^20"], &[]);
+}
+
+#[test]
+fn one_slot_over_the_work_budget_is_refused() {
+    // N = 2^16, r = 32, p = 8: 256 MiB and 64 times Aegis's own cost.
+    let msg = refused(&with_slots(&[json!({ "n": 1u64 << 16, "r": 32, "p": 8 })]));
+    assert_message(&msg, &["scrypt work"], &[]);
+}
+
+#[test]
+fn slots_that_together_exceed_the_work_budget_are_refused_before_any_kdf() {
+    // Each slot is within the per-slot limits; three together are not.
+    let heavy = json!({ "n": 1u64 << 18, "r": 8, "p": 2 });
+    let started = std::time::Instant::now();
+    let msg = refused(&with_slots(&[heavy.clone(), heavy.clone(), heavy]));
+    assert_message(&msg, &["scrypt work", "all password slots"], &[]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(2), "refused up front");
+}

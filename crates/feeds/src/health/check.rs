@@ -6,7 +6,7 @@
 //! leaves an idle connection behind (1,000 services must not hold 1,000 sockets) and every
 //! check measures a fresh connection.
 
-use super::condition::{Observation, evaluate};
+use super::condition::{Condition, Observation, evaluate};
 use super::{CheckResult, HealthFields, Service, Status, tls};
 use crate::bounded::{BodyError, read_body, show_duration};
 use crate::error::describe;
@@ -64,30 +64,39 @@ pub async fn check_service(
         None => Err("the service is not served over HTTPS".to_owned()),
     };
     result.cert_days_left = cert_days_left.as_ref().ok().copied();
-    let json: Result<serde_json::Value, String> = if fetched.body.is_empty() {
-        Err("the body is empty, not JSON".to_owned())
-    } else {
-        serde_json::from_slice(&fetched.body).map_err(|e| format!("the body is not JSON ({e})"))
-    };
-    if let Ok(value) = &json {
-        result.health = HealthFields::extract(value, fetched.body.len());
-    }
-    let obs = Observation {
-        status: fetched.status,
-        latency_ms,
-        body: &fetched.body,
-        json: &json,
-        cert_days_left,
-    };
-    result.reasons =
-        service.conditions.iter().filter_map(|c| evaluate(c, &obs).err()).collect::<Vec<_>>();
-    if service.conditions.is_empty() && !(200..400).contains(&fetched.status) {
-        result.reasons.push(format!("HTTP status {} (no conditions configured)", fetched.status));
-    }
+    let (health, reasons) =
+        judge(&service.conditions, fetched.status, latency_ms, &fetched.body, cert_days_left);
+    result.health = health;
+    result.reasons = reasons;
     if result.reasons.is_empty() {
         result.status = Status::Up;
     }
     result
+}
+
+/// Judges one response, the pure part of a check: parses the body (JSON or not), extracts the
+/// guide's health fields and evaluates every condition. Returns the fields and one reason per
+/// failed condition (empty when up). Untrusted bodies come through here, so it never panics.
+pub fn judge(
+    conditions: &[Condition],
+    status: u16,
+    latency_ms: u64,
+    body: &[u8],
+    cert_days_left: Result<i64, String>,
+) -> (Option<HealthFields>, Vec<String>) {
+    let json: Result<serde_json::Value, String> = if body.is_empty() {
+        Err("the body is empty, not JSON".to_owned())
+    } else {
+        serde_json::from_slice(body).map_err(|e| format!("the body is not JSON ({e})"))
+    };
+    let health = json.as_ref().ok().and_then(|value| HealthFields::extract(value, body.len()));
+    let obs = Observation { status, latency_ms, body, json: &json, cert_days_left };
+    let mut reasons: Vec<String> =
+        conditions.iter().filter_map(|c| evaluate(c, &obs).err()).collect();
+    if conditions.is_empty() && !(200..400).contains(&status) {
+        reasons.push(format!("HTTP status {status} (no conditions configured)"));
+    }
+    (health, reasons)
 }
 
 struct Fetched {

@@ -9,7 +9,7 @@ pub mod condition;
 pub mod scheduler;
 pub mod tls;
 
-pub use check::{CheckOptions, check_service};
+pub use check::{CheckOptions, check_service, judge};
 pub use condition::{CompareOp, Condition, Expected};
 pub use scheduler::{HealthEvent, Scheduler, StateChange, StateTracker, check_all};
 
