@@ -152,7 +152,8 @@ fn a_failed_restore_is_audited_with_the_kind_of_failure() {
     let to = RestoreTo::Dir(t.dir.path().join("restored"));
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let result = rt.block_on(t.app.backup_restore("app", &Selector::Latest, &to, None, None));
-    let kind = serde_json::to_value(result.err().expect("nothing listens there").kind()).unwrap();
+    let Err(error) = result else { panic!("nothing listens there: the restore must fail") };
+    let kind = serde_json::to_value(error.kind()).unwrap();
     let newest = &t.app.audit_log(1).unwrap()[0];
     assert_eq!(newest.action, "failed-restore");
     let dest = t.dir.path().join("restored");
