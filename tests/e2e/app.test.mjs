@@ -199,8 +199,9 @@ test('a responder decrypts a field and verifies a token on the Tools page, with 
   const token = cli(['jwt', 'sign', '--secret', 'JWT_SECRET', '--claims', claims, '--expires', '15m']).trim();
 
   await s.click('[data-testid="nav-tools"]');
+  // Clear earlier toasts for the screenshots; one may expire (and go stale) while we click.
   for (const close of await s.findAll('[data-testid="toast"] button')) {
-    await s.cmd('POST', `/element/${close}/click`, {});
+    await s.cmd('POST', `/element/${close}/click`, {}).catch(() => {});
   }
   await s.click('[data-testid="tools-tab-jwt"]');
   await s.type('[data-testid="jwt-token"]', token);
