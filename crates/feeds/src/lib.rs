@@ -79,6 +79,26 @@ pub fn parse_base_url(what: &str, url: &str) -> Result<reqwest::Url> {
     Ok(parsed)
 }
 
+/// Refuses to send a credential (a Sentry token, a Slack webhook URL) over plain http, except to a
+/// loopback address (a local test server): anyone on the path would read it. `what` names the
+/// source; the URL is not quoted, since for Slack it is the secret.
+pub fn require_https_for_credentials(what: &str, url: &reqwest::Url) -> Result<()> {
+    if url.scheme() == "https" {
+        return Ok(());
+    }
+    let host = url.host_str().unwrap_or_default();
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    if url.scheme() == "http" && loopback {
+        return Ok(());
+    }
+    Err(FeedsError::InvalidInput(format!(
+        "{what}: a credential is sent only over https (plain http only to a loopback test server \
+         such as 127.0.0.1); use the https:// address"
+    )))
+}
+
 /// `base` joined with `path` (base's own path kept, e.g. a reverse-proxy prefix).
 pub(crate) fn endpoint(base: &reqwest::Url, path: &str) -> reqwest::Url {
     let mut url = base.clone();
@@ -93,4 +113,36 @@ pub fn rfc3339(unix_seconds: i64) -> String {
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
         .format(&time::format_description::well_known::Rfc3339)
         .expect("a UTC time formats as RFC 3339")
+}
+
+#[cfg(test)]
+mod credential_transport_tests {
+    use super::*;
+
+    #[test]
+    fn credentials_go_over_https_or_to_loopback_only() {
+        for ok in [
+            "https://sentry.io",
+            "https://hooks.slack.com/services/T/B/x",
+            "http://127.0.0.1:9000",
+            "http://127.8.9.10/",
+            "http://localhost:3000/hook",
+            "http://[::1]:8080/",
+        ] {
+            let url = reqwest::Url::parse(ok).unwrap();
+            assert!(require_https_for_credentials("Sentry", &url).is_ok(), "{ok}");
+        }
+        for refused in [
+            "http://sentry.example.com",
+            "http://10.0.0.5/hook",
+            "http://localhost.evil.example/",
+            "http://[::ffff:8.8.8.8]/",
+            "ftp://127.0.0.1/",
+        ] {
+            let url = reqwest::Url::parse(refused).unwrap();
+            let e = require_https_for_credentials("Slack webhook", &url).unwrap_err();
+            assert!(e.to_string().contains("only over https"), "{refused}: {e}");
+            assert!(!e.to_string().contains(url.host_str().unwrap()), "the URL is not quoted");
+        }
+    }
 }

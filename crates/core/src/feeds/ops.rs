@@ -199,9 +199,19 @@ impl Rampart {
     }
 
     /// The webhook URL kept in the vault as `credential`.
+    /// The webhook URL from the vault, refused unless it is https (or http to loopback): the
+    /// URL is the credential. The error names the vault item, never the URL.
     pub(crate) fn slack_webhook(&self, credential: &str) -> Result<SecretString> {
         let view = self.vault_find(credential)?;
-        Ok(self.keychain.get(&format!("credential:{}", view.id))?)
+        let url = self.keychain.get(&format!("credential:{}", view.id))?;
+        let what = format!("the Slack webhook in vault item {:?}", view.name);
+        let parsed = rampart_feeds::reqwest::Url::parse(url.expose().trim()).map_err(|_| {
+            CoreError::InvalidInput(format!(
+                "{what} is not a URL: store the https:// URL Slack gave you"
+            ))
+        })?;
+        rampart_feeds::require_https_for_credentials(&what, &parsed).map_err(feed_error)?;
+        Ok(url)
     }
 }
 

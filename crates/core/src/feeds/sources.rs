@@ -80,6 +80,9 @@ impl Rampart {
         validate_name("Sentry project", org_project)?;
         let credential = self.vault_find(token_from)?;
         let url = url.unwrap_or(rampart_feeds::sentry::DEFAULT_BASE);
+        let what = format!("Sentry {org_project}");
+        let parsed = rampart_feeds::parse_base_url(&what, url).map_err(feed_error)?;
+        rampart_feeds::require_https_for_credentials(&what, &parsed).map_err(feed_error)?;
         self.add_source(KIND_SENTRY, org_project, url, Some(&credential.name))
     }
 
@@ -207,6 +210,12 @@ impl Rampart {
                 }
             };
             let base = rampart_feeds::parse_base_url("Sentry", &row.url).map_err(feed_error)?;
+            // A row edited to plain http is not sent the token.
+            let what = format!("Sentry {}", row.name);
+            if let Err(e) = rampart_feeds::require_https_for_credentials(&what, &base) {
+                failed.push((what, feed_error(e)));
+                continue;
+            }
             let project = SentryProject { base, org: org.into(), project: project.into(), token };
             snapshot.sentry.push((row.name.clone(), project));
         }
