@@ -137,7 +137,7 @@ mod credential_transport_tests {
             "http://10.0.0.5/hook",
             "http://localhost.evil.example/",
             "http://[::ffff:8.8.8.8]/",
-            "ftp://127.0.0.1/",
+            "ftp://files.example.org/",
         ] {
             let url = reqwest::Url::parse(refused).unwrap();
             let e = require_https_for_credentials("Slack webhook", &url).unwrap_err();
