@@ -76,23 +76,49 @@ impl Keychain {
         keyring::Entry::new(&self.service, item).map_err(|e| map_error(e, item))
     }
 
+    /// Runs one keyring call, retrying a few times (50-400 ms apart) when the Secret Service
+    /// briefly finds no collection: gnome-keyring answers "no result found" for a moment while
+    /// it is busy or still starting (seen under concurrent test load). Other errors, a really
+    /// locked keyring among them, return at once.
+    fn retrying<T>(
+        &self,
+        mut call: impl FnMut() -> Result<T, keyring::Error>,
+    ) -> Result<T, keyring::Error> {
+        let mut delay = std::time::Duration::from_millis(50);
+        for _ in 0..4 {
+            match call() {
+                Err(keyring::Error::NoStorageAccess(e)) if is_transient(&e.to_string()) => {
+                    std::thread::sleep(delay);
+                    delay *= 2;
+                }
+                other => return other,
+            }
+        }
+        call()
+    }
+
     /// Stores (or replaces) the item's secret.
     pub fn set(&self, item: &str, secret: &SecretString) -> Result<(), KeychainError> {
         let len = secret.expose().len();
         if len > MAX_SECRET_BYTES {
             return Err(KeychainError::TooLarge { len, max: MAX_SECRET_BYTES });
         }
-        self.entry(item)?.set_password(secret.expose()).map_err(|e| map_error(e, item))
+        let entry = self.entry(item)?;
+        self.retrying(|| entry.set_password(secret.expose())).map_err(|e| map_error(e, item))
     }
 
     /// Reads the item's secret.
     pub fn get(&self, item: &str) -> Result<SecretString, KeychainError> {
-        self.entry(item)?.get_password().map(SecretString::new).map_err(|e| map_error(e, item))
+        let entry = self.entry(item)?;
+        self.retrying(|| entry.get_password())
+            .map(SecretString::new)
+            .map_err(|e| map_error(e, item))
     }
 
     /// Deletes the item; deleting a missing item is not an error.
     pub fn delete(&self, item: &str) -> Result<(), KeychainError> {
-        match self.entry(item)?.delete_credential() {
+        let entry = self.entry(item)?;
+        match self.retrying(|| entry.delete_credential()) {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(e) => Err(map_error(e, item)),
         }
@@ -100,7 +126,8 @@ impl Keychain {
 
     /// True when the item exists.
     pub fn contains(&self, item: &str) -> Result<bool, KeychainError> {
-        match self.entry(item)?.get_password() {
+        let entry = self.entry(item)?;
+        match self.retrying(|| entry.get_password()) {
             Ok(_) => Ok(true),
             Err(keyring::Error::NoEntry) => Ok(false),
             Err(e) => Err(map_error(e, item)),
@@ -150,6 +177,11 @@ impl Keychain {
             Err(KeychainError::Other("probe read back a different value".into()))
         }
     }
+}
+
+/// A Secret Service answer that means "not ready yet" rather than "locked".
+fn is_transient(message: &str) -> bool {
+    message.to_lowercase().contains("no result found")
 }
 
 /// Maps keyring errors to ours. Never formats a payload that could hold the secret
@@ -203,6 +235,29 @@ mod tests {
         );
         assert!(matches!(gone, KeychainError::Unavailable(_)));
         assert!(gone.to_string().contains("gnome-keyring"));
+    }
+
+    #[test]
+    fn only_a_missing_collection_is_retried() {
+        assert!(is_transient("Secret Service: no result found"));
+        assert!(!is_transient("Cannot create an item in a locked collection"));
+        let keychain = Keychain::new("rampart-retry-unit-test");
+        let mut calls = 0;
+        let result: Result<(), _> = keychain.retrying(|| {
+            calls += 1;
+            if calls < 3 {
+                Err(keyring::Error::NoStorageAccess("Secret Service: no result found".into()))
+            } else {
+                Ok(())
+            }
+        });
+        assert!(result.is_ok() && calls == 3);
+        let mut calls = 0;
+        let locked: Result<(), _> = keychain.retrying(|| {
+            calls += 1;
+            Err(keyring::Error::NoStorageAccess("locked collection".into()))
+        });
+        assert!(locked.is_err() && calls == 1, "a locked keyring is not retried");
     }
 
     #[test]
