@@ -19,5 +19,18 @@ chmod 700 "$XDG_RUNTIME_DIR"
 # --unlock reads the new login keyring's password from stdin and creates it unlocked.
 eval "$(printf '%s' 'rampart-test-keyring' | gnome-keyring-daemon --unlock --components=secrets)"
 keyring_pid=${GNOME_KEYRING_PID:-}
+# The daemon answers before its login collection is the default one: until then every write
+# fails with "no result found". Wait (up to 10 s) until a probe item can be stored and read.
+ready=
+for _ in $(seq 100); do
+  if printf probe | secret-tool store --label=rampart-ready rampart-ready probe 2>/dev/null &&
+    [ "$(secret-tool lookup rampart-ready probe 2>/dev/null)" = probe ]; then
+    secret-tool clear rampart-ready probe 2>/dev/null || true
+    ready=1
+    break
+  fi
+  sleep 0.1
+done
+[ -n "$ready" ] || { echo "with-keyring: the test keyring never became writable" >&2; exit 1; }
 export RAMPART_KEYRING_SERVICE="${RAMPART_KEYRING_SERVICE:-rampart-test-$$}"
 "$@"
