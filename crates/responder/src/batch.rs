@@ -159,7 +159,7 @@ pub fn decrypt_all(key: &FieldKey, payloads: &Payloads) -> Result<Decrypted> {
         .iter()
         .map(|(at, p)| field::decrypt(key, p).map_err(|e| at_item(at, e)))
         .collect::<Result<Vec<_>>>()?;
-    let text = render(payloads.layout, &values, true);
+    let text = render(payloads.layout, &values);
     Ok(Decrypted { layout: payloads.layout, values, text })
 }
 
@@ -218,16 +218,14 @@ pub fn rotate(
     })
 }
 
-fn render(layout: Layout, values: &[serde_json::Value], pretty: bool) -> String {
-    let one = |v: &serde_json::Value| {
-        if pretty { serde_json::to_string_pretty(v) } else { serde_json::to_string(v) }
-            .expect("a JSON value always serializes")
+/// Values as text in `layout`: pretty JSON for one value or an array, compact lines otherwise.
+fn render(layout: Layout, values: &[serde_json::Value]) -> String {
+    let text = match layout {
+        Layout::Single => serde_json::to_string_pretty(&values[0]),
+        Layout::Lines => return values.iter().map(|v| v.to_string() + "\n").collect(),
+        Layout::Array => serde_json::to_string_pretty(values),
     };
-    match layout {
-        Layout::Single => one(&values[0]),
-        Layout::Lines => values.iter().map(|v| v.to_string() + "\n").collect(),
-        Layout::Array => one(&serde_json::Value::Array(values.to_vec())),
-    }
+    text.expect("JSON values always serialize")
 }
 
 fn render_payloads(layout: Layout, payloads: &[Payload]) -> String {
