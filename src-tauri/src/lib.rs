@@ -14,6 +14,8 @@ mod tray;
 
 #[cfg(test)]
 mod ipc_tests;
+#[cfg(test)]
+mod ipc_tests_tools;
 
 use rampart_core::{Config, Rampart};
 use state::Shared;
