@@ -36,7 +36,7 @@ fn the_command_list_matches_the_ui_contract_and_the_capability_file() {
     }
 }
 
-fn request(cmd: &str, body: serde_json::Value) -> InvokeRequest {
+pub(crate) fn request(cmd: &str, body: serde_json::Value) -> InvokeRequest {
     InvokeRequest {
         cmd: cmd.into(),
         callback: CallbackFn(0),

@@ -15,6 +15,8 @@ mod tray;
 #[cfg(test)]
 mod ipc_tests;
 #[cfg(test)]
+mod ipc_tests_confirm;
+#[cfg(test)]
 mod ipc_tests_tools;
 
 use rampart_core::{Config, Rampart};

@@ -3,7 +3,7 @@
 
 use rampart_core::lock::{AppLock, LockState};
 use rampart_core::logging::WorkerGuard;
-use rampart_core::{CoreError, Rampart};
+use rampart_core::{CoreError, Rampart, SecretString};
 use std::sync::Mutex;
 
 /// Locks a mutex; a panic in another command must not leave the app unusable, and the data
@@ -44,6 +44,26 @@ impl Shared {
             let mut lock = lock_recovering(&self.lock);
             lock.ensure_unlocked()?;
             lock.touch(app.now());
+        }
+        f(&app)
+    }
+
+    /// Runs `f` when unlocked, once the app passphrase has been entered again for the action
+    /// `subject` names (a powerful one; passes at once when no passphrase is set). Failures are
+    /// audited and count toward the unlock back-off.
+    pub fn confirmed<T>(
+        &self,
+        passphrase: Option<&SecretString>,
+        subject: impl FnOnce(&Rampart) -> Result<String, CoreError>,
+        f: impl FnOnce(&Rampart) -> Result<T, CoreError>,
+    ) -> Result<T, CoreError> {
+        let app = lock_recovering(&self.app);
+        {
+            let mut lock = lock_recovering(&self.lock);
+            lock.ensure_unlocked()?;
+            lock.touch(app.now());
+            let subject = subject(&app)?;
+            app.confirm_passphrase(&mut lock, passphrase, &subject)?;
         }
         f(&app)
     }

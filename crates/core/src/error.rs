@@ -17,6 +17,8 @@ pub enum ErrorKind {
     KeychainUnavailable,
     KeychainLocked,
     WrongPassword,
+    /// A powerful action needs the app passphrase entered again; the message says which action.
+    PassphraseRequired,
     Io,
     /// A feed (health endpoint, Alertmanager, Prometheus, Sentry, Slack) failed; the message
     /// says whether retrying can help ([`CoreError::retryable`]).
@@ -38,6 +40,9 @@ pub enum CoreError {
     Conflict(String),
     #[error("{0}")]
     WrongPassword(String),
+    /// The app passphrase must be entered again to confirm the action named.
+    #[error("enter your app passphrase to confirm: {0}")]
+    PassphraseRequired(String),
     #[error(transparent)]
     Keychain(#[from] KeychainError),
     #[error(transparent)]
@@ -77,6 +82,7 @@ impl CoreError {
             Self::InvalidInput(_) => ErrorKind::InvalidInput,
             Self::Conflict(_) => ErrorKind::Conflict,
             Self::WrongPassword(_) => ErrorKind::WrongPassword,
+            Self::PassphraseRequired(_) => ErrorKind::PassphraseRequired,
             Self::Keychain(KeychainError::Locked(_)) => ErrorKind::KeychainLocked,
             Self::Keychain(KeychainError::Unavailable(_)) => ErrorKind::KeychainUnavailable,
             Self::Keychain(KeychainError::Missing(_)) => ErrorKind::NotFound,

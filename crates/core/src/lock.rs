@@ -2,7 +2,9 @@
 //!
 //! The passphrase is kept as an Argon2id PHC hash in the keychain item `app:passphrase`. The
 //! lock state itself is in memory ([`AppLock`]): the desktop shell consults it before every
-//! command, and a tick locks the app after the configured idle time. Failed unlocks are audited.
+//! command, and a tick locks the app after the configured idle time. Failed unlocks are audited,
+//! and after [`FREE_ATTEMPTS`] wrong passphrases in a row each further attempt waits longer
+//! ([`backoff_secs`]) before the passphrase is even checked.
 
 use crate::{AuditAction, CoreError, Rampart, Result, SecretString};
 use argon2::Argon2;
@@ -22,17 +24,55 @@ pub struct LockState {
     pub idle_minutes: u32,
 }
 
+/// Wrong passphrases accepted in a row before attempts are spaced out.
+pub const FREE_ATTEMPTS: u32 = 3;
+/// The longest wait between attempts.
+pub const MAX_BACKOFF_SECS: i64 = 300;
+
+/// How long to wait after `failures` wrong passphrases in a row: nothing for the first
+/// [`FREE_ATTEMPTS`], then 5 s doubling up to [`MAX_BACKOFF_SECS`].
+pub fn backoff_secs(failures: u32) -> i64 {
+    match failures.checked_sub(FREE_ATTEMPTS) {
+        None | Some(0) => 0,
+        Some(extra) => (5i64 << (extra - 1).min(10)).min(MAX_BACKOFF_SECS),
+    }
+}
+
 /// In-memory lock state of one running app.
 #[derive(Debug, Clone)]
 pub struct AppLock {
     locked: bool,
     last_activity: i64,
+    failed_attempts: u32,
+    retry_at: i64,
 }
 
 impl AppLock {
     /// Starts locked when a passphrase is set.
     pub fn new(has_passphrase: bool, now: i64) -> Self {
-        Self { locked: has_passphrase, last_activity: now }
+        Self { locked: has_passphrase, last_activity: now, failed_attempts: 0, retry_at: i64::MIN }
+    }
+
+    /// Fails while a back-off after wrong passphrases is running, saying how long to wait.
+    fn ensure_may_try(&self, now: i64) -> Result<()> {
+        if now < self.retry_at {
+            let wait = self.retry_at - now;
+            return Err(CoreError::WrongPassword(format!(
+                "{} wrong passphrases in a row: wait {wait} s before trying again",
+                self.failed_attempts
+            )));
+        }
+        Ok(())
+    }
+
+    fn record_attempt(&mut self, now: i64, matched: bool) {
+        if matched {
+            self.failed_attempts = 0;
+            self.retry_at = i64::MIN;
+        } else {
+            self.failed_attempts = self.failed_attempts.saturating_add(1);
+            self.retry_at = now + backoff_secs(self.failed_attempts);
+        }
     }
 
     pub fn is_locked(&self) -> bool {
@@ -87,7 +127,8 @@ impl Rampart {
         })
     }
 
-    /// Sets, changes (`current` required) or removes (`next` = None) the app passphrase.
+    /// Sets, changes (`current` required) or removes (`next` = None) the app passphrase. The
+    /// CLI's path: there is no running lock to space out attempts.
     pub fn set_passphrase(
         &self,
         current: Option<&SecretString>,
@@ -102,6 +143,28 @@ impl Rampart {
                 return Err(CoreError::WrongPassword("the current passphrase is wrong".into()));
             }
         }
+        self.store_passphrase(next)
+    }
+
+    /// [`Self::set_passphrase`] for a running app: a wrong current passphrase counts toward
+    /// the unlock back-off, so an unlocked window cannot be used to guess it quickly.
+    pub fn change_passphrase(
+        &self,
+        lock: &mut AppLock,
+        current: Option<&SecretString>,
+        next: Option<&SecretString>,
+    ) -> Result<()> {
+        lock.ensure_unlocked()?;
+        if self.has_passphrase()? {
+            let current = current.ok_or_else(|| {
+                CoreError::WrongPassword("enter the current passphrase to change it".into())
+            })?;
+            self.attempt(lock, current, "app")?;
+        }
+        self.store_passphrase(next)
+    }
+
+    fn store_passphrase(&self, next: Option<&SecretString>) -> Result<()> {
         match next {
             Some(next) => {
                 if next.expose().chars().count() < MIN_PASSPHRASE_CHARS {
@@ -125,19 +188,56 @@ impl Rampart {
     }
 
     /// Unlocks `lock` when the passphrase matches; a wrong one is audited.
+    /// Attempts are spaced out after repeated wrong passphrases (see [`backoff_secs`]).
     pub fn unlock(&self, lock: &mut AppLock, passphrase: &SecretString) -> Result<()> {
         if !self.has_passphrase()? {
             lock.unlock(self.now());
             return Ok(());
         }
-        if self.check_passphrase(passphrase)? {
-            lock.unlock(self.now());
-            self.audit(AuditAction::Unlock, "app")?;
-            Ok(())
-        } else {
-            self.audit(AuditAction::FailedUnlock, "app")?;
-            Err(CoreError::WrongPassword("wrong passphrase; try again".into()))
+        self.attempt(lock, passphrase, "app")?;
+        lock.unlock(self.now());
+        self.audit(AuditAction::Unlock, "app")?;
+        Ok(())
+    }
+
+    /// Asks for the passphrase again before a powerful action (restoring over data, sending a
+    /// vault token to a new server, exporting a key, revealing a secret): passes when no
+    /// passphrase is set or `passphrase` matches. A wrong or missing one is audited with
+    /// `subject` (what was about to happen) and counts toward the unlock back-off.
+    pub fn confirm_passphrase(
+        &self,
+        lock: &mut AppLock,
+        passphrase: Option<&SecretString>,
+        subject: &str,
+    ) -> Result<()> {
+        if !self.has_passphrase()? {
+            return Ok(());
         }
+        let Some(passphrase) = passphrase else {
+            return Err(CoreError::PassphraseRequired(subject.to_owned()));
+        };
+        self.attempt(lock, passphrase, subject)?;
+        self.audit(AuditAction::ConfirmPassphrase, subject)?;
+        Ok(())
+    }
+
+    /// Checks `passphrase` under the back-off; a wrong one is audited as a failed unlock of
+    /// `subject`.
+    fn attempt(&self, lock: &mut AppLock, passphrase: &SecretString, subject: &str) -> Result<()> {
+        let now = self.now();
+        lock.ensure_may_try(now)?;
+        let matched = self.check_passphrase(passphrase)?;
+        lock.record_attempt(now, matched);
+        if matched {
+            return Ok(());
+        }
+        self.audit(AuditAction::FailedUnlock, subject)?;
+        let wait = backoff_secs(lock.failed_attempts);
+        Err(CoreError::WrongPassword(if wait > 0 {
+            format!("wrong passphrase; wait {wait} s before trying again")
+        } else {
+            "wrong passphrase; try again".into()
+        }))
     }
 
     fn check_passphrase(&self, candidate: &SecretString) -> Result<bool> {
@@ -168,5 +268,29 @@ mod tests {
         assert!(matches!(lock2.ensure_unlocked(), Err(CoreError::Locked)));
         lock.lock(false);
         assert!(lock.ensure_unlocked().is_ok());
+    }
+
+    #[test]
+    fn backoff_starts_after_the_free_attempts_doubles_and_is_capped() {
+        let waits: Vec<i64> = (0..=14).map(backoff_secs).collect();
+        assert_eq!(&waits[..8], &[0, 0, 0, 0, 5, 10, 20, 40]);
+        assert_eq!(waits[9], 160);
+        assert_eq!(waits[10], MAX_BACKOFF_SECS);
+        assert_eq!(backoff_secs(u32::MAX), MAX_BACKOFF_SECS, "no overflow");
+    }
+
+    #[test]
+    fn a_running_backoff_refuses_before_checking_and_a_match_resets_it() {
+        let mut lock = AppLock::new(true, 0);
+        for _ in 0..4 {
+            lock.ensure_may_try(100).unwrap();
+            lock.record_attempt(100, false);
+        }
+        let err = lock.ensure_may_try(104).unwrap_err().to_string();
+        assert!(err.contains("4 wrong passphrases") && err.contains("wait 1 s"), "{err}");
+        lock.ensure_may_try(105).unwrap();
+        lock.record_attempt(105, true);
+        lock.ensure_may_try(105).unwrap();
+        assert_eq!(lock.failed_attempts, 0);
     }
 }

@@ -42,6 +42,10 @@ pub enum AuditAction {
     FailedRestore,
     /// A change of preferences: which fields, from what to what.
     Settings,
+    /// The app passphrase entered again to confirm a powerful action (which one).
+    ConfirmPassphrase,
+    /// The app locked itself: why (idle, screen locked, suspend).
+    AutoLock,
 }
 
 impl AuditAction {
@@ -69,6 +73,8 @@ impl AuditAction {
             Self::UseKey => "use-key",
             Self::FailedRestore => "failed-restore",
             Self::Settings => "settings",
+            Self::ConfirmPassphrase => "confirm-passphrase",
+            Self::AutoLock => "auto-lock",
         }
     }
 }

@@ -4,7 +4,7 @@
 //! under the app lock; the network work runs outside it; results are recorded (and audited by
 //! core) afterwards even if the app locked meanwhile.
 
-use super::{read_only, unlocked};
+use super::{confirmed, read_only, unlocked};
 use crate::backups::{BackupEvent, ProgressView, announce, local_now};
 use crate::error::{IpcError, IpcResult};
 use crate::state::Shared;
@@ -97,8 +97,24 @@ pub async fn backup_keygen(state: S<'_>) -> IpcResult<String> {
 }
 
 #[tauri::command]
-pub async fn backup_target_add(state: S<'_>, target: TargetSpec) -> IpcResult<TargetSpec> {
-    unlocked(state.inner(), move |app| app.backup_target_add(&target)).await
+pub async fn backup_target_add(
+    state: S<'_>,
+    target: TargetSpec,
+    passphrase: Option<String>,
+) -> IpcResult<TargetSpec> {
+    let subject = format!(
+        "send the vault keys {} and {} to {}",
+        target.access_key_from,
+        target.secret_key_from,
+        target.endpoint.as_deref().unwrap_or("AWS S3")
+    );
+    confirmed(
+        state.inner(),
+        passphrase,
+        move |_| Ok(subject),
+        move |app| app.backup_target_add(&target),
+    )
+    .await
 }
 
 #[tauri::command]
@@ -107,8 +123,28 @@ pub async fn backup_target_remove(state: S<'_>, name: String) -> IpcResult<()> {
 }
 
 #[tauri::command]
-pub async fn backup_source_add(state: S<'_>, source: SourceSpec) -> IpcResult<SourceView> {
-    unlocked(state.inner(), move |app| app.backup_source_add(&source)).await
+pub async fn backup_source_add(
+    state: S<'_>,
+    source: SourceSpec,
+    passphrase: Option<String>,
+) -> IpcResult<SourceView> {
+    if source.env.is_empty() {
+        return unlocked(state.inner(), move |app| app.backup_source_add(&source)).await;
+    }
+    // A dump command that will be handed vault secrets in its environment.
+    let names: Vec<&str> = source.env.iter().map(|e| e.from.as_str()).collect();
+    let subject = format!(
+        "hand the vault secrets {} to the dump command of {}",
+        names.join(", "),
+        source.name
+    );
+    confirmed(
+        state.inner(),
+        passphrase,
+        move |_| Ok(subject),
+        move |app| app.backup_source_add(&source),
+    )
+    .await
 }
 
 #[tauri::command]
@@ -204,13 +240,29 @@ impl PointInTime {
 }
 
 /// Where a restore goes.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", tag = "kind")]
 pub enum Destination {
     /// Staged next to `path`, verified, then swapped in.
     Dir { path: String },
     /// A command's stdin (argv, no shell); the source's vault secrets go in its environment.
     Command { argv: Vec<String> },
+}
+
+/// The passphrase prompt's subject when a restore can destroy data: into a command (a
+/// database load) or over a directory that already holds files. `None` for a new or empty
+/// directory.
+fn powerful_restore(source: &str, to: &Destination) -> Option<String> {
+    match to {
+        Destination::Command { argv } => {
+            Some(format!("restore {source} into the command {}", argv.join(" ")))
+        }
+        Destination::Dir { path } => {
+            let occupied =
+                std::fs::read_dir(path).is_ok_and(|mut entries| entries.next().is_some());
+            occupied.then(|| format!("restore {source} over the files in {path}"))
+        }
+    }
 }
 
 /// Restores a backup with live progress. Nothing is written to the destination unless the
@@ -223,9 +275,12 @@ pub async fn backup_restore(
     to: Destination,
     identity_file: Option<String>,
     on_progress: Channel<ProgressView>,
+    passphrase: Option<String>,
 ) -> IpcResult<RestoreDone> {
     let shared = state.inner().clone();
-    let (ctx, ids, selector, to) = unlocked(&shared, move |app| {
+    let source_name = source.clone();
+    let to_shown = to.clone();
+    let prepare = move |app: &Rampart| {
         let ctx = app.backup_context(&source)?;
         let ids = app.backup_identities(identity_file.as_deref().map(std::path::Path::new))?;
         let to = match to {
@@ -241,8 +296,11 @@ pub async fn backup_restore(
             }
         };
         Ok((ctx, ids, at.selector()?, to))
-    })
-    .await?;
+    };
+    let (ctx, ids, selector, to) = match powerful_restore(&source_name, &to_shown) {
+        Some(subject) => confirmed(&shared, passphrase, move |_| Ok(subject), prepare).await?,
+        None => unlocked(&shared, prepare).await?,
+    };
     let done = match ctx.restore(&selector, &to, &ids, Some(progress_to(on_progress))).await {
         Ok(done) => done,
         Err(e) => {
@@ -347,16 +405,25 @@ impl std::fmt::Debug for IdentityReveal {
 }
 
 #[tauri::command]
-pub async fn backup_export_identity(state: S<'_>) -> IpcResult<IdentityReveal> {
-    unlocked(state.inner(), |app| {
-        let export = app.backup_export_identity()?;
-        Ok(IdentityReveal {
-            text: export.text.expose().to_owned(),
-            qr_svg: export.qr_svg,
-            public_key: export.public_key,
-            warning: export.warning.to_owned(),
-        })
-    })
+pub async fn backup_export_identity(
+    state: S<'_>,
+    passphrase: Option<String>,
+) -> IpcResult<IdentityReveal> {
+    let subject = "export the backup decryption key".to_owned();
+    confirmed(
+        state.inner(),
+        passphrase,
+        move |_| Ok(subject),
+        |app| {
+            let export = app.backup_export_identity()?;
+            Ok(IdentityReveal {
+                text: export.text.expose().to_owned(),
+                qr_svg: export.qr_svg,
+                public_key: export.public_key,
+                warning: export.warning.to_owned(),
+            })
+        },
+    )
     .await
 }
 

@@ -3,7 +3,7 @@
 //! commands that must talk to a feed read their configuration under the app lock, then do the
 //! network work outside it. Changes that alter what is monitored reload the monitor.
 
-use super::{read_only, unlocked};
+use super::{confirmed, read_only, unlocked};
 use crate::error::IpcResult;
 use crate::state::Shared;
 use rampart_core::feeds::{
@@ -127,11 +127,20 @@ pub async fn source_add(
     name: String,
     url: Option<String>,
     token_from: Option<String>,
+    passphrase: Option<String>,
 ) -> IpcResult<SourceView> {
-    let view = unlocked(state.inner(), move |app| {
+    // Sending a vault token to a server is confirmed with the passphrase; a source without
+    // a token is an ordinary change.
+    let subject = token_from.as_ref().map(|token| {
+        format!("send the vault token {token} to {} ({kind} {name})", url.as_deref().unwrap_or("?"))
+    });
+    let add = move |app: &rampart_core::Rampart| {
         app.source_add(&kind, &name, url.as_deref(), token_from.as_deref())
-    })
-    .await?;
+    };
+    let view = match subject {
+        Some(subject) => confirmed(state.inner(), passphrase, move |_| Ok(subject), add).await?,
+        None => unlocked(state.inner(), add).await?,
+    };
     monitor.reload();
     Ok(view)
 }

@@ -24,8 +24,7 @@ pub async fn lock_set_passphrase(
     let current = current.filter(|c| !c.is_empty()).map(SecretString::new);
     let next = next.filter(|n| !n.is_empty()).map(SecretString::new);
     with_lock(state.inner(), move |app, lock| {
-        lock.ensure_unlocked()?;
-        app.set_passphrase(current.as_ref(), next.as_ref())?;
+        app.change_passphrase(lock, current.as_ref(), next.as_ref())?;
         app.lock_state(lock)
     })
     .await

@@ -108,6 +108,23 @@ pub(crate) async fn unlocked<T: Send + 'static>(
         .map_err(IpcError::from)
 }
 
+/// Runs `f` on the blocking pool once the app is unlocked and, for this powerful action
+/// (`subject` says which, for the prompt and the audit log), the app passphrase was entered
+/// again. Without it the command fails with kind `passphraseRequired` and the UI asks.
+pub(crate) async fn confirmed<T: Send + 'static>(
+    shared: &Arc<Shared>,
+    passphrase: Option<String>,
+    subject: impl FnOnce(&Rampart) -> Result<String, CoreError> + Send + 'static,
+    f: impl FnOnce(&Rampart) -> Result<T, CoreError> + Send + 'static,
+) -> IpcResult<T> {
+    let shared = shared.clone();
+    let passphrase = passphrase.filter(|p| !p.is_empty()).map(rampart_core::SecretString::new);
+    tauri::async_runtime::spawn_blocking(move || shared.confirmed(passphrase.as_ref(), subject, f))
+        .await
+        .map_err(|e| IpcError::internal(format!("the task failed: {e}")))?
+        .map_err(IpcError::from)
+}
+
 /// Runs `f` on the blocking pool once the app is unlocked, without counting it as activity
 /// (polling views).
 pub(crate) async fn read_only<T: Send + 'static>(

@@ -1,6 +1,6 @@
 //! Authenticator commands: codes (never seeds), copy, pin, import, enrol, verify, QR.
 
-use super::{CopyResult, unlocked};
+use super::{CopyResult, confirmed, unlocked};
 use crate::error::{IpcError, IpcResult};
 use crate::state::Shared;
 use rampart_core::SecretString;
@@ -153,8 +153,14 @@ pub async fn otp_verify(state: S<'_>, id: String, code: String) -> IpcResult<Ver
 
 /// An account's QR as SVG (it carries the secret; audited as show-qr).
 #[tauri::command]
-pub async fn otp_qr(state: S<'_>, id: String) -> IpcResult<String> {
-    unlocked(state.inner(), move |app| {
+pub async fn otp_qr(state: S<'_>, id: String, passphrase: Option<String>) -> IpcResult<String> {
+    let of = id.clone();
+    let subject = move |app: &rampart_core::Rampart| {
+        let account = app.otp_list()?.into_iter().find(|a| a.id == of);
+        let shown = account.map_or(of, |a| format!("{} ({})", a.issuer, a.account));
+        Ok(format!("show the secret QR code of {shown}"))
+    };
+    confirmed(state.inner(), passphrase, subject, move |app| {
         let uri = app.otp_uri(&id)?;
         Ok(rampart_core::otp::qr::svg(&uri)?)
     })
@@ -187,11 +193,15 @@ pub async fn otp_export<R: Runtime>(
     state: S<'_>,
     format: ExportFormat,
     password: Option<String>,
+    passphrase: Option<String>,
 ) -> IpcResult<ExportResult> {
     use tauri_plugin_dialog::DialogExt;
     let password = password.filter(|p| !p.is_empty()).map(SecretString::new);
     let shared = state.inner().clone();
-    let accounts = unlocked(&shared, |app| Ok(app.otp_list()?.len())).await?;
+    let subject = "export every 2FA account's secret to a file".to_owned();
+    let accounts =
+        confirmed(&shared, passphrase, move |_| Ok(subject), |app| Ok(app.otp_list()?.len()))
+            .await?;
     if accounts == 0 {
         return Err(IpcError::from(rampart_core::CoreError::InvalidInput(
             "there are no accounts to export yet".into(),

@@ -1,12 +1,12 @@
 //! Vault commands. Values cross IPC only on an explicit reveal or a generate-and-show; copying
 //! goes from the keychain to the clipboard without passing through the UI.
 
-use super::{CopyResult, unlocked};
+use super::{CopyResult, confirmed, unlocked};
 use crate::error::{IpcError, IpcResult};
 use crate::state::Shared;
 use rampart_core::vault::Encoding;
 use rampart_core::views::CredentialView;
-use rampart_core::{CredentialKind, SecretString};
+use rampart_core::{CredentialKind, Rampart, SecretString};
 use serde::Serialize;
 use std::sync::Arc;
 use tauri::{AppHandle, Runtime, State};
@@ -32,8 +32,16 @@ pub async fn vault_add(
 
 /// The value, on an explicit reveal (audited).
 #[tauri::command]
-pub async fn vault_reveal(state: S<'_>, id: String) -> IpcResult<String> {
-    let value = unlocked(state.inner(), move |app| app.vault_reveal(&id)).await?;
+pub async fn vault_reveal(
+    state: S<'_>,
+    id: String,
+    passphrase: Option<String>,
+) -> IpcResult<String> {
+    let of = id.clone();
+    let subject =
+        move |app: &Rampart| Ok(format!("reveal the secret {}", app.vault_find(&of)?.name));
+    let value =
+        confirmed(state.inner(), passphrase, subject, move |app| app.vault_reveal(&id)).await?;
     Ok(value.expose().clone())
 }
 

@@ -47,3 +47,52 @@ fn every_sensitive_action_is_in_an_intact_chain() {
     let subjects = serde_json::to_string(&t.app.audit_log(10).unwrap()).unwrap();
     assert!(!subjects.contains("\"v\"") && !subjects.contains("\"w\""), "no values in the log");
 }
+
+#[test]
+fn repeated_wrong_passphrases_are_spaced_out_and_confirmations_audited() {
+    let t = TestApp::new(1_000);
+    t.app.set_passphrase(None, Some(&s("a long passphrase"))).unwrap();
+    let mut lock = AppLock::new(true, t.app.now());
+    for _ in 0..4 {
+        t.app.unlock(&mut lock, &s("guess")).unwrap_err();
+    }
+    // The fifth attempt inside the back-off is refused before the passphrase is checked:
+    // even the right one does not unlock until the wait is over.
+    let err = t.app.unlock(&mut lock, &s("a long passphrase")).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::WrongPassword);
+    assert!(err.to_string().contains("wait 5 s"), "{err}");
+    assert!(lock.is_locked());
+    t.clock.advance(5);
+    t.app.unlock(&mut lock, &s("a long passphrase")).unwrap();
+    assert!(!lock.is_locked());
+
+    // Confirming a powerful action: missing and wrong passphrases are refused and audited
+    // with what was about to happen; the right one passes and is audited too.
+    let subject = "restore db-main into /srv/db";
+    let err = t.app.confirm_passphrase(&mut lock, None, subject).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::PassphraseRequired);
+    assert_eq!(err.to_string(), format!("enter your app passphrase to confirm: {subject}"));
+    let err = t.app.confirm_passphrase(&mut lock, Some(&s("nope")), subject).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::WrongPassword);
+    let last = &t.app.audit_log(1).unwrap()[0];
+    assert_eq!((last.action.as_str(), last.subject.as_str()), ("failed-unlock", subject));
+    t.app.confirm_passphrase(&mut lock, Some(&s("a long passphrase")), subject).unwrap();
+    let last = &t.app.audit_log(1).unwrap()[0];
+    assert_eq!((last.action.as_str(), last.subject.as_str()), ("confirm-passphrase", subject));
+
+    // A changed passphrase from the running app goes through the same back-off.
+    for _ in 0..4 {
+        t.app.change_passphrase(&mut lock, Some(&s("guess")), None).unwrap_err();
+    }
+    let err = t.app.change_passphrase(&mut lock, Some(&s("a long passphrase")), None).unwrap_err();
+    assert!(err.to_string().contains("wait"), "{err}");
+    assert!(t.app.has_passphrase().unwrap());
+}
+
+#[test]
+fn confirming_without_a_passphrase_set_passes_silently() {
+    let t = TestApp::new(1_000);
+    let mut lock = AppLock::new(false, t.app.now());
+    t.app.confirm_passphrase(&mut lock, None, "reveal k").unwrap();
+    assert!(t.app.audit_log(1).unwrap().is_empty(), "nothing to audit without a passphrase");
+}

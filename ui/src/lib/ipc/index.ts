@@ -71,6 +71,7 @@ const ERROR_KINDS: ReadonlySet<string> = new Set<ErrorKind>([
   'keychainUnavailable',
   'keychainLocked',
   'wrongPassword',
+  'passphraseRequired',
   'io',
   'network',
   'internal',
@@ -130,13 +131,62 @@ type Cmd = keyof Commands;
 type Args<K extends Cmd> = Commands[K]['args'];
 type Result<K extends Cmd> = Commands[K]['result'];
 
+/**
+ * Asks the user for the app passphrase before a powerful action (`reason` names it, e.g.
+ * "reveal the secret k1"); `problem` is the previous attempt's error. Resolves with null when
+ * cancelled.
+ */
+export type PassphrasePrompt = (reason: string, problem: string | null) => Promise<string | null>;
+let passphrasePrompt: PassphrasePrompt | null = null;
+
+/** Registers the app's passphrase dialog (App mounts one); null removes it. */
+export function setPassphrasePrompt(prompt: PassphrasePrompt | null): void {
+  passphrasePrompt = prompt;
+}
+
+function rejected(reason: unknown, command: string): CommandError {
+  const error = toCommandError(reason, command);
+  if (error.kind === 'locked') for (const handler of lockedHandlers) handler(error);
+  return error;
+}
+
 async function call<K extends Cmd>(command: K, args: Args<K>): Promise<Result<K>> {
   try {
     return await invoke<Result<K>>(command, args as Record<string, unknown>);
   } catch (reason) {
-    const error = toCommandError(reason, command);
-    if (error.kind === 'locked') for (const handler of lockedHandlers) handler(error);
+    const error = rejected(reason, command);
+    if (error.kind === 'passphraseRequired' && passphrasePrompt) {
+      const action = error.message.replace(/^enter your app passphrase to confirm: /, '');
+      return confirmAndRetry(command, args, action, passphrasePrompt);
+    }
     throw error;
+  }
+}
+
+/**
+ * The back end refused a powerful action until the passphrase is entered again: ask, and send
+ * the same call with it, until it passes, fails for another reason, or the user cancels. The
+ * passphrase lives only in this call's arguments.
+ */
+async function confirmAndRetry<K extends Cmd>(
+  command: K,
+  args: Args<K>,
+  reason: string,
+  prompt: PassphrasePrompt,
+): Promise<Result<K>> {
+  let problem: string | null = null;
+  for (;;) {
+    const passphrase = await prompt(reason, problem);
+    if (passphrase === null) {
+      throw new CommandError('passphraseRequired', `Not done: ${reason} needs your app passphrase.`, command);
+    }
+    try {
+      return await invoke<Result<K>>(command, { ...(args as Record<string, unknown>), passphrase });
+    } catch (again) {
+      const error = rejected(again, command);
+      if (error.kind !== 'wrongPassword') throw error;
+      problem = error.message;
+    }
   }
 }
 

@@ -11,6 +11,7 @@ export type ErrorKind =
   | 'keychainUnavailable' // no Secret Service; message says how to fix
   | 'keychainLocked'
   | 'wrongPassword'
+  | 'passphraseRequired' // a powerful action needs the app passphrase again; the ipc layer asks
   | 'io'
   | 'network' // a feed (health URL, Alertmanager, Prometheus, Sentry, Slack) failed; message says if a retry can help
   | 'internal';
@@ -757,6 +758,12 @@ export interface HashCheck {
 }
 
 /** Every command the shell exposes, with its arguments (camelCase) and result. */
+/**
+ * The arguments of a powerful command: the back end asks for the app passphrase again
+ * (kind `passphraseRequired`) and the ipc layer sends the call again with it.
+ */
+export type Confirmed<A> = A & { passphrase?: string | null };
+
 export interface Commands {
   otp_codes: { args: Record<string, never>; result: CodeView[] };
   otp_copy: { args: { id: string; next: boolean }; result: CopyResult };
@@ -770,14 +777,14 @@ export interface Commands {
   otp_enroll_confirm: { args: { draftId: string; code: string }; result: CodeView };
   otp_enroll_cancel: { args: { draftId: string }; result: null };
   otp_verify: { args: { id: string; code: string }; result: VerifyResult };
-  otp_qr: { args: { id: string }; result: string };
-  otp_export: { args: { format: ExportFormat; password: string | null }; result: ExportResult };
+  otp_qr: { args: Confirmed<{ id: string }>; result: string };
+  otp_export: { args: Confirmed<{ format: ExportFormat; password: string | null }>; result: ExportResult };
   vault_list: { args: Record<string, never>; result: CredentialView[] };
   vault_add: {
     args: { name: string; kind: CredentialKind; value: string; tags: string[] };
     result: CredentialView;
   };
-  vault_reveal: { args: { id: string }; result: string };
+  vault_reveal: { args: Confirmed<{ id: string }>; result: string };
   vault_copy: { args: { id: string }; result: CopyResult };
   vault_rotate: { args: { id: string; value: string }; result: CredentialView };
   vault_rename: { args: { id: string; newName: string }; result: CredentialView };
@@ -811,7 +818,7 @@ export interface Commands {
   sentry_issues: { args: Record<string, never>; result: SentryView };
   source_list: { args: Record<string, never>; result: SourceView[] };
   source_add: {
-    args: { kind: SourceKind; name: string; url: string | null; tokenFrom: string | null };
+    args: Confirmed<{ kind: SourceKind; name: string; url: string | null; tokenFrom: string | null }>;
     result: SourceView;
   };
   source_remove: { args: { kind: SourceKind; name: string }; result: null };
@@ -821,9 +828,9 @@ export interface Commands {
   slack_test: { args: Record<string, never>; result: null };
   backup_overview: { args: Record<string, never>; result: BackupOverview };
   backup_keygen: { args: Record<string, never>; result: string };
-  backup_target_add: { args: { target: TargetSpec }; result: TargetSpec };
+  backup_target_add: { args: Confirmed<{ target: TargetSpec }>; result: TargetSpec };
   backup_target_remove: { args: { name: string }; result: null };
-  backup_source_add: { args: { source: SourceSpec }; result: BackupSourceView };
+  backup_source_add: { args: Confirmed<{ source: SourceSpec }>; result: BackupSourceView };
   backup_source_remove: { args: { name: string }; result: null };
   backup_run: { args: { source: string; onProgress: unknown }; result: RunView };
   backup_runs: { args: { source: string | null; limit: number }; result: RunView[] };
@@ -835,13 +842,14 @@ export interface Commands {
       to: Destination;
       identityFile: string | null;
       onProgress: unknown;
+      passphrase?: string | null;
     };
     result: RestoreDone;
   };
   backup_verify: { args: { source: string; id: string; full: boolean }; result: BackupView };
   backup_prune: { args: { dryRun: boolean }; result: PruneReport[] };
   backup_drill: { args: { source: string }; result: DrillView };
-  backup_export_identity: { args: Record<string, never>; result: IdentityReveal };
+  backup_export_identity: { args: Confirmed<Record<string, never>>; result: IdentityReveal };
   backup_pick_dir: { args: Record<string, never>; result: string | null };
   tools_field_decrypt: { args: { keyName: string; text: string }; result: FieldDecryptResult };
   /** text: one JSON value (layout 'single'), or with `lines` one JSON value per line. */

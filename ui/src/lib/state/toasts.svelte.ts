@@ -30,11 +30,18 @@ export function showToast(
   return id;
 }
 
-/** Shows the message of any failure (the `locked` kind is handled by the lock screen instead). */
+/**
+ * Shows the message of any failure (the `locked` kind is handled by the lock screen instead; a
+ * passphrase prompt the user cancelled is a plain note, not an error).
+ */
 export function showError(reason: unknown, prefix = ''): void {
-  if (typeof reason === 'object' && reason !== null && (reason as { kind?: unknown }).kind === 'locked')
-    return;
+  const kind = typeof reason === 'object' && reason !== null ? (reason as { kind?: unknown }).kind : null;
+  if (kind === 'locked') return;
   const message = errorMessage(reason);
+  if (kind === 'passphraseRequired') {
+    showToast(message, 'info');
+    return;
+  }
   showToast(prefix ? `${prefix}: ${message}` : message, 'error');
 }
 
