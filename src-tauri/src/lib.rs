@@ -63,10 +63,39 @@ pub fn builder() -> tauri::Builder<tauri::Wry> {
             feeds::start(app.handle(), shared.clone())
                 .map_err(|e| -> Box<dyn std::error::Error> { e.into() })?;
             backups::start(app.handle(), shared.clone());
+            watch_session_lock(app.handle().clone(), shared.clone());
             spawn_idle_lock(app.handle().clone(), shared);
             Ok(())
         })
 }
+
+/// Lock with the screen: on screen lock or suspend (D-Bus, Linux) the app locks, and the
+/// clipboard loses our value even when no passphrase is set. A bus that is not there (a
+/// headless machine) is logged and skipped; the idle lock still applies.
+#[cfg(target_os = "linux")]
+fn watch_session_lock(handle: tauri::AppHandle, shared: Arc<Shared>) {
+    use rampart_machine::session_events::{Bus, SessionEvent, watch};
+    for bus in [Bus::Session, Bus::System] {
+        let (handle, shared) = (handle.clone(), shared.clone());
+        let watched = watch(bus, move |event| {
+            let reason = match event {
+                SessionEvent::ScreenLocked => "screen locked",
+                SessionEvent::Suspending => "suspending",
+            };
+            shared.clipboard.clear_now(&handle);
+            if let Some(state) = shared.session_lock(reason) {
+                lock_changed(&handle, state);
+            }
+        });
+        match watched {
+            Ok(watcher) => watcher.detach(),
+            Err(e) => tracing::info!("no lock on screen lock from this bus: {e}"),
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn watch_session_lock(_handle: tauri::AppHandle, _shared: Arc<Shared>) {}
 
 /// Every 5 s: lock after the configured idle time and tell the UI.
 fn spawn_idle_lock(handle: tauri::AppHandle, shared: Arc<Shared>) {

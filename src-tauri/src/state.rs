@@ -105,10 +105,31 @@ impl Shared {
         // Fail closed here too: a keychain error counts as "a passphrase is set".
         let has_passphrase = app.has_passphrase().unwrap_or(true);
         if lock.tick(app.now(), idle, has_passphrase) {
-            app.forget_secrets_in_memory();
+            if let Err(e) = app.locked_by(&format!("idle for {idle} min")) {
+                tracing::warn!("locked after {idle} idle minutes, but could not audit it: {e}");
+            }
             tracing::info!("locked after {idle} idle minutes");
             return app.lock_state(&lock).ok();
         }
         None
+    }
+
+    /// Locks now because the session said so (`reason`: screen locked, suspending); returns
+    /// the new state when this locked the app.
+    pub fn session_lock(&self, reason: &str) -> Option<LockState> {
+        let app = lock_recovering(&self.app);
+        let mut lock = lock_recovering(&self.lock);
+        match app.auto_lock(&mut lock, reason) {
+            Ok(true) => {
+                tracing::info!("locked: {reason}");
+                app.lock_state(&lock).ok()
+            }
+            Ok(false) => None,
+            Err(e) => {
+                // Locked all the same; only the audit entry failed.
+                tracing::warn!("locked ({reason}), but could not audit it: {e}");
+                app.lock_state(&lock).ok()
+            }
+        }
     }
 }

@@ -1,4 +1,5 @@
-// The real app, end to end: enroll an account, see its code, copy it, lock, unlock.
+// The real app, end to end: enroll an account, see its code, copy it, lock, unlock, confirm a
+// reveal with the passphrase, lock with the screen.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -118,6 +119,15 @@ test('a credential is stored in the keychain, revealed on request and copied', a
   await s.find(row);
   assert.equal((await s.findAll('[data-testid="vault-revealed"]')).length, 0, 'hidden until asked');
   await s.click(`${row} [data-testid="vault-reveal"]`);
+  // Revealing is a powerful action: with a passphrase set, the app asks for it again.
+  assert.match(await s.text('[data-testid="passphrase-reason"]'), /reveal the secret prod-db/);
+  screenshot('passphrase-prompt');
+  await s.type('[data-testid="passphrase-input"]', 'not the passphrase');
+  await s.click('[data-testid="passphrase-ok"]');
+  assert.match(await s.text('[data-testid="passphrase-error"]'), /wrong passphrase/);
+  await s.type('[data-testid="passphrase-input"]', 'correct horse battery');
+  await s.click('[data-testid="passphrase-ok"]');
+  await s.gone('[data-testid="passphrase-prompt"]');
   assert.equal(await s.text('[data-testid="vault-revealed"]'), 'postgres://app:e2e-pw@db/app');
   screenshot('vault');
   await s.click(`${row} [data-testid="vault-copy"]`);
@@ -127,10 +137,28 @@ test('a credential is stored in the keychain, revealed on request and copied', a
   assert.equal(stored.trim(), 'postgres://app:e2e-pw@db/app', 'the CLI reads the same keychain item');
 });
 
+test('the app locks with the screen (a ScreenSaver signal on the session bus) and clears the clipboard', async () => {
+  assert.equal(clipboard(), 'postgres://app:e2e-pw@db/app', 'the copied secret is still there');
+  execFileSync('dbus-send', [
+    '--session',
+    '--type=signal',
+    '/org/freedesktop/ScreenSaver',
+    'org.freedesktop.ScreenSaver.ActiveChanged',
+    'boolean:true',
+  ]);
+  await s.find('[data-testid="lock-screen"]');
+  for (let i = 0; i < 30 && clipboard() !== ''; i++) await sleep(100);
+  assert.equal(clipboard(), '', 'our secret left the clipboard with the screen lock');
+  await s.type('[data-testid="unlock-passphrase"]', 'correct horse battery');
+  await s.click('[data-testid="unlock-submit"]');
+  await s.gone('[data-testid="lock-screen"]');
+});
+
 test('the audit log recorded the enrolment and the failed unlock', () => {
   const out = execFileSync(process.env.RAMPART_CLI, ['audit', 'log', '--json'], { encoding: 'utf8' });
   const actions = JSON.parse(out).map((e) => e.action);
-  for (const a of ['enroll', 'copy', 'set-passphrase', 'failed-unlock', 'unlock', 'add', 'reveal']) {
+  const all = ['enroll', 'copy', 'set-passphrase', 'failed-unlock', 'unlock', 'add', 'reveal'];
+  for (const a of [...all, 'confirm-passphrase', 'auto-lock']) {
     assert.ok(actions.includes(a), `audit has ${a}: ${actions}`);
   }
   execFileSync(process.env.RAMPART_CLI, ['audit', 'verify']);

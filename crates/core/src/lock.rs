@@ -188,6 +188,25 @@ impl Rampart {
     }
 
     /// Unlocks `lock` when the passphrase matches; a wrong one is audited.
+    /// Locks because the session said so (screen locked, suspending) and drops the secrets held
+    /// in memory; audited with `reason`. False when already locked or no passphrase is set
+    /// (nothing to lock with). A keychain that cannot say counts as "a passphrase is set".
+    pub fn auto_lock(&self, lock: &mut AppLock, reason: &str) -> Result<bool> {
+        if lock.is_locked() || !self.has_passphrase().unwrap_or(true) {
+            return Ok(false);
+        }
+        lock.lock(true);
+        self.locked_by(reason)?;
+        Ok(true)
+    }
+
+    /// After the app locked itself (idle time, screen lock, suspend): forget the secrets held
+    /// in memory and audit why.
+    pub fn locked_by(&self, reason: &str) -> Result<()> {
+        self.forget_secrets_in_memory();
+        self.audit(AuditAction::AutoLock, reason)
+    }
+
     /// Attempts are spaced out after repeated wrong passphrases (see [`backoff_secs`]).
     pub fn unlock(&self, lock: &mut AppLock, passphrase: &SecretString) -> Result<()> {
         if !self.has_passphrase()? {

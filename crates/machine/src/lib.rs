@@ -1,7 +1,12 @@
-//! This machine's CPU, memory and disk usage for the desktop's "this machine" panel. Kept out of
-//! rampart-core so sysinfo compiles only where it is shown. CPU usage is a difference between two
-//! samples, so [`MachineProbe`] keeps the previous one; the first sample waits sysinfo's minimum
-//! interval once.
+//! What the desktop reads from the machine it runs on, kept out of rampart-core so these
+//! dependencies compile only where they are used: CPU, memory and disk usage for the "this
+//! machine" panel (here), and screen-lock/suspend events that lock the app
+//! ([`session_events`], Linux). CPU usage is a difference between two samples, so
+//! [`MachineProbe`] keeps the previous one; the first sample waits sysinfo's minimum interval
+//! once.
+
+#[cfg(target_os = "linux")]
+pub mod session_events;
 
 use serde::Serialize;
 use std::sync::Mutex;
