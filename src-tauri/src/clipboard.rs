@@ -1,61 +1,35 @@
-//! Copy to the clipboard with auto-clear: after N seconds the clipboard is emptied, but only if
-//! it still holds what we put there (compared by SHA-256, so the guard never keeps the value).
+//! Copy to the clipboard with auto-clear: the copy carries the password-manager hints
+//! ([`SecretClipboard`]), and after N seconds the clipboard is emptied, but only if it still
+//! holds what we put there. Also cleared on lock, screen lock, window close and quit.
 
-use sha2::{Digest, Sha256};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
-use tauri::{AppHandle, Runtime};
-use tauri_plugin_clipboard_manager::ClipboardExt;
+use rampart_machine::secret_clipboard::SecretClipboard;
+use std::sync::Arc;
 
-/// Tracks the latest copy so only the newest timer clears, and only our own value.
+/// The app's one clipboard writer.
 #[derive(Default)]
 pub struct ClipboardGuard {
-    generation: AtomicU64,
-    digest: Mutex<Option<[u8; 32]>>,
-}
-
-fn digest(text: &str) -> [u8; 32] {
-    Sha256::digest(text.as_bytes()).into()
+    board: Arc<SecretClipboard>,
 }
 
 impl ClipboardGuard {
     /// Puts `text` on the clipboard and schedules the clear after `clear_after_secs`.
-    pub fn copy<R: Runtime>(
-        self: &std::sync::Arc<Self>,
-        handle: &AppHandle<R>,
-        text: &str,
-        clear_after_secs: u32,
-    ) -> Result<(), String> {
-        handle
-            .clipboard()
-            .write_text(text.to_owned())
-            .map_err(|e| format!("could not write to the clipboard: {e}"))?;
-        let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
-        *self.digest.lock().expect("clipboard digest") = Some(digest(text));
-        let guard = self.clone();
-        let handle = handle.clone();
+    pub fn copy(&self, text: &str, clear_after_secs: u32) -> Result<(), String> {
+        let board = self.board.clone();
+        let generation = board.copy(text)?;
         tauri::async_runtime::spawn(async move {
             tokio::time::sleep(std::time::Duration::from_secs(u64::from(clear_after_secs))).await;
-            guard.clear_if_ours(&handle, generation);
+            let cleared =
+                tauri::async_runtime::spawn_blocking(move || board.clear_if_ours(generation));
+            if matches!(cleared.await, Ok(true)) {
+                tracing::info!("cleared the clipboard");
+            }
         });
         Ok(())
     }
 
-    /// Clears the clipboard now if it still holds our latest copy (on lock and on quit).
-    pub fn clear_now<R: Runtime>(&self, handle: &AppHandle<R>) {
-        self.clear_if_ours(handle, self.generation.load(Ordering::SeqCst));
-    }
-
-    fn clear_if_ours<R: Runtime>(&self, handle: &AppHandle<R>, generation: u64) {
-        if self.generation.load(Ordering::SeqCst) != generation {
-            return; // a newer copy owns the clipboard now
-        }
-        let ours = self.digest.lock().expect("clipboard digest").take();
-        let current = handle.clipboard().read_text().ok();
-        if let (Some(ours), Some(current)) = (ours, current)
-            && digest(&current) == ours
-        {
-            let _ = handle.clipboard().write_text(String::new());
+    /// Clears the clipboard now if it still holds our latest copy.
+    pub fn clear_now(&self) {
+        if self.board.clear_now() {
             tracing::info!("cleared the clipboard");
         }
     }

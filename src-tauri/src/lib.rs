@@ -9,6 +9,7 @@ pub mod commands;
 pub mod error;
 mod feeds;
 mod notify;
+mod revealed;
 pub mod state;
 mod tray;
 
@@ -47,7 +48,6 @@ fn open_app() -> Result<Rampart, String> {
 /// Builds the app with every command, plugin and background task.
 pub fn builder() -> tauri::Builder<tauri::Wry> {
     tauri::Builder::default()
-        .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_opener::init())
@@ -64,6 +64,7 @@ pub fn builder() -> tauri::Builder<tauri::Wry> {
                 .map_err(|e| -> Box<dyn std::error::Error> { e.into() })?;
             backups::start(app.handle(), shared.clone());
             watch_session_lock(app.handle().clone(), shared.clone());
+            exit_cleanly_on_signals(app.handle().clone(), shared.clone());
             spawn_idle_lock(app.handle().clone(), shared);
             Ok(())
         })
@@ -82,7 +83,7 @@ fn watch_session_lock(handle: tauri::AppHandle, shared: Arc<Shared>) {
                 SessionEvent::ScreenLocked => "screen locked",
                 SessionEvent::Suspending => "suspending",
             };
-            shared.clipboard.clear_now(&handle);
+            shared.clipboard.clear_now();
             if let Some(state) = shared.session_lock(reason) {
                 lock_changed(&handle, state);
             }
@@ -96,6 +97,35 @@ fn watch_session_lock(handle: tauri::AppHandle, shared: Arc<Shared>) {
 
 #[cfg(not(target_os = "linux"))]
 fn watch_session_lock(_handle: tauri::AppHandle, _shared: Arc<Shared>) {}
+
+/// SIGTERM (logout, shutdown, a driver closing the app), SIGINT and SIGHUP: clear our value
+/// from the clipboard, then exit as usual, instead of dying with it still there.
+#[cfg(unix)]
+fn exit_cleanly_on_signals(handle: tauri::AppHandle, shared: Arc<Shared>) {
+    use tokio::signal::unix::{SignalKind, signal};
+    tauri::async_runtime::spawn(async move {
+        let (Ok(mut term), Ok(mut int), Ok(mut hup)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::hangup()),
+        ) else {
+            tracing::warn!("cannot handle quit signals: the clipboard is not cleared on them");
+            return;
+        };
+        let which = tokio::select! {
+            _ = term.recv() => "SIGTERM",
+            _ = int.recv() => "SIGINT",
+            _ = hup.recv() => "SIGHUP",
+        };
+        tracing::info!("asked to quit by {which}");
+        let clearing = shared.clone();
+        let _ = tauri::async_runtime::spawn_blocking(move || clearing.clipboard.clear_now()).await;
+        handle.exit(0);
+    });
+}
+
+#[cfg(not(unix))]
+fn exit_cleanly_on_signals(_handle: tauri::AppHandle, _shared: Arc<Shared>) {}
 
 /// Every 5 s: lock after the configured idle time and tell the UI.
 fn spawn_idle_lock(handle: tauri::AppHandle, shared: Arc<Shared>) {
@@ -122,16 +152,40 @@ pub(crate) fn lock_changed<R: tauri::Runtime>(
     state: rampart_core::lock::LockState,
 ) {
     if state.locked {
-        handle.state::<Arc<Shared>>().clipboard.clear_now(handle);
+        handle.state::<Arc<Shared>>().clipboard.clear_now();
     }
     tray::refresh(handle);
     let _ = handle.emit("lock://changed", state);
 }
 
-/// Runs the desktop app.
+/// Runs the desktop app. Closing the window or quitting clears our value from the clipboard
+/// first (on X11 a clipboard manager would otherwise keep it after we exit).
 pub fn run() {
-    if let Err(e) = builder().run(tauri::generate_context!()) {
-        eprintln!("error: Rampart could not start: {e}");
-        std::process::exit(1);
-    }
+    let app = match builder().build(tauri::generate_context!()) {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("error: Rampart could not start: {e}");
+            std::process::exit(1);
+        }
+    };
+    app.run(|handle, event| {
+        let closing = matches!(
+            event,
+            tauri::RunEvent::Exit
+                | tauri::RunEvent::ExitRequested { .. }
+                | tauri::RunEvent::WindowEvent {
+                    event: tauri::WindowEvent::CloseRequested { .. }
+                        | tauri::WindowEvent::Destroyed,
+                    ..
+                }
+        );
+        if closing && let Some(shared) = handle.try_state::<Arc<Shared>>() {
+            shared.clipboard.clear_now();
+        }
+        if matches!(event, tauri::RunEvent::Exit)
+            && let Some(shared) = handle.try_state::<Arc<Shared>>()
+        {
+            shared.flush_logs();
+        }
+    });
 }

@@ -17,7 +17,7 @@ pub struct Shared {
     app: Mutex<Rampart>,
     lock: Mutex<AppLock>,
     pub clipboard: std::sync::Arc<crate::clipboard::ClipboardGuard>,
-    _log_guard: Option<WorkerGuard>,
+    log_guard: Mutex<Option<WorkerGuard>>,
 }
 
 impl Shared {
@@ -30,8 +30,13 @@ impl Shared {
             app: Mutex::new(app),
             lock: Mutex::new(lock),
             clipboard: Default::default(),
-            _log_guard: log_guard,
+            log_guard: Mutex::new(log_guard),
         }
+    }
+
+    /// Writes out the buffered log lines (at exit: the process ends without dropping state).
+    pub fn flush_logs(&self) {
+        drop(lock_recovering(&self.log_guard).take());
     }
 
     /// Runs `f` when unlocked, counting it as activity.

@@ -144,7 +144,7 @@ fn on_menu_event<R: Runtime>(handle: &AppHandle<R>, event: tauri::menu::MenuEven
             }
         }
         "quit" => {
-            shared.clipboard.clear_now(handle);
+            shared.clipboard.clear_now();
             handle.exit(0)
         }
         other => {
@@ -157,7 +157,7 @@ fn on_menu_event<R: Runtime>(handle: &AppHandle<R>, event: tauri::menu::MenuEven
                 });
                 match copied {
                     Ok((code, secs)) => {
-                        let _ = shared.clipboard.copy(handle, code.expose(), secs);
+                        let _ = shared.clipboard.copy(code.expose(), secs);
                         let _ = handle.emit("otp://changed", ());
                     }
                     Err(e) => tracing::warn!(error = %e, "tray copy failed"),

@@ -22,7 +22,7 @@ function screenshot(name) {
 
 function clipboard() {
   try {
-    return execFileSync('xclip', ['-o', '-selection', 'clipboard'], { encoding: 'utf8' });
+    return execFileSync('xclip', ['-o', '-selection', 'clipboard'], { encoding: 'utf8', timeout: 3000 });
   } catch {
     return '';
   }
@@ -84,6 +84,8 @@ test('copying puts the code on the clipboard and says when it clears', async () 
   const clip = clipboard().trim();
   assert.match(clip, /^\d{6}$/, 'the clipboard holds a 6-digit code');
   assert.ok(clip === shown || clip.length === 6, `clipboard ${clip}, shown ${shown}`);
+  const targets = execFileSync('xclip', ['-o', '-selection', 'clipboard', '-t', 'TARGETS'], { encoding: 'utf8' });
+  assert.match(targets, /x-kde-passwordManagerHint/, 'clipboard managers are told to keep it out of their history');
 });
 
 test('with a passphrase the app locks and unlocks', async () => {

@@ -1,10 +1,11 @@
 //! What the desktop reads from the machine it runs on, kept out of rampart-core so these
 //! dependencies compile only where they are used: CPU, memory and disk usage for the "this
-//! machine" panel (here), and screen-lock/suspend events that lock the app
-//! ([`session_events`], Linux). CPU usage is a difference between two samples, so
+//! machine" panel (here), screen-lock/suspend events that lock the app ([`session_events`],
+//! Linux), and the clipboard that secrets are copied to ([`secret_clipboard`]). CPU usage is a difference between two samples, so
 //! [`MachineProbe`] keeps the previous one; the first sample waits sysinfo's minimum interval
 //! once.
 
+pub mod secret_clipboard;
 #[cfg(target_os = "linux")]
 pub mod session_events;
 

@@ -5,6 +5,7 @@
 
 use rampart_sensitive::SecretString;
 use std::collections::HashMap;
+use zeroize::Zeroize;
 
 /// Environment variable that overrides the keychain service name (tests use their own).
 pub const SERVICE_ENV: &str = "RAMPART_KEYRING_SERVICE";
@@ -128,7 +129,10 @@ impl Keychain {
     pub fn contains(&self, item: &str) -> Result<bool, KeychainError> {
         let entry = self.entry(item)?;
         match self.retrying(|| entry.get_password()) {
-            Ok(_) => Ok(true),
+            Ok(mut secret) => {
+                secret.zeroize(); // read only to learn that it exists
+                Ok(true)
+            }
             Err(keyring::Error::NoEntry) => Ok(false),
             Err(e) => Err(map_error(e, item)),
         }
@@ -150,10 +154,12 @@ impl Keychain {
             let Some(user) = attributes.get("username").filter(|u| u.starts_with(prefix)) else {
                 continue;
             };
-            if let Ok(bytes) = item.get_secret()
-                && let Ok(text) = String::from_utf8(bytes)
-            {
-                out.insert(user.clone(), SecretString::new(text));
+            let Ok(bytes) = item.get_secret() else { continue };
+            match String::from_utf8(bytes) {
+                Ok(text) => {
+                    out.insert(user.clone(), SecretString::new(text));
+                }
+                Err(not_text) => not_text.into_bytes().zeroize(),
             }
         }
         Ok(out)

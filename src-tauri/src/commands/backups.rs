@@ -7,6 +7,7 @@
 use super::{confirmed, read_only, unlocked};
 use crate::backups::{BackupEvent, ProgressView, announce, local_now};
 use crate::error::{IpcError, IpcResult};
+use crate::revealed::Revealed;
 use crate::state::Shared;
 use rampart_core::backups::{
     BackupView, DrillView, Progress, ProgressFn, PruneReport, RestoreDone, RestoreTo, RunFailure,
@@ -390,8 +391,8 @@ pub async fn backup_drill<R: Runtime>(
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IdentityReveal {
-    pub text: String,
-    pub qr_svg: String,
+    pub text: Revealed,
+    pub qr_svg: Revealed,
     pub public_key: String,
     pub warning: String,
 }
@@ -417,8 +418,8 @@ pub async fn backup_export_identity(
         |app| {
             let export = app.backup_export_identity()?;
             Ok(IdentityReveal {
-                text: export.text.expose().to_owned(),
-                qr_svg: export.qr_svg,
+                text: Revealed::new(export.text),
+                qr_svg: Revealed::from(export.qr_svg),
                 public_key: export.public_key,
                 warning: export.warning.to_owned(),
             })

@@ -2,6 +2,7 @@
 
 use super::{CopyResult, confirmed, unlocked};
 use crate::error::{IpcError, IpcResult};
+use crate::revealed::Revealed;
 use crate::state::Shared;
 use rampart_core::SecretString;
 use rampart_core::views::{CodeView, ImportReport, VerifyResult};
@@ -38,7 +39,7 @@ pub async fn otp_copy<R: Runtime>(
         Ok((app.otp_code_for_copy(&id, next)?, app.settings()?.clipboard_clear_seconds))
     })
     .await?;
-    shared.clipboard.copy(&handle, code.expose(), seconds).map_err(IpcError::internal)?;
+    shared.clipboard.copy(code.expose(), seconds).map_err(IpcError::internal)?;
     let _ = handle.emit("otp://changed", ());
     Ok(CopyResult { clears_in_seconds: seconds })
 }
@@ -100,8 +101,8 @@ pub struct EnrollDraftView {
     pub(crate) draft_id: String,
     pub(crate) issuer: String,
     pub(crate) account: String,
-    pub(crate) otpauth_uri: String,
-    pub(crate) qr_svg: String,
+    pub(crate) otpauth_uri: Revealed,
+    pub(crate) qr_svg: Revealed,
     pub(crate) expires_at: i64,
 }
 
@@ -114,8 +115,8 @@ pub async fn otp_enroll_start(
     unlocked(state.inner(), move |app| {
         let d = app.enroll_start(&issuer, &account)?;
         Ok(EnrollDraftView {
-            otpauth_uri: d.otpauth_uri.expose().clone(),
-            qr_svg: d.qr_svg.expose().clone(),
+            otpauth_uri: Revealed::new(d.otpauth_uri),
+            qr_svg: Revealed::new(d.qr_svg),
             draft_id: d.draft_id,
             issuer: d.issuer,
             account: d.account,
@@ -153,7 +154,7 @@ pub async fn otp_verify(state: S<'_>, id: String, code: String) -> IpcResult<Ver
 
 /// An account's QR as SVG (it carries the secret; audited as show-qr).
 #[tauri::command]
-pub async fn otp_qr(state: S<'_>, id: String, passphrase: Option<String>) -> IpcResult<String> {
+pub async fn otp_qr(state: S<'_>, id: String, passphrase: Option<String>) -> IpcResult<Revealed> {
     let of = id.clone();
     let subject = move |app: &rampart_core::Rampart| {
         let account = app.otp_list()?.into_iter().find(|a| a.id == of);
@@ -162,7 +163,7 @@ pub async fn otp_qr(state: S<'_>, id: String, passphrase: Option<String>) -> Ipc
     };
     confirmed(state.inner(), passphrase, subject, move |app| {
         let uri = app.otp_uri(&id)?;
-        Ok(rampart_core::otp::qr::svg(&uri)?)
+        Ok(Revealed::from(rampart_core::otp::qr::svg(&uri)?))
     })
     .await
 }

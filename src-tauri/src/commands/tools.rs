@@ -11,7 +11,7 @@ use rampart_core::tools::{
     JwtSigned,
 };
 use std::sync::Arc;
-use tauri::{AppHandle, Runtime, State};
+use tauri::State;
 
 type S<'a> = State<'a, Arc<Shared>>;
 
@@ -100,14 +100,10 @@ pub async fn tools_hash_check(
 
 /// Copies a result (a decrypted value, a token) from Rust; it is cleared like a copied secret.
 #[tauri::command]
-pub async fn tools_copy<R: Runtime>(
-    handle: AppHandle<R>,
-    state: S<'_>,
-    text: String,
-) -> IpcResult<CopyResult> {
+pub async fn tools_copy(state: S<'_>, text: String) -> IpcResult<CopyResult> {
     let text = SecretString::new(text);
     let shared = state.inner().clone();
     let seconds = unlocked(&shared, |app| Ok(app.settings()?.clipboard_clear_seconds)).await?;
-    shared.clipboard.copy(&handle, text.expose(), seconds).map_err(IpcError::internal)?;
+    shared.clipboard.copy(text.expose(), seconds).map_err(IpcError::internal)?;
     Ok(CopyResult { clears_in_seconds: seconds })
 }

@@ -3,13 +3,14 @@
 
 use super::{CopyResult, confirmed, unlocked};
 use crate::error::{IpcError, IpcResult};
+use crate::revealed::Revealed;
 use crate::state::Shared;
 use rampart_core::vault::Encoding;
 use rampart_core::views::CredentialView;
 use rampart_core::{CredentialKind, Rampart, SecretString};
 use serde::Serialize;
 use std::sync::Arc;
-use tauri::{AppHandle, Runtime, State};
+use tauri::State;
 
 type S<'a> = State<'a, Arc<Shared>>;
 
@@ -36,27 +37,23 @@ pub async fn vault_reveal(
     state: S<'_>,
     id: String,
     passphrase: Option<String>,
-) -> IpcResult<String> {
+) -> IpcResult<Revealed> {
     let of = id.clone();
     let subject =
         move |app: &Rampart| Ok(format!("reveal the secret {}", app.vault_find(&of)?.name));
     let value =
         confirmed(state.inner(), passphrase, subject, move |app| app.vault_reveal(&id)).await?;
-    Ok(value.expose().clone())
+    Ok(Revealed::new(value))
 }
 
 #[tauri::command]
-pub async fn vault_copy<R: Runtime>(
-    handle: AppHandle<R>,
-    state: S<'_>,
-    id: String,
-) -> IpcResult<CopyResult> {
+pub async fn vault_copy(state: S<'_>, id: String) -> IpcResult<CopyResult> {
     let shared = state.inner().clone();
     let (value, seconds) = unlocked(&shared, move |app| {
         Ok((app.vault_value_for_copy(&id)?, app.settings()?.clipboard_clear_seconds))
     })
     .await?;
-    shared.clipboard.copy(&handle, value.expose(), seconds).map_err(IpcError::internal)?;
+    shared.clipboard.copy(value.expose(), seconds).map_err(IpcError::internal)?;
     Ok(CopyResult { clears_in_seconds: seconds })
 }
 
@@ -80,7 +77,7 @@ pub async fn vault_delete(state: S<'_>, id: String) -> IpcResult<()> {
 #[serde(rename_all = "camelCase")]
 pub struct GenerateResult {
     pub(crate) credential: CredentialView,
-    pub(crate) revealed_value: Option<String>,
+    pub(crate) revealed_value: Option<Revealed>,
 }
 
 #[tauri::command]
@@ -94,7 +91,7 @@ pub async fn vault_generate(
 ) -> IpcResult<GenerateResult> {
     unlocked(state.inner(), move |app| {
         let (credential, value) = app.vault_generate(&name, kind, bytes, encoding, reveal)?;
-        Ok(GenerateResult { credential, revealed_value: value.map(|v| v.expose().clone()) })
+        Ok(GenerateResult { credential, revealed_value: value.map(Revealed::new) })
     })
     .await
 }
