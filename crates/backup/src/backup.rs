@@ -7,7 +7,8 @@
 //! `part_size x (upload_concurrency + 1)` plus zstd's jobs, whatever the size of the source or
 //! the speed of the server.
 //! The multipart upload is completed only when the source ended cleanly (a command exited 0, the
-//! age stream was finished); otherwise it is aborted. The manifest is written last.
+//! age stream was finished); otherwise it is aborted. The manifest's signature and then the
+//! manifest are written last.
 
 use crate::engine::Engine;
 use crate::error::{BackupError, Result};
@@ -15,6 +16,7 @@ use crate::keys::Recipient;
 use crate::manifest::{BackupId, Manifest, SourceKind, validate_source_name};
 use crate::parts::{Part, PartPool, PartSink};
 use crate::progress::{Phase, ProgressFn, Tracker};
+use crate::signing::{ManifestSigner, SIGNATURE_SUFFIX};
 use crate::source::{self, Source, describe_status};
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart, StorageClass};
@@ -47,6 +49,8 @@ pub struct BackupRequest {
     pub source: Source,
     /// The age public keys to encrypt to (at least one).
     pub recipients: Vec<Recipient>,
+    /// Signs the manifest (this machine's key, from the keychain).
+    pub signer: Arc<ManifestSigner>,
     pub progress: Option<ProgressFn>,
 }
 
@@ -312,7 +316,17 @@ impl Engine {
             tool: concat!("rampart-backup ", env!("CARGO_PKG_VERSION")).to_owned(),
             command_exit_status: produced.exit_status,
         };
-        store.put_if_absent(&manifest_key, manifest.to_json(), "application/json").await?;
+        // The signature goes first, so the manifest (which commits the backup) never exists
+        // unsigned; a signature left alone by a failure here is removed by cleanup.
+        let bytes = manifest.to_json();
+        let comment = format!("rampart-backup {}/{} object {object_key}", manifest.source, id);
+        let signature = req.signer.sign(&bytes, &comment);
+        let sig_key = format!("{manifest_key}{SIGNATURE_SUFFIX}");
+        store.put_if_absent(&sig_key, signature.into_bytes(), "text/plain").await?;
+        if let Err(e) = store.put_if_absent(&manifest_key, bytes, "application/json").await {
+            let _ = store.delete(&sig_key).await;
+            return Err(e);
+        }
         tracker.emit(Phase::Done);
         tracing::info!(source = %manifest.source, id = %manifest.id, bytes = manifest.ciphertext_size, "backup stored");
         Ok(manifest)
