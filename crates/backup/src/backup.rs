@@ -51,8 +51,15 @@ pub struct BackupRequest {
     pub recipients: Vec<Recipient>,
     /// Signs the manifest (this machine's key, from the keychain).
     pub signer: Arc<ManifestSigner>,
+    /// Told the object key and upload id as soon as the multipart upload exists, so a front
+    /// end can record them and abort that very upload if this run dies (see
+    /// [`Engine::abort_upload`]), without waiting out the cleanup grace period.
+    pub on_upload: Option<UploadHook>,
     pub progress: Option<ProgressFn>,
 }
+
+/// See [`BackupRequest::on_upload`]: called with the object key and the upload id.
+pub type UploadHook = Arc<dyn Fn(&str, &str) + Send + Sync>;
 
 /// The first stage: hashes and counts plaintext.
 struct PlainHasher<W> {
@@ -229,6 +236,9 @@ impl Engine {
             .await
             .map_err(|e| BackupError::s3("CreateMultipartUpload", e))?;
         let upload_id = created.upload_id().unwrap_or_default().to_owned();
+        if let Some(hook) = &req.on_upload {
+            hook(&object_key, &upload_id);
+        }
 
         let concurrency = self.options.upload_concurrency.max(1);
         let (tx, rx) = mpsc::channel(1);
@@ -383,6 +393,17 @@ impl Engine {
             .part_number(part.number)
             .set_e_tag(resp.e_tag().map(str::to_owned))
             .build())
+    }
+
+    /// Aborts one multipart upload that a front end knows is its own and dead (a run of this
+    /// machine that was killed: see [`BackupRequest::on_upload`]). An upload that is already
+    /// gone is fine.
+    pub async fn abort_upload(&self, key: &str, upload_id: &str) -> Result<()> {
+        let live = self.store.list_uploads(key).await?;
+        if live.iter().any(|u| u.key == key && u.upload_id == upload_id) {
+            self.store.abort_upload(key, upload_id).await?;
+        }
+        Ok(())
     }
 
     async fn abort_quietly(&self, key: &str, upload_id: &str) {

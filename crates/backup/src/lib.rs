@@ -33,7 +33,7 @@ mod target;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 
-pub use backup::BackupRequest;
+pub use backup::{BackupRequest, UploadHook};
 pub use cleanup::{CleanupReport, DEFAULT_CLEANUP_GRACE, candidates};
 pub use engine::{Backup, Clock, Engine, EngineOptions, IdRandom, Selector};
 pub use error::{BackupError, Result};

@@ -58,6 +58,7 @@ async fn child() {
             source: Source::Command(dump),
             recipients: vec![key.recipient.clone()],
             signer: rampart_backup::testkit::signer(),
+            on_upload: None,
             progress: None,
         })
         .await

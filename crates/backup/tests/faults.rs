@@ -24,6 +24,7 @@ fn big_stream_request(key: &keys::GeneratedKey, bytes: u64, progress: ProgressFn
         ])),
         recipients: vec![key.recipient.clone()],
         signer: rampart_backup::testkit::signer(),
+        on_upload: None,
         progress: Some(progress),
     }
 }
@@ -122,6 +123,7 @@ async fn damaged_or_foreign_backups_are_refused_and_the_target_is_untouched() {
         source: Source::Directory { path: src.path().into(), excludes: vec![] },
         recipients: vec![key.recipient.clone()],
         signer: rampart_backup::testkit::signer(),
+        on_upload: None,
         progress: None,
     };
     let m = engine.backup(req).await.unwrap();

@@ -38,6 +38,7 @@ fn dir_request(path: &Path, excludes: &[&str], key: &keys::GeneratedKey) -> Back
         },
         recipients: vec![key.recipient.clone()],
         signer: rampart_backup::testkit::signer(),
+        on_upload: None,
         progress: None,
     }
 }
@@ -116,6 +117,7 @@ async fn command_round_trip_secret_env_and_pipe_restore() {
             source: Source::Command(cmd),
             recipients: vec![key.recipient.clone(), keys::generate().recipient],
             signer: rampart_backup::testkit::signer(),
+            on_upload: None,
             progress: None,
         })
         .await
@@ -156,6 +158,7 @@ async fn failing_command_leaves_nothing_behind() {
             source: Source::Command(CommandSpec::new(["sh", "-c", script]).env("PGURI", secret)),
             recipients: vec![key.recipient.clone()],
             signer: rampart_backup::testkit::signer(),
+            on_upload: None,
             progress: None,
         })
         .await
@@ -176,6 +179,7 @@ async fn failing_command_leaves_nothing_behind() {
             source: Source::Command(CommandSpec::new(["/nonexistent/pg_dump"])),
             recipients: vec![key.recipient.clone()],
             signer: rampart_backup::testkit::signer(),
+            on_upload: None,
             progress: None,
         })
         .await
@@ -205,6 +209,7 @@ async fn selectors_retention_and_cleanup() {
                 source: Source::Command(cmd),
                 recipients: vec![key.recipient.clone()],
                 signer: rampart_backup::testkit::signer(),
+                on_upload: None,
                 progress: None,
             })
             .await
@@ -369,6 +374,7 @@ async fn finished_backups_are_never_overwritten() {
         source: Source::Command(CommandSpec::new(["echo", text])),
         recipients: vec![key.recipient.clone()],
         signer: rampart_backup::testkit::signer(),
+        on_upload: None,
         progress: None,
     };
     let first = engine.backup(req("first")).await.unwrap();

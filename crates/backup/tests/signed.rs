@@ -19,6 +19,7 @@ fn request(path: &Path, key: &keys::GeneratedKey) -> BackupRequest {
         source: Source::Directory { path: path.into(), excludes: vec![] },
         recipients: vec![key.recipient.clone()],
         signer: signer(),
+        on_upload: None,
         progress: None,
     }
 }
