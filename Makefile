@@ -16,7 +16,7 @@ APT_PACKAGES := build-essential pkg-config git curl libwebkit2gtk-4.1-dev libgtk
   libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev libssl-dev libdbus-1-dev \
   xvfb xauth webkit2gtk-driver gnome-keyring libsecret-tools dbus dbus-x11 imagemagick \
   xclip xdotool x11-utils \
-  age zstd awscli restic postgresql \
+  age zstd awscli restic postgresql minisign \
   prometheus prometheus-alertmanager \
   prometheus-blackbox-exporter time
 

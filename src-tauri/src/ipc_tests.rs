@@ -458,6 +458,20 @@ fn every_backup_payload_has_exactly_the_fields_the_ui_contract_names() {
     };
     let prune =
         PruneReport { source: "db".into(), decisions: vec![], deleted: vec![], dry_run: true };
+    let backup = BackupView {
+        id: "20260304T050607Z-00000001".into(),
+        source: "db".into(),
+        kind: SourceKind::Command,
+        object: "o".into(),
+        manifest_key: "m".into(),
+        started: time::OffsetDateTime::UNIX_EPOCH,
+        finished: time::OffsetDateTime::UNIX_EPOCH,
+        plaintext_size: 1,
+        ciphertext_size: 2,
+        trusted: false,
+        trust: "not signed".into(),
+        manifest_sha256: "a".repeat(64),
+    };
     let checks = [
         ("RunView", json_fields(&run)),
         ("DrillView", json_fields(&drill)),
@@ -468,6 +482,7 @@ fn every_backup_payload_has_exactly_the_fields_the_ui_contract_names() {
         ("ProgressView", json_fields(&progress)),
         ("IdentityReveal", json_fields(&reveal)),
         ("PruneReport", json_fields(&prune)),
+        ("BackupView", json_fields(&backup)),
     ];
     for (name, rust) in checks {
         assert_eq!(rust, ts_fields(name), "{name}: Rust payload and types.ts drifted");

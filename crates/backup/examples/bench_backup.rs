@@ -68,6 +68,8 @@ async fn run(args: &[String]) -> Result<serde_json::Value, String> {
                     source_name: source_name.clone(),
                     source: Source::Directory { path: PathBuf::from(dir), excludes: Vec::new() },
                     recipients,
+                    signer: rampart_backup::testkit::signer(),
+                    on_upload: None,
                     progress: None,
                 })
                 .await

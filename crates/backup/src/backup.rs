@@ -7,7 +7,8 @@
 //! `part_size x (upload_concurrency + 1)` plus zstd's jobs, whatever the size of the source or
 //! the speed of the server.
 //! The multipart upload is completed only when the source ended cleanly (a command exited 0, the
-//! age stream was finished); otherwise it is aborted. The manifest is written last.
+//! age stream was finished); otherwise it is aborted. The manifest's signature and then the
+//! manifest are written last.
 
 use crate::engine::Engine;
 use crate::error::{BackupError, Result};
@@ -15,6 +16,7 @@ use crate::keys::Recipient;
 use crate::manifest::{BackupId, Manifest, SourceKind, validate_source_name};
 use crate::parts::{Part, PartPool, PartSink};
 use crate::progress::{Phase, ProgressFn, Tracker};
+use crate::signing::{ManifestSigner, SIGNATURE_SUFFIX};
 use crate::source::{self, Source, describe_status};
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart, StorageClass};
@@ -47,8 +49,17 @@ pub struct BackupRequest {
     pub source: Source,
     /// The age public keys to encrypt to (at least one).
     pub recipients: Vec<Recipient>,
+    /// Signs the manifest (this machine's key, from the keychain).
+    pub signer: Arc<ManifestSigner>,
+    /// Told the object key and upload id as soon as the multipart upload exists, so a front
+    /// end can record them and abort that very upload if this run dies (see
+    /// [`Engine::abort_upload`]), without waiting out the cleanup grace period.
+    pub on_upload: Option<UploadHook>,
     pub progress: Option<ProgressFn>,
 }
+
+/// See [`BackupRequest::on_upload`]: called with the object key and the upload id.
+pub type UploadHook = Arc<dyn Fn(&str, &str) + Send + Sync>;
 
 /// The first stage: hashes and counts plaintext.
 struct PlainHasher<W> {
@@ -225,6 +236,9 @@ impl Engine {
             .await
             .map_err(|e| BackupError::s3("CreateMultipartUpload", e))?;
         let upload_id = created.upload_id().unwrap_or_default().to_owned();
+        if let Some(hook) = &req.on_upload {
+            hook(&object_key, &upload_id);
+        }
 
         let concurrency = self.options.upload_concurrency.max(1);
         let (tx, rx) = mpsc::channel(1);
@@ -312,7 +326,17 @@ impl Engine {
             tool: concat!("rampart-backup ", env!("CARGO_PKG_VERSION")).to_owned(),
             command_exit_status: produced.exit_status,
         };
-        store.put_if_absent(&manifest_key, manifest.to_json(), "application/json").await?;
+        // The signature goes first, so the manifest (which commits the backup) never exists
+        // unsigned; a signature left alone by a failure here is removed by cleanup.
+        let bytes = manifest.to_json();
+        let comment = format!("rampart-backup {}/{} object {object_key}", manifest.source, id);
+        let signature = req.signer.sign(&bytes, &comment);
+        let sig_key = format!("{manifest_key}{SIGNATURE_SUFFIX}");
+        store.put_if_absent(&sig_key, signature.into_bytes(), "text/plain").await?;
+        if let Err(e) = store.put_if_absent(&manifest_key, bytes, "application/json").await {
+            let _ = store.delete(&sig_key).await;
+            return Err(e);
+        }
         tracker.emit(Phase::Done);
         tracing::info!(source = %manifest.source, id = %manifest.id, bytes = manifest.ciphertext_size, "backup stored");
         Ok(manifest)
@@ -369,6 +393,17 @@ impl Engine {
             .part_number(part.number)
             .set_e_tag(resp.e_tag().map(str::to_owned))
             .build())
+    }
+
+    /// Aborts one multipart upload that a front end knows is its own and dead (a run of this
+    /// machine that was killed: see [`BackupRequest::on_upload`]). An upload that is already
+    /// gone is fine.
+    pub async fn abort_upload(&self, key: &str, upload_id: &str) -> Result<()> {
+        let live = self.store.list_uploads(key).await?;
+        if live.iter().any(|u| u.key == key && u.upload_id == upload_id) {
+            self.store.abort_upload(key, upload_id).await?;
+        }
+        Ok(())
     }
 
     async fn abort_quietly(&self, key: &str, upload_id: &str) {

@@ -1,14 +1,22 @@
-//! The engine: one S3 target plus pipeline options and a clock. Front ends (CLI, desktop) build
-//! one per configured target and call `backup`, `list`, `find`, `restore_*`, `verify_*`,
-//! `prune` and `cleanup` on it. Time comes from the injected clock so tests are deterministic.
+//! The engine: one S3 target plus pipeline options, a clock and the trusted signing keys. Front
+//! ends (CLI, desktop) build one per configured target and call `backup`, `list`, `find`,
+//! `restore_*`, `verify_*`, `prune` and `cleanup` on it. Time comes from the injected clock so
+//! tests are deterministic.
+//!
+//! Every manifest read is checked against the trusted keys (see `signing`) and against the key
+//! layout; the verdict travels with the [`Backup`]. Lists show every backup with its verdict;
+//! `find`, restore, verify and delete act only on trusted ones, and `Latest`/`Before` pick the
+//! newest *trusted* backup, so a planted manifest can neither be restored nor hide the real ones.
 
 use crate::error::{BackupError, Result};
 use crate::manifest::{
     BackupId, Layout, MANIFEST_MAX_BYTES, MANIFEST_SUFFIX, Manifest, id_of_manifest_key,
     source_of_key, validate_source_name,
 };
+use crate::signing::{SIGNATURE_MAX_BYTES, SIGNATURE_SUFFIX, Trust, TrustedKeys};
 use crate::target::{S3Target, Store};
 use futures_util::StreamExt;
+use sha2::{Digest, Sha256};
 use std::sync::Arc;
 use time::OffsetDateTime;
 
@@ -35,11 +43,52 @@ pub type Clock = Arc<dyn Fn() -> OffsetDateTime + Send + Sync>;
 /// The randomness of backup ids (the suffix after the time).
 pub type IdRandom = Arc<dyn Fn() -> u32 + Send + Sync>;
 
-/// One stored backup: its manifest and the manifest's key.
+/// One stored backup: its manifest, the manifest's key, and whether its signature is trusted.
+/// Only the engine decides the verdict (reading the manifest and its signature).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Backup {
     pub manifest_key: String,
     pub manifest: Manifest,
+    pub(crate) trust: Trust,
+    pub(crate) manifest_sha256: String,
+}
+
+impl Backup {
+    /// The signature verdict.
+    pub fn trust(&self) -> &Trust {
+        &self.trust
+    }
+
+    pub fn is_trusted(&self) -> bool {
+        self.trust.is_trusted()
+    }
+
+    /// SHA-256 of the manifest's bytes as read (to check they did not change before adopting).
+    pub fn manifest_sha256(&self) -> &str {
+        &self.manifest_sha256
+    }
+
+    /// The key of the manifest's signature.
+    pub fn signature_key(&self) -> String {
+        format!("{}{SIGNATURE_SUFFIX}", self.manifest_key)
+    }
+
+    /// The refusal to act on an untrusted backup: what happened and what to do.
+    pub fn untrusted_error(&self) -> BackupError {
+        BackupError::Untrusted {
+            source_name: self.manifest.source.clone(),
+            id: self.manifest.id.clone(),
+            verdict: self.trust.describe(),
+            advice: self.trust.advice(),
+        }
+    }
+
+    /// A backup taken as trusted without a signature check (tests of later steps only).
+    #[cfg(feature = "testkit")]
+    pub fn assume_trusted(manifest_key: impl Into<String>, manifest: Manifest) -> Self {
+        let trust = Trust::Trusted { key_id: "TEST".into() };
+        Self { manifest_key: manifest_key.into(), manifest, trust, manifest_sha256: String::new() }
+    }
 }
 
 /// Which backup of a source to restore.
@@ -68,6 +117,7 @@ pub struct Engine {
     pub(crate) options: EngineOptions,
     pub(crate) clock: Clock,
     pub(crate) random: IdRandom,
+    pub(crate) trusted: TrustedKeys,
 }
 
 impl Engine {
@@ -88,7 +138,15 @@ impl Engine {
             options,
             clock: Arc::new(OffsetDateTime::now_utc),
             random: Arc::new(rand::random::<u32>),
+            trusted: TrustedKeys::default(),
         })
+    }
+
+    /// The signing keys whose manifests this engine acts on (none by default: then every
+    /// backup lists as untrusted and nothing is restored, verified or deleted).
+    pub fn with_trusted_keys(mut self, keys: TrustedKeys) -> Self {
+        self.trusted = keys;
+        self
     }
 
     /// Replaces the clock (tests, deterministic ids).
@@ -123,14 +181,59 @@ impl Engine {
     }
 
     /// Reads and checks one manifest (at most [`MANIFEST_MAX_BYTES`], within the target's
-    /// `manifest_timeout`).
+    /// `manifest_timeout`) and its signature; the verdict is in [`Backup::trust`].
     pub async fn manifest(&self, key: &str) -> Result<Backup> {
+        let timeout = self.store.manifest_timeout;
         let bytes =
-            self.store.get_small(key, MANIFEST_MAX_BYTES, self.store.manifest_timeout).await?;
-        Ok(Backup { manifest_key: key.to_owned(), manifest: Manifest::from_json(key, &bytes)? })
+            self.store.get_small(key, MANIFEST_MAX_BYTES, timeout).await?.ok_or_else(|| {
+                BackupError::Storage {
+                    operation: "GetObject",
+                    message: format!("the manifest {key} is gone"),
+                    advice: "It was deleted while being read (a prune elsewhere?): list again",
+                    retryable: true,
+                }
+            })?;
+        let manifest = Manifest::from_json(key, &bytes)?;
+        let sig_key = format!("{key}{SIGNATURE_SUFFIX}");
+        let signature = match self.store.get_small(&sig_key, SIGNATURE_MAX_BYTES, timeout).await {
+            Ok(sig) => sig,
+            // An oversize signature is junk: it fails the check below.
+            Err(BackupError::BadManifest { .. }) => Some(Vec::new()),
+            Err(e) => return Err(e),
+        };
+        let mut trust = self.trusted.check(&bytes, signature.as_deref());
+        if trust.is_trusted()
+            && let Err(message) = self.layout.check_placement(key, &manifest)
+        {
+            trust = Trust::Misplaced { message };
+        }
+        Ok(Backup {
+            manifest_key: key.to_owned(),
+            manifest,
+            trust,
+            manifest_sha256: hex::encode(Sha256::digest(&bytes)),
+        })
     }
 
-    /// Every backup of a source, oldest first. Invalid manifests are skipped with a warning.
+    /// Refuses an untrusted backup, or one whose keys no longer match its id and source.
+    pub(crate) fn require_trusted(&self, backup: &Backup) -> Result<()> {
+        if !backup.is_trusted() {
+            return Err(backup.untrusted_error());
+        }
+        if let Err(message) = self.layout.check_placement(&backup.manifest_key, &backup.manifest) {
+            let trust = Trust::Misplaced { message };
+            return Err(BackupError::Untrusted {
+                source_name: backup.manifest.source.clone(),
+                id: backup.manifest.id.clone(),
+                verdict: trust.describe(),
+                advice: trust.advice(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Every backup of a source, oldest first, trusted or not (see [`Backup::trust`]). Invalid
+    /// manifests are skipped with a warning.
     pub async fn list(&self, source: &str) -> Result<Vec<Backup>> {
         let keys = self.manifest_keys(source).await?;
         let results: Vec<Result<Backup>> = futures_util::stream::iter(
@@ -167,26 +270,54 @@ impl Engine {
         Ok(names)
     }
 
-    /// Finds the backup a selector names.
+    /// Finds the trusted backup a selector names. An id that names an untrusted backup is
+    /// refused with what happened and what to do; `Latest` and `Before` pass over untrusted
+    /// backups (with a warning) to the newest trusted one, and are refused only when every
+    /// candidate is untrusted.
     pub async fn find(&self, source: &str, selector: &Selector) -> Result<Backup> {
         let keys = self.manifest_keys(source).await?;
-        let pick = match selector {
-            Selector::Latest => keys.last(),
-            Selector::Before(t) => keys.iter().rev().find(|(id, _)| id.time() <= *t),
-            Selector::Id(id) => keys.iter().find(|(k, _)| k.as_str() == id),
+        let picks: Vec<&String> = match selector {
+            Selector::Latest => keys.iter().rev().map(|(_, k)| k).collect(),
+            Selector::Before(t) => {
+                keys.iter().rev().filter(|(id, _)| id.time() <= *t).map(|(_, k)| k).collect()
+            }
+            Selector::Id(id) => {
+                keys.iter().filter(|(k, _)| k.as_str() == id).map(|(_, k)| k).collect()
+            }
         };
-        let Some((_, key)) = pick else {
-            return Err(BackupError::NotFound {
+        let mut first_untrusted = None;
+        for key in picks {
+            let backup = match self.manifest(key).await {
+                Ok(b) => b,
+                Err(e @ BackupError::BadManifest { .. })
+                    if !matches!(selector, Selector::Id(_)) =>
+                {
+                    tracing::warn!(error = %e, "passing over an invalid manifest");
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            if self.require_trusted(&backup).is_ok() {
+                return Ok(backup);
+            }
+            tracing::warn!(key = %key, verdict = %backup.trust.describe(), "passing over an untrusted backup");
+            first_untrusted.get_or_insert(backup);
+        }
+        match first_untrusted {
+            Some(b) => Err(self.require_trusted(&b).expect_err("it was refused")),
+            None => Err(BackupError::NotFound {
                 source_name: source.to_owned(),
                 selector: selector.to_string(),
-            });
-        };
-        self.manifest(key).await
+            }),
+        }
     }
 
-    /// Deletes one backup: the manifest first (so it stops existing), then the object.
+    /// Deletes one trusted backup: the manifest first (so it stops existing), then the object,
+    /// then the signature. An untrusted backup is refused: nothing is deleted on its word.
     pub async fn delete(&self, backup: &Backup) -> Result<()> {
+        self.require_trusted(backup)?;
         self.store.delete(&backup.manifest_key).await?;
-        self.store.delete(&backup.manifest.object).await
+        self.store.delete(&backup.manifest.object).await?;
+        self.store.delete(&backup.signature_key()).await
     }
 }

@@ -44,6 +44,11 @@ pub enum BackupError {
     )]
     WrongKey { key: String, recipients: String },
     #[error(
+        "refusing to act on backup {source_name}/{id}: its manifest is not signed by a key this \
+         machine trusts ({verdict}); {advice}"
+    )]
+    Untrusted { source_name: String, id: String, verdict: String, advice: &'static str },
+    #[error(
         "integrity check failed for {key}: {message}. The backup is damaged, truncated or was \
          tampered with; nothing was written. Restore another backup and run a full verify"
     )]

@@ -5,11 +5,16 @@
 //! before anything is swapped into place, and refuse archives that would escape their target.
 //! Retention is a pure function (the dry-run preview); cleanup removes orphans.
 //!
+//! Manifests are signed (minisign format, a detached `.minisig` next to each; see `signing`) by
+//! the backing-up machine's key, and nothing is restored, verified, pruned or cleaned up on the
+//! word of a manifest that is not signed by a trusted key and placed where its id puts it.
+//!
 //! Stock tools restore every backup: `aws s3 cp s3://B/K - | age -d -i key.txt | zstd -d | tar -x`.
 //!
 //! Front ends (CLI, desktop) own configuration and secrets: they read the S3 secret key and the
 //! age identity from the keychain as [`rampart_sensitive::SecretString`]s and hand them over.
 
+mod adopt;
 mod backup;
 mod cleanup;
 mod engine;
@@ -21,14 +26,15 @@ mod parts;
 mod progress;
 mod restore;
 pub mod retention;
+pub mod signing;
 mod source;
 mod staging;
 mod target;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 
-pub use backup::BackupRequest;
-pub use cleanup::{CleanupReport, candidates};
+pub use backup::{BackupRequest, UploadHook};
+pub use cleanup::{CleanupReport, DEFAULT_CLEANUP_GRACE, candidates};
 pub use engine::{Backup, Clock, Engine, EngineOptions, IdRandom, Selector};
 pub use error::{BackupError, Result};
 pub use keys::{GeneratedKey, Identities, Recipient};
@@ -36,5 +42,6 @@ pub use manifest::{BackupId, Manifest, SourceKind};
 pub use progress::{Phase, Progress, ProgressFn};
 pub use restore::RestoreReport;
 pub use retention::{Candidate, Decision, KeepReason, RetentionPolicy};
+pub use signing::{GeneratedSigningKey, ManifestSigner, SigningPublicKey, Trust, TrustedKeys};
 pub use source::{CommandSpec, Source};
 pub use target::S3Target;

@@ -215,6 +215,32 @@ impl Layout {
     pub fn manifest_key(&self, source: &str, id: &BackupId) -> String {
         format!("{}{id}{MANIFEST_SUFFIX}", self.day_dir(source, id))
     }
+
+    /// Checks that a manifest read from `manifest_key` sits where its own id and source put it
+    /// and names the object key they give: a signed manifest copied elsewhere, or one whose
+    /// `object` points at another backup, is refused. Returns what is wrong.
+    pub fn check_placement(
+        &self,
+        manifest_key: &str,
+        m: &Manifest,
+    ) -> std::result::Result<(), String> {
+        let id = BackupId::parse(&m.id).ok_or_else(|| format!("{:?} is not a backup id", m.id))?;
+        validate_source_name(&m.source).map_err(|e| e.to_string())?;
+        let expected = self.manifest_key(&m.source, &id);
+        if manifest_key != expected {
+            return Err(format!(
+                "it is stored at {manifest_key}, but its id and source belong at {expected}"
+            ));
+        }
+        let expected = self.object_key(&m.source, &id, m.kind);
+        if m.object != expected {
+            return Err(format!(
+                "it names the object {:?}, but its id and source give {expected}",
+                m.object
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// The id a manifest key names, if it is one.
@@ -273,6 +299,42 @@ mod tests {
         assert_eq!(mk, "backups/prod/app/2026/03/04/20260304T050607Z-00000001.manifest.json");
         assert_eq!(id_of_manifest_key(&mk), Some(id.clone()));
         assert_eq!(Layout::new("").source_dir("app"), "app/");
+    }
+
+    #[test]
+    fn placement_ties_keys_to_the_id_and_source() {
+        let l = Layout::new("p");
+        let id = BackupId::new(datetime!(2026-03-04 05:06:07 UTC), 7);
+        let m = Manifest {
+            format: FORMAT.into(),
+            id: id.to_string(),
+            source: "app".into(),
+            kind: SourceKind::Directory,
+            object: l.object_key("app", &id, SourceKind::Directory),
+            started: datetime!(2026-03-04 05:06:07 UTC),
+            finished: datetime!(2026-03-04 05:06:09 UTC),
+            plaintext_size: 1,
+            ciphertext_size: 2,
+            plaintext_sha256: "a".repeat(64),
+            ciphertext_sha256: "b".repeat(64),
+            recipients: vec![],
+            compression: "zstd".into(),
+            part_size: 0,
+            parts: 1,
+            tool: String::new(),
+            command_exit_status: None,
+        };
+        let key = l.manifest_key("app", &id);
+        assert_eq!(l.check_placement(&key, &m), Ok(()));
+        let other = BackupId::new(datetime!(2026-03-01 00:00:00 UTC), 8);
+        let repointed = Manifest { object: l.object_key("app", &other, m.kind), ..m.clone() };
+        assert!(l.check_placement(&key, &repointed).unwrap_err().contains("names the object"));
+        let wrong_kind = Manifest { kind: SourceKind::Command, ..m.clone() };
+        assert!(l.check_placement(&key, &wrong_kind).is_err());
+        assert!(l.check_placement(&l.manifest_key("app", &other), &m).is_err());
+        assert!(l.check_placement(&Layout::new("q").manifest_key("app", &id), &m).is_err());
+        let elsewhere = Manifest { source: "db".into(), ..m };
+        assert!(l.check_placement(&key, &elsewhere).is_err());
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Restore and verify: S3 body -> SHA-256 of ciphertext -> age -> zstd -> SHA-256 of plaintext ->
+//! Restore and verify (of trusted backups only: see `engine`): S3 body -> SHA-256 of ciphertext -> age -> zstd -> SHA-256 of plaintext ->
 //! (tar extraction into a staging dir | a command's stdin | nothing, for a full verify). Sizes and
 //! hashes are compared with the manifest before anything is swapped into place: the staging dir
 //! (see `staging`) is renamed over the target only after everything checked out, so an existing
@@ -85,6 +85,7 @@ impl Engine {
         target: &Path,
         progress: Option<ProgressFn>,
     ) -> Result<RestoreReport> {
+        self.require_trusted(backup)?;
         let m = &backup.manifest;
         if m.kind != SourceKind::Directory {
             return Err(BackupError::Config(format!(
@@ -136,11 +137,13 @@ impl Engine {
         command: &CommandSpec,
         progress: Option<ProgressFn>,
     ) -> Result<RestoreReport> {
+        self.require_trusted(backup)?;
         Ok(self.decode(backup, identities, Sink::Command(command.clone()), progress).await?.0)
     }
 
-    /// Quick verify: the manifest parses and the object exists with the size it names.
+    /// Quick verify: the manifest is trusted and the object exists with the size it names.
     pub async fn verify_quick(&self, backup: &Backup) -> Result<()> {
+        self.require_trusted(backup)?;
         let m = &backup.manifest;
         match self.store.head(&m.object).await? {
             Some(size) if size == m.ciphertext_size => Ok(()),

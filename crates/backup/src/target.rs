@@ -228,23 +228,27 @@ impl Store {
         }
     }
 
-    /// Reads a small object (a manifest) whole: at most `cap` bytes (by its length and by
-    /// counting, so an endless body stops just past the cap), within `timeout` for every attempt
-    /// and the body together.
-    pub async fn get_small(&self, key: &str, cap: usize, timeout: Duration) -> Result<Vec<u8>> {
+    /// Reads a small object (a manifest, a signature) whole: at most `cap` bytes (by its length
+    /// and by counting, so an endless body stops just past the cap), within `timeout` for every
+    /// attempt and the body together. `None` when it does not exist.
+    pub async fn get_small(
+        &self,
+        key: &str,
+        cap: usize,
+        timeout: Duration,
+    ) -> Result<Option<Vec<u8>>> {
         let too_big = || BackupError::BadManifest {
             key: key.to_owned(),
             message: format!("it is larger than the {} KiB a manifest may be", cap / 1024),
         };
         let read = async {
-            let resp = self
-                .client
-                .get_object()
-                .bucket(&self.bucket)
-                .key(key)
-                .send()
-                .await
-                .map_err(|e| BackupError::s3("GetObject", e))?;
+            let resp = match self.client.get_object().bucket(&self.bucket).key(key).send().await {
+                Ok(resp) => resp,
+                Err(e) if e.raw_response().is_some_and(|r| r.status().as_u16() == 404) => {
+                    return Ok(None);
+                }
+                Err(e) => return Err(BackupError::s3("GetObject", e)),
+            };
             if resp.content_length().is_some_and(|n| n > cap as i64) {
                 return Err(too_big());
             }
@@ -262,15 +266,12 @@ impl Store {
                 }
                 out.extend_from_slice(&chunk);
             }
-            Ok(out)
+            Ok(Some(out))
         };
         tokio::time::timeout(timeout, read).await.unwrap_or_else(|_| {
             Err(BackupError::Storage {
                 operation: "GetObject",
-                message: format!(
-                    "reading the manifest {key} timed out after {} s",
-                    timeout.as_secs_f64()
-                ),
+                message: format!("reading {key} timed out after {} s", timeout.as_secs_f64()),
                 advice: "The S3 endpoint stalled or is too slow: check the network and the \
                          endpoint, then retry",
                 retryable: true,

@@ -57,6 +57,8 @@ async fn child() {
             source_name: "envdump".into(),
             source: Source::Command(dump),
             recipients: vec![key.recipient.clone()],
+            signer: rampart_backup::testkit::signer(),
+            on_upload: None,
             progress: None,
         })
         .await

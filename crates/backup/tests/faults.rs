@@ -23,6 +23,8 @@ fn big_stream_request(key: &keys::GeneratedKey, bytes: u64, progress: ProgressFn
             "/dev/urandom",
         ])),
         recipients: vec![key.recipient.clone()],
+        signer: rampart_backup::testkit::signer(),
+        on_upload: None,
         progress: Some(progress),
     }
 }
@@ -120,6 +122,8 @@ async fn damaged_or_foreign_backups_are_refused_and_the_target_is_untouched() {
         source_name: "site".into(),
         source: Source::Directory { path: src.path().into(), excludes: vec![] },
         recipients: vec![key.recipient.clone()],
+        signer: rampart_backup::testkit::signer(),
+        on_upload: None,
         progress: None,
     };
     let m = engine.backup(req).await.unwrap();
@@ -286,7 +290,8 @@ async fn missing_space_and_bad_targets_are_refused_before_download() {
     )
     .await;
     m.plaintext_size = u64::MAX / 4; // claims to be enormous
-    let bk = rampart_backup::Backup { manifest_key: "unused".into(), manifest: m };
+    let mkey = "sp/s/2026/01/01/20260101T000000Z-00000001.manifest.json";
+    let bk = rampart_backup::Backup::assume_trusted(mkey, m);
     let work = tempfile::tempdir().unwrap();
     let err = engine
         .restore_to_dir(&bk, &identities(&key), &work.path().join("t"), None)

@@ -247,7 +247,7 @@ fn exercise_manifest(bytes: &[u8]) {
     let Ok(m) = Manifest::from_json("k", bytes) else { return };
     let _ = BackupId::parse(&m.id).map(|id| id.time());
     let _ = m.to_json();
-    let backup = Backup { manifest_key: "k".into(), manifest: m };
+    let backup = Backup::assume_trusted("k", m);
     let policy = RetentionPolicy {
         keep_last: 1,
         keep_daily: 2,
@@ -272,18 +272,20 @@ async fn huge_sizes_are_refused_cleanly() {
     json["plaintextSize"] = serde_json::json!(u64::MAX);
     json["ciphertextSize"] = serde_json::json!(u64::MAX);
     let m = Manifest::from_json("k", &serde_json::to_vec(&json).unwrap()).unwrap();
-    let target = S3Target::new(
+    let mut target = S3Target::new(
         Some("http://127.0.0.1:9".into()),
         "garage",
         "bucket",
         "GK0000",
         rampart_sensitive::SecretString::new("0".repeat(64)),
     );
+    target.prefix = "backups/prod".into();
     let engine = rampart_backup::Engine::new(&target).unwrap();
     let key = rampart_backup::keys::generate();
     let ids = rampart_backup::Identities::parse(&key.identity).unwrap();
     let work = tempfile::tempdir().unwrap();
-    let backup = Backup { manifest_key: "k".into(), manifest: m };
+    let key = format!("backups/prod/app/2026/03/04/{VALID_ID}.manifest.json");
+    let backup = Backup::assume_trusted(key, m);
     let err = engine.restore_to_dir(&backup, &ids, &work.path().join("t"), None).await.unwrap_err();
     assert!(matches!(err, BackupError::InsufficientSpace { .. }), "{err}");
 }

@@ -29,6 +29,8 @@ async fn streams_200_mb_with_bounded_memory() {
             source_name: "stream".into(),
             source: Source::Command(CommandSpec::new(["sh", "-c", script])),
             recipients: vec![key.recipient.clone()],
+            signer: rampart_backup::testkit::signer(),
+            on_upload: None,
             progress: None,
         })
         .await

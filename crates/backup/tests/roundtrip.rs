@@ -37,6 +37,8 @@ fn dir_request(path: &Path, excludes: &[&str], key: &keys::GeneratedKey) -> Back
             excludes: excludes.iter().map(|s| s.to_string()).collect(),
         },
         recipients: vec![key.recipient.clone()],
+        signer: rampart_backup::testkit::signer(),
+        on_upload: None,
         progress: None,
     }
 }
@@ -67,7 +69,7 @@ async fn directory_round_trip_with_excludes_and_progress() {
     assert!(last.total.is_some());
 
     let keys_now = g.keys("backups/prod/").await;
-    assert_eq!(keys_now.len(), 2, "{keys_now:?}");
+    assert_eq!(keys_now.len(), 3, "object, signature, manifest: {keys_now:?}");
 
     // Restore into a fresh target and into an existing one (replaced atomically).
     let out = tempfile::tempdir().unwrap();
@@ -114,6 +116,8 @@ async fn command_round_trip_secret_env_and_pipe_restore() {
             source_name: "mongo".into(),
             source: Source::Command(cmd),
             recipients: vec![key.recipient.clone(), keys::generate().recipient],
+            signer: rampart_backup::testkit::signer(),
+            on_upload: None,
             progress: None,
         })
         .await
@@ -153,6 +157,8 @@ async fn failing_command_leaves_nothing_behind() {
             source_name: "pg".into(),
             source: Source::Command(CommandSpec::new(["sh", "-c", script]).env("PGURI", secret)),
             recipients: vec![key.recipient.clone()],
+            signer: rampart_backup::testkit::signer(),
+            on_upload: None,
             progress: None,
         })
         .await
@@ -172,6 +178,8 @@ async fn failing_command_leaves_nothing_behind() {
             source_name: "pg".into(),
             source: Source::Command(CommandSpec::new(["/nonexistent/pg_dump"])),
             recipients: vec![key.recipient.clone()],
+            signer: rampart_backup::testkit::signer(),
+            on_upload: None,
             progress: None,
         })
         .await
@@ -200,6 +208,8 @@ async fn selectors_retention_and_cleanup() {
                 source_name: "db".into(),
                 source: Source::Command(cmd),
                 recipients: vec![key.recipient.clone()],
+                signer: rampart_backup::testkit::signer(),
+                on_upload: None,
                 progress: None,
             })
             .await
@@ -231,7 +241,7 @@ async fn selectors_retention_and_cleanup() {
     let left: Vec<String> =
         engine.list("db").await.unwrap().into_iter().map(|b| b.manifest.id).collect();
     assert_eq!(left, vec![ids[1].clone(), ids[3].clone()]);
-    assert_eq!(g.keys("r/").await.len(), 4, "objects went with their manifests");
+    assert_eq!(g.keys("r/").await.len(), 6, "objects and signatures went with their manifests");
 
     // Orphans: an object without manifest and an unfinished upload; the grace period protects
     // fresh ones, an expired grace removes them.
@@ -255,7 +265,7 @@ async fn selectors_retention_and_cleanup() {
     );
     assert!(report.missing_objects.is_empty());
     assert!(g.uploads().await.is_empty());
-    assert_eq!(g.keys("r/").await.len(), 4, "real backups untouched");
+    assert_eq!(g.keys("r/").await.len(), 6, "real backups untouched");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -363,6 +373,8 @@ async fn finished_backups_are_never_overwritten() {
         source_name: "s".into(),
         source: Source::Command(CommandSpec::new(["echo", text])),
         recipients: vec![key.recipient.clone()],
+        signer: rampart_backup::testkit::signer(),
+        on_upload: None,
         progress: None,
     };
     let first = engine.backup(req("first")).await.unwrap();

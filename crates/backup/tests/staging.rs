@@ -33,6 +33,8 @@ async fn staging_is_private_and_the_root_keeps_the_archive_mode() {
         source_name: "site".into(),
         source: Source::Directory { path: src.path().into(), excludes: vec![] },
         recipients: vec![key.recipient.clone()],
+        signer: rampart_backup::testkit::signer(),
+        on_upload: None,
         progress: None,
     };
     engine.backup(req).await.unwrap();
@@ -94,6 +96,8 @@ async fn leftovers_of_a_killed_restore_are_removed_at_the_next_restore() {
         source_name: "site".into(),
         source: Source::Directory { path: src.path().into(), excludes: vec![] },
         recipients: vec![key.recipient.clone()],
+        signer: rampart_backup::testkit::signer(),
+        on_upload: None,
         progress: None,
     };
     engine.backup(req).await.unwrap();

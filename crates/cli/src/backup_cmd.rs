@@ -1,8 +1,10 @@
 //! `rampart backup ...`: encrypted backups to S3 from the shell. Arguments and dispatch live
 //! here; printing and the progress display in `backup_show`. Secrets never come from
 //! arguments: S3 keys and command secrets are vault credential names (`--env VAR=VAULT_NAME`),
-//! the identity stays in the keychain unless `export-identity --yes` prints it.
+//! the identity stays in the keychain unless `export-identity --yes` prints it. Signing keys and
+//! adoption are in `backup_keys_cmd`.
 
+use crate::backup_keys_cmd::{self, KeysCommand};
 use crate::backup_show::{self, progress_display};
 use crate::{CliResult, Failure, print_json};
 use clap::{Args, Subcommand};
@@ -28,6 +30,20 @@ pub enum BackupCommand {
         /// Also writes a QR code of the key as SVG (file mode 0600).
         #[arg(long, value_name = "FILE")]
         qr_svg: Option<PathBuf>,
+    },
+    /// Manifest-signing keys: this machine's (show) and the trusted ones (list, trust, untrust).
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// Signs SOURCE's unsigned backups (made before manifests were signed) with this machine's
+    /// key, after showing them and asking you to confirm they are yours.
+    Adopt {
+        source: String,
+        /// Only this backup (repeatable; default: every unsigned backup of SOURCE).
+        #[arg(long)]
+        id: Vec<String>,
+        /// Confirms without asking.
+        #[arg(long)]
+        yes: bool,
     },
     /// S3 targets: add, list, rm.
     #[command(subcommand)]
@@ -208,7 +224,7 @@ fn split_command(text: &str) -> CliResult<Vec<String>> {
     }
 }
 
-fn block_on<F: std::future::Future>(future: F) -> CliResult<F::Output> {
+pub(crate) fn block_on<F: std::future::Future>(future: F) -> CliResult<F::Output> {
     let runtime = rampart_core::feeds::tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -228,6 +244,8 @@ pub fn run(app: &Rampart, cmd: BackupCommand) -> CliResult {
         BackupCommand::ExportIdentity { yes, qr_png, qr_svg } => {
             backup_show::export_identity(app, yes, qr_png, qr_svg)?
         }
+        BackupCommand::Keys(cmd) => backup_keys_cmd::keys(app, cmd)?,
+        BackupCommand::Adopt { source, id, yes } => backup_keys_cmd::adopt(app, &source, &id, yes)?,
         BackupCommand::Target(cmd) => target(app, cmd)?,
         BackupCommand::Source(cmd) => source(app, cmd)?,
         BackupCommand::Run { source } => {

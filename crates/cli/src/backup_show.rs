@@ -111,13 +111,22 @@ pub fn backups(list: &[BackupView], json: bool) -> CliResult {
         eprintln!("no backups yet: `rampart backup run SOURCE` makes one");
     }
     for b in list {
+        let mark = if b.trusted { String::new() } else { format!("  UNTRUSTED: {}", b.trust) };
         println!(
-            "{}  {:<16} {}  {:>10}  {}",
+            "{}  {:<16} {}  {:>10}  {}{mark}",
             b.id,
             b.source,
             rfc3339(b.finished),
             size(b.ciphertext_size),
             b.object
+        );
+    }
+    let untrusted = list.iter().filter(|b| !b.trusted).count();
+    if untrusted > 0 {
+        eprintln!(
+            "{untrusted} backup(s) are not signed by a key this machine trusts: they are never \
+             restored, verified or pruned. `rampart backup keys trust KEY` trusts another of your \
+             machines; `rampart backup adopt SOURCE` signs backups made before signing"
         );
     }
     Ok(())

@@ -6,6 +6,7 @@
 mod app_cmd;
 mod audit_cmd;
 mod backup_cmd;
+mod backup_keys_cmd;
 mod backup_show;
 mod feeds_cmd;
 mod input;

@@ -113,7 +113,18 @@ impl Cli {
             *seen = seen.replace(&line, "<exported>");
             line
         };
+        // The manifest-signing secret key, read straight from the keychain (never printed).
+        let signing = std::process::Command::new("secret-tool")
+            .args(["lookup", "service", &self.service, "username", "backup-signing-key"])
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+            .unwrap_or_default();
+        let seed = signing.rsplit(':').next().unwrap_or_default().to_owned();
         let mut secrets = vec![SECRET, identity.as_str()];
+        if !signing.is_empty() {
+            assert_eq!(seed.len(), 64, "a signing key was made and is in the keychain");
+            secrets.push(&seed);
+        }
         secrets.extend_from_slice(extra);
         let seen = self.seen.borrow();
         let mut files = String::new();
@@ -143,9 +154,11 @@ impl Drop for Cli {
                 let _ = self.run(&["vault", "rm", c["name"].as_str().unwrap_or_default()], "");
             }
         }
-        let _ = std::process::Command::new("secret-tool")
-            .args(["clear", "service", &self.service, "username", "backup-identity"])
-            .status();
+        for item in ["backup-identity", "backup-signing-key"] {
+            let _ = std::process::Command::new("secret-tool")
+                .args(["clear", "service", &self.service, "username", item])
+                .status();
+        }
     }
 }
 

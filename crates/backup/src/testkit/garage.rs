@@ -184,7 +184,9 @@ admin_token = "test-admin-token"
     }
 
     pub fn engine(&self, prefix: &str) -> Engine {
-        Engine::with_options(&self.target(prefix), EngineOptions::default()).unwrap()
+        Engine::with_options(&self.target(prefix), EngineOptions::default())
+            .unwrap()
+            .with_trusted_keys(super::trusted())
     }
 
     /// A raw S3 client for inspecting and tampering with the bucket.

@@ -3,12 +3,26 @@
 //! untouched" checks.
 
 use super::garage::Garage;
-use crate::{GeneratedKey, Identities, Manifest, Recipient, SourceKind};
+use crate::{
+    GeneratedKey, Identities, Manifest, ManifestSigner, Recipient, SourceKind, TrustedKeys,
+};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 use std::process::Command;
+use std::sync::Arc;
+
+/// The signing key of test backups (fixed, so every engine of a test trusts it).
+pub fn signer() -> Arc<ManifestSigner> {
+    let generated = ManifestSigner::generate_from(&[0x5a; 32], *b"rampTEST");
+    Arc::new(ManifestSigner::from_secret(&generated.secret).expect("a generated key parses"))
+}
+
+/// The keys test engines trust: [`signer`]'s.
+pub fn trusted() -> TrustedKeys {
+    TrustedKeys::new([signer().public_key()])
+}
 
 /// Runs `bash -o pipefail -c script` with extra environment; panics with its output on failure.
 pub fn bash(script: &str, env: &[(String, String)]) -> String {
@@ -42,8 +56,8 @@ pub fn seal(plain: &[u8], recipient: &Recipient) -> Vec<u8> {
     out
 }
 
-/// Writes a hand-written manifest (as a user without Rampart could) and, if asked, the
-/// ciphertext object it names; returns the manifest.
+/// Writes a hand-written manifest (as a user without Rampart could), signed by the test
+/// [`signer`], and, if asked, the ciphertext object it names; returns the manifest.
 pub async fn upload_by_hand(
     g: &Garage,
     prefix_and_source: &str,
@@ -52,6 +66,24 @@ pub async fn upload_by_hand(
     cipher: Vec<u8>,
     recipient: &Recipient,
     put_object: bool,
+) -> Manifest {
+    let signer = signer();
+    let by = Some(signer.as_ref());
+    plant_by_hand(g, prefix_and_source, id, plain, cipher, recipient, put_object, by).await
+}
+
+/// [`upload_by_hand`] with the manifest signed by `signer`, or left unsigned (`None`): what an
+/// attacker who can write to the bucket can plant.
+#[allow(clippy::too_many_arguments)]
+pub async fn plant_by_hand(
+    g: &Garage,
+    prefix_and_source: &str,
+    id: &str,
+    plain: &[u8],
+    cipher: Vec<u8>,
+    recipient: &Recipient,
+    put_object: bool,
+    signer: Option<&ManifestSigner>,
 ) -> Manifest {
     let (prefix, source) = prefix_and_source.rsplit_once('/').unwrap();
     let day = format!("{}/{}/{}", &id[0..4], &id[4..6], &id[6..8]);
@@ -73,7 +105,12 @@ pub async fn upload_by_hand(
         g.put(&object, cipher).await;
     }
     let key = format!("{prefix}/{source}/{day}/{id}.manifest.json");
-    g.put(&key, serde_json::to_vec(&json).unwrap()).await;
+    let bytes = serde_json::to_vec(&json).unwrap();
+    if let Some(signer) = signer {
+        let signature = signer.sign(&bytes, "by hand");
+        g.put(&format!("{key}.minisig"), signature.into_bytes()).await;
+    }
+    g.put(&key, bytes).await;
     let m: Manifest = serde_json::from_value(json).unwrap();
     assert_eq!(m.kind, SourceKind::Directory);
     m

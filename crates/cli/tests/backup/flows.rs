@@ -323,6 +323,31 @@ fn retention_dry_run_previews_and_prune_applies_on_a_synthetic_history() {
         rt.block_on(g.put(&format!("{key}.tar.zst.age"), b"x".to_vec()));
         rt.block_on(g.put(&format!("{key}.manifest.json"), serde_json::to_vec(&m).unwrap()));
     }
+    // Made before manifests were signed: listed as untrusted, refused, never pruned...
+    let list = cli.ok(&["backup", "list", "hist"]);
+    assert_eq!(list.matches("UNTRUSTED: not signed").count(), 10, "{list}");
+    let plan = cli.json(&["backup", "prune", "--json"]);
+    assert!(plan[0]["decisions"].as_array().unwrap().is_empty(), "{plan}");
+    assert_eq!(keys_under(&rt, &g, "t/hist/").len(), 20);
+    let (_, err) = cli.fails(&["backup", "verify", "20260110T030000Z-0000000a"]);
+    assert!(err.contains("not signed by a key this machine trusts"), "{err}");
+    assert!(err.contains("rampart backup adopt"), "{err}");
+    // ... until adopted after confirmation (refused without it when stdin is no terminal).
+    let (_, err) = cli.fails(&["backup", "adopt", "hist"]);
+    assert!(err.contains("refusing to adopt without --yes"), "{err}");
+    let shown = cli.ok(&["backup", "adopt", "hist", "--yes"]);
+    assert_eq!(shown.lines().count(), 10, "each adopted backup is shown: {shown}");
+    let key = cli.ok(&["backup", "keys", "show"]).trim().to_owned();
+    assert!(key.starts_with("RW"), "{key}");
+    let keys = cli.json(&["backup", "keys", "list", "--json"]);
+    assert_eq!(keys[0]["publicKey"], key.as_str());
+    assert_eq!(keys[0]["thisMachine"], true);
+    let (_, err) = cli.fails(&["backup", "keys", "untrust", &key]);
+    assert!(err.contains("always trusted"), "{err}");
+    let (_, err) = cli.fails(&["backup", "keys", "trust", "RWQnotakey"]);
+    assert!(err.contains("not a minisign public key"), "{err}");
+    cli.ok(&["backup", "verify", "20260110T030000Z-0000000a"]);
+
     let before = keys_under(&rt, &g, "t/hist/");
     let plan = cli.json(&["backup", "prune", "--dry-run", "--json"]);
     let decisions = plan[0]["decisions"].as_array().unwrap();
@@ -338,5 +363,5 @@ fn retention_dry_run_previews_and_prune_applies_on_a_synthetic_history() {
     assert!(text.contains("would delete"), "{text}");
     cli.ok(&["backup", "prune"]);
     assert_eq!(cli.json(&["backup", "list", "hist", "--json"]).as_array().unwrap().len(), 3);
-    assert_eq!(keys_under(&rt, &g, "t/hist/").len(), 6);
+    assert_eq!(keys_under(&rt, &g, "t/hist/").len(), 9, "3 manifests, signatures, objects");
 }

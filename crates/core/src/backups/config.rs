@@ -1,5 +1,6 @@
 //! Backup configuration: the age identity (keygen keeps it in the keychain as one item and
-//! returns only the public key; the break-glass export is the one place it is shown), S3
+//! returns only the public key; the break-glass export is the one place it is shown, with the
+//! trusted manifest-signing keys a new machine needs), S3
 //! targets and sources, validated when added (names, URLs, vault credentials, age recipients,
 //! cron, the directory). Each store write shares a transaction with its audit entry; a keychain
 //! write is undone when the store write fails.
@@ -23,6 +24,9 @@ pub struct IdentityExport {
     pub qr_png: Vec<u8>,
     pub qr_svg: String,
     pub public_key: String,
+    /// The manifest-signing keys this machine trusts (its own first), as `RW...` lines: on a
+    /// new machine, `rampart backup keys trust KEY` each, or restores are refused.
+    pub trusted_keys: Vec<String>,
     pub warning: &'static str,
 }
 
@@ -98,15 +102,34 @@ impl Rampart {
             .ok()
             .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
             .unwrap_or_default();
+        // This machine's signing key is in the copy even before its first backup.
+        self.backup_signing_key()?;
+        let trusted = self.backup_keys_list()?;
+        let mut keys_text = String::from(
+            "# manifest-signing keys trusted here; on a new machine run\n\
+             # `rampart backup keys trust KEY` for each, or its restores are refused:\n",
+        );
+        for k in &trusted {
+            keys_text
+                .push_str(&format!("#   {} ({}, key id {})\n", k.public_key, k.name, k.key_id));
+        }
         let text = SecretString::new(format!(
             "# Rampart backup identity (break-glass copy), exported {created}\n\
-             # public key: {public}\n{}\n",
+             # public key: {public}\n{keys_text}{}\n",
             identity.expose().trim()
         ));
         let qr_png = rampart_otp::qr::png(&identity)?;
         let qr_svg = rampart_otp::qr::svg(&identity)?;
         self.audit(AuditAction::Export, "backup-identity")?;
-        Ok(IdentityExport { text, qr_png, qr_svg, public_key: public, warning: EXPORT_WARNING })
+        let trusted_keys = trusted.into_iter().map(|k| k.public_key).collect();
+        Ok(IdentityExport {
+            text,
+            qr_png,
+            qr_svg,
+            public_key: public,
+            trusted_keys,
+            warning: EXPORT_WARNING,
+        })
     }
 
     /// The value of a vault credential, for use (not a reveal: nothing is shown).

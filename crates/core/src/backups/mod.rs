@@ -11,6 +11,7 @@
 //! the CLI. [`schedule`] holds the pure schedule functions and the [`BackupScheduler`].
 //!
 //! - `config`: keygen, break-glass export, targets and sources;
+//! - `signing`: this machine's manifest-signing key, the trusted keys, adopting old backups;
 //! - `run`: backup runs and their history; `ops`: list, restore, verify, prune;
 //! - `drill`: restore drills; [`schedule`]: cron and the scheduler.
 
@@ -19,16 +20,19 @@ mod drill;
 mod ops;
 mod run;
 pub mod schedule;
+mod signing;
 
 pub use config::{EXPORT_WARNING, IdentityExport};
 pub use drill::DrillView;
 pub use ops::{BackupView, PruneReport, RestoreDone, RestoreTo, SourceContext};
 pub use rampart_backup::{
     BackupError, CleanupReport, CommandSpec, Decision, Identities, KeepReason, Phase, Progress,
-    ProgressFn, Selector,
+    ProgressFn, Selector, SourceKind,
 };
+pub use rampart_backup::{DEFAULT_CLEANUP_GRACE, SigningPublicKey, Trust};
 pub use run::{PreparedRun, RunFailure, RunOutcome, RunView};
 pub use schedule::{AppAccess, BackupScheduler, SchedulerEvent, missed_runs, next_run};
+pub use signing::TrustedKeyView;
 
 use crate::{CoreError, Result};
 use serde::{Deserialize, Serialize};
@@ -38,6 +42,12 @@ use std::path::PathBuf;
 pub const IDENTITY_ITEM: &str = "backup-identity";
 /// The settings key holding the identity's public key (shown without a keychain read).
 pub const PUBLIC_KEY_SETTING: &str = "backup.public_key";
+/// The keychain item holding this machine's manifest-signing secret key.
+pub const SIGNING_KEY_ITEM: &str = "backup-signing-key";
+/// The settings key holding this machine's signing public key.
+pub const SIGNING_PUBLIC_SETTING: &str = "backup.signing_public_key";
+/// The settings key holding the other machines' trusted signing keys.
+pub const TRUSTED_KEYS_SETTING: &str = "backup.trusted_keys";
 
 /// An S3-compatible target. Holds vault credential names, never keys.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -165,7 +175,9 @@ pub fn backup_error(e: BackupError) -> CoreError {
     match e {
         BackupError::Config(_) | BackupError::WrongKey { .. } => CoreError::InvalidInput(message),
         BackupError::NotFound { .. } => CoreError::NotFound(message),
-        BackupError::ManifestExists { .. } => CoreError::Conflict(message),
+        BackupError::ManifestExists { .. } | BackupError::Untrusted { .. } => {
+            CoreError::Conflict(message)
+        }
         _ => CoreError::Io(message),
     }
 }

@@ -1,5 +1,6 @@
 //! Work on stored backups through a [`SourceContext`] (the engine for the source's target, keys
-//! read from the vault; `Send`, no database): list, restore into a directory or a command,
+//! read from the vault, the trusted signing keys from the settings; `Send`, no database): list
+//! (untrusted backups included, marked), and, of trusted backups only, restore into a directory or a command,
 //! verify quick/full, the retention preview and prune, and the restore drill (latest backup into
 //! a throwaway directory, or a full verify for command dumps). The `Rampart::backup_*` methods
 //! chain context, work and the audit entry for the CLI.
@@ -39,6 +40,12 @@ pub struct BackupView {
     pub finished: OffsetDateTime,
     pub plaintext_size: u64,
     pub ciphertext_size: u64,
+    /// Signed by a trusted key and in its place: only such backups are acted upon.
+    pub trusted: bool,
+    /// The signature verdict in words ("signed by trusted key ...", "not signed", ...).
+    pub trust: String,
+    /// SHA-256 of the manifest's bytes as read (adopting checks they did not change).
+    pub manifest_sha256: String,
 }
 
 impl From<&Backup> for BackupView {
@@ -54,6 +61,9 @@ impl From<&Backup> for BackupView {
             finished: m.finished,
             plaintext_size: m.plaintext_size,
             ciphertext_size: m.ciphertext_size,
+            trusted: b.is_trusted(),
+            trust: b.trust().describe(),
+            manifest_sha256: b.manifest_sha256().to_owned(),
         }
     }
 }
@@ -97,12 +107,12 @@ pub struct PruneReport {
 }
 
 impl SourceContext {
-    /// Every backup of the source, oldest first.
+    /// Every backup of the source, oldest first, trusted or not (see [`Backup::trust`]).
     pub async fn list(&self) -> Result<Vec<Backup>> {
         self.engine.list(&self.spec.name).await.map_err(backup_error)
     }
 
-    /// The backup a selector names.
+    /// The trusted backup a selector names (an untrusted one is refused).
     pub async fn find(&self, selector: &Selector) -> Result<Backup> {
         self.engine.find(&self.spec.name, selector).await.map_err(backup_error)
     }
@@ -161,7 +171,8 @@ impl Rampart {
         let clock = Arc::clone(&self.clock);
         let engine = Engine::new(&target)
             .map_err(backup_error)?
-            .with_clock(Arc::new(move || utc(clock.now())));
+            .with_clock(Arc::new(move || utc(clock.now())))
+            .with_trusted_keys(self.backup_trusted_keys()?);
         let clock = Arc::clone(&self.clock);
         Ok(SourceContext { spec, engine: Arc::new(engine), now: Arc::new(move || clock.now()) })
     }

@@ -1,9 +1,11 @@
 //! Backup runs: [`Rampart::backup_prepare_run`] takes the source's lock (a file lock in the data
-//! dir, released by the OS if the process dies) and reads the S3 keys and the command's
-//! environment secrets from the vault; [`PreparedRun::execute`] first removes what an earlier
-//! interrupted run of this source left in the bucket (safe: the lock says no other run of it is
-//! live here), then streams the backup; [`Rampart::backup_record_run`] writes the history row
-//! and the audit entry together. Secrets reach only the child's environment.
+//! dir, released by the OS if the process dies) and reads the S3 keys, the command's
+//! environment secrets and the signing key (made on the first run) from the keychain;
+//! [`PreparedRun::execute`] first aborts the upload of this machine's last run if it died (the
+//! lock file records the upload of the run holding it) and removes other leftovers of the source
+//! older than a day (`DEFAULT_CLEANUP_GRACE`: another machine may be uploading right now), then
+//! streams the backup and signs its manifest; [`Rampart::backup_record_run`] writes the
+//! history row and the audit entry together. Secrets reach only the child's environment.
 
 use super::ops::SourceContext;
 use super::{SourceWhat, Trigger, backup_error};
@@ -95,7 +97,23 @@ impl From<CoreError> for RunFailure {
 impl PreparedRun {
     /// Cleans up after interrupted runs of this source, then makes the backup.
     pub async fn execute(self, progress: Option<ProgressFn>) -> RunOutcome {
-        let Self { ctx, mut request, trigger, started_at, _lock } = self;
+        let Self { ctx, mut request, trigger, started_at, _lock: lock } = self;
+        // The lock file names the upload of the run that held it; if one is named, that run
+        // died (it clears the record when it ends): abort its upload now, no grace needed.
+        let record = Arc::new(Mutex::new(lock));
+        if let Some((key, upload_id)) = read_upload_record(&record) {
+            match ctx.engine.abort_upload(&key, &upload_id).await {
+                Ok(()) => tracing::info!(%key, "aborted the upload of an interrupted run"),
+                Err(e) => {
+                    tracing::warn!(%key, error = %e, "could not abort an interrupted run's upload")
+                }
+            }
+        }
+        write_upload_record(&record, None);
+        let hook = Arc::clone(&record);
+        request.on_upload = Some(Arc::new(move |key: &str, upload_id: &str| {
+            write_upload_record(&hook, Some((key, upload_id)));
+        }));
         let seen = Arc::new(Mutex::new((0u64, 0u64)));
         let sink = Arc::clone(&seen);
         request.progress = Some(Arc::new(move |p: &Progress| {
@@ -105,7 +123,9 @@ impl PreparedRun {
             }
         }));
         let source = ctx.spec.name.clone();
-        match ctx.engine.cleanup_source(&source, std::time::Duration::ZERO).await {
+        // A grace period even under this source's lock: the lock is local, and another
+        // machine may be uploading a backup of the same source name into the same bucket.
+        match ctx.engine.cleanup_source(&source, rampart_backup::DEFAULT_CLEANUP_GRACE).await {
             Ok(r) if !r.aborted_uploads.is_empty() || !r.deleted_orphans.is_empty() => {
                 tracing::info!(%source, aborted = r.aborted_uploads.len(), orphans = r.deleted_orphans.len(), "removed leftovers of an interrupted backup");
             }
@@ -116,6 +136,7 @@ impl PreparedRun {
             retryable: e.is_retryable(),
             message: backup_error(e).to_string(),
         });
+        write_upload_record(&record, None);
         let (mut bytes_in, mut bytes_out) = *seen.lock().expect("progress lock");
         if let Ok(m) = &result {
             (bytes_in, bytes_out) = (m.plaintext_size, m.ciphertext_size);
@@ -160,6 +181,8 @@ impl Rampart {
             source_name: source.to_owned(),
             source: what,
             recipients,
+            signer: self.backup_signer()?,
+            on_upload: None,
             progress: None,
         };
         Ok(PreparedRun { ctx, request, trigger, started_at: self.now(), _lock: lock })
@@ -174,6 +197,7 @@ impl Rampart {
         let file = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
+            .read(true)
             .write(true)
             .open(&path)
             .map_err(|e| CoreError::Io(format!("opening {}: {e}", path.display())))?;
@@ -245,5 +269,34 @@ impl Rampart {
     /// The newest `limit` runs of a source (all when `None`), newest first.
     pub fn backup_runs(&self, source: Option<&str>, limit: usize) -> Result<Vec<RunView>> {
         Ok(self.store.backup_runs(source, limit)?.into_iter().map(RunView::from).collect())
+    }
+}
+
+/// The upload recorded in a source's lock file: `object key\nupload id\n`.
+fn read_upload_record(file: &Mutex<std::fs::File>) -> Option<(String, String)> {
+    use std::io::{Read, Seek};
+    let mut file = file.lock().expect("lock file");
+    let mut text = String::new();
+    file.rewind().ok()?;
+    (&mut *file).take(4096).read_to_string(&mut text).ok()?;
+    let mut lines = text.lines();
+    match (lines.next(), lines.next()) {
+        (Some(k), Some(u)) if !k.is_empty() && !u.is_empty() => Some((k.into(), u.into())),
+        _ => None,
+    }
+}
+
+/// Records (or with `None` clears) the upload of the run holding the lock.
+fn write_upload_record(file: &Mutex<std::fs::File>, upload: Option<(&str, &str)>) {
+    use std::io::{Seek, Write};
+    let mut file = file.lock().expect("lock file");
+    let text = upload.map(|(k, u)| format!("{k}\n{u}\n")).unwrap_or_default();
+    let written = file
+        .set_len(0)
+        .and_then(|()| file.rewind())
+        .and_then(|()| file.write_all(text.as_bytes()))
+        .and_then(|()| file.sync_data());
+    if let Err(e) = written {
+        tracing::warn!(error = %e, "could not record the upload in the lock file");
     }
 }

@@ -6,6 +6,7 @@ mod authenticator;
 mod backups;
 mod credential_transport;
 mod lock_and_audit;
+mod signed_backups;
 mod tools;
 mod vault;
 
@@ -44,6 +45,7 @@ impl Drop for TestApp {
             rampart_core::audit::KEY_ITEM,
             rampart_core::audit::ANCHOR_ITEM,
             rampart_core::backups::IDENTITY_ITEM,
+            rampart_core::backups::SIGNING_KEY_ITEM,
         ] {
             let _ = self.app.keychain().delete(item);
         }

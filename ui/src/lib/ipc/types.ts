@@ -607,6 +607,11 @@ export interface BackupView {
   finished: string;
   plaintextSize: number;
   ciphertextSize: number;
+  /** Signed by a trusted key and in its place: only such backups are restored or verified. */
+  trusted: boolean;
+  /** The signature verdict in words ("signed by trusted key ...", "not signed", ...). */
+  trust: string;
+  manifestSha256: string;
 }
 
 export type PointInTime = { kind: 'latest' } | { kind: 'before'; at: string } | { kind: 'id'; id: string };

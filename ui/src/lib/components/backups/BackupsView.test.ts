@@ -134,6 +134,9 @@ describe('BackupsView', () => {
           finished: new Date((NOW - 3500) * 1000).toISOString(),
           plaintextSize: 50 * 1024 ** 2,
           ciphertextSize: 10 * 1024 ** 2,
+          trusted: true,
+          trust: 'signed by trusted key 0123456789ABCDEF',
+          manifestSha256: 'a'.repeat(64),
         },
       ],
       backup_restore: () => {
