@@ -163,18 +163,15 @@ impl Target {
                 "the login burst needs a login path (--login-path /api/auth/login)".into()
             ));
         }
-        if let Some(ca) = &self.ca_file {
-            if !ca.is_file() {
-                return Err(bad(format!(
-                    "CA file {} does not exist or is not a file",
-                    ca.display()
-                )));
-            }
+        if let Some(ca) = &self.ca_file
+            && !ca.is_file()
+        {
+            return Err(bad(format!("CA file {} does not exist or is not a file", ca.display())));
         }
-        if let Some(repo) = &self.repo {
-            if !repo.is_dir() {
-                return Err(bad(format!("repository {} is not a directory", repo.display())));
-            }
+        if let Some(repo) = &self.repo
+            && !repo.is_dir()
+        {
+            return Err(bad(format!("repository {} is not a directory", repo.display())));
         }
         let databases = self.databases.iter().map(|d| parse_db(d)).collect::<Result<Vec<_>>>()?;
         if base.is_none() && self.repo.is_none() && databases.is_empty() {
