@@ -9,7 +9,10 @@
 //! hang or a panic. Evidence is trimmed and never carries a secret.
 
 pub mod catalog;
+pub mod probe;
+pub mod repo;
 pub mod report;
+pub mod run;
 pub mod status;
 pub mod target;
 

@@ -28,6 +28,8 @@ pub struct Target {
     pub links: Vec<String>,
     /// Opt-in: send a bounded burst of failed logins to the login path.
     pub login_burst: bool,
+    /// The plain-HTTP port probed for the HTTP->HTTPS redirect (default 80).
+    pub plain_port: Option<u16>,
 }
 
 /// Which database a [`DbEndpoint`] speaks.
