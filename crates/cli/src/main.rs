@@ -8,6 +8,7 @@ mod audit_cmd;
 mod backup_cmd;
 mod backup_keys_cmd;
 mod backup_show;
+mod check_cmd;
 mod feeds_cmd;
 mod input;
 mod otp_cmd;
@@ -79,6 +80,9 @@ enum Command {
     /// The guide's encrypted fields: decrypt, encrypt, rotate keys (keys by vault name).
     #[command(subcommand)]
     Crypt(tools_cmd::CryptCommand),
+    /// The security checklist: `check list`, `check run --url URL [--repo DIR] [--json]`.
+    #[command(subcommand)]
+    Check(check_cmd::CheckCommand),
     /// JWTs: decode, verify against the guide's profile with a vault secret, sign a test token.
     #[command(subcommand)]
     Jwt(tools_cmd::JwtCommand),
@@ -115,6 +119,7 @@ fn run(cli: Cli) -> CliResult {
     // Hash checks need no data dir either.
     let command = match cli.command {
         Command::Hash(cmd) => return tools_cmd::hash(cmd),
+        Command::Check(cmd) => return check_cmd::run(cmd),
         other => other,
     };
     let config = Config::from_env(cli.data_dir.as_deref())?;
@@ -139,6 +144,7 @@ fn run(cli: Cli) -> CliResult {
         Command::Crypt(cmd) => tools_cmd::crypt(&app, cmd),
         Command::Jwt(cmd) => tools_cmd::jwt(&app, cmd),
         Command::Hash(cmd) => tools_cmd::hash(cmd),
+        Command::Check(cmd) => check_cmd::run(cmd),
     }
 }
 
