@@ -149,6 +149,7 @@ fn run(cli: Cli) -> CliResult {
 }
 
 fn main() -> ExitCode {
+    quiet_on_broken_pipe();
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
@@ -156,6 +157,24 @@ fn main() -> ExitCode {
             ExitCode::from(f.code)
         }
     }
+}
+
+/// `rampart ... | head` closes stdout early, and `println!` then panics with "failed printing
+/// to stdout: Broken pipe". Exit quietly instead, with the status a tool killed by SIGPIPE has.
+fn quiet_on_broken_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if message.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        default(info);
+    }));
 }
 
 /// Prints `value` as pretty JSON on stdout.

@@ -219,3 +219,20 @@ fn settings_passphrase_and_pins_are_scriptable() {
         serde_json::from_str(&cli.ok(&["otp", "list", "--json"], "")).unwrap();
     assert_eq!(list[0]["issuer"], "A");
 }
+
+/// `rampart ... | head`: a reader that goes away early ends the CLI quietly with the status of
+/// a tool killed by SIGPIPE, not a panic message.
+#[test]
+fn a_closed_stdout_ends_quietly() {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .args(["check", "list"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader is gone before the first line is written
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(141), "{stderr}");
+}
