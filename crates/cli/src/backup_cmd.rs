@@ -400,5 +400,8 @@ fn restore(app: &Rampart, a: RestoreArgs) -> CliResult {
         "restored {} of {} ({} bytes, SHA-256 {}) into {dest}; verified against its manifest",
         r.backup.id, r.backup.source, r.backup.plaintext_size, r.plaintext_sha256
     );
+    for leftover in &r.removed_leftovers {
+        eprintln!("removed {leftover}: plaintext left by an earlier restore that was killed");
+    }
     Ok(())
 }

@@ -338,6 +338,18 @@ impl Rampart {
         bytes: &[u8],
         password: Option<&SecretString>,
     ) -> Result<ImportReport> {
+        let batch = Self::otp_import_parse(file_name, bytes, password)?;
+        self.otp_import_parsed(batch)
+    }
+
+    /// The slow half of an import, needing no app state: size check, format detection,
+    /// decryption (an Aegis or 2FAS password runs a KDF) and parsing. The desktop runs it
+    /// without holding the app, so a hostile file cannot freeze every other command.
+    pub fn otp_import_parse(
+        file_name: Option<&str>,
+        bytes: &[u8],
+        password: Option<&SecretString>,
+    ) -> Result<rampart_otp::import::ImportBatch> {
         if bytes.len() > MAX_IMPORT_BYTES {
             return Err(CoreError::InvalidInput(format!(
                 "the file is {} MB; authenticator exports are far smaller (limit {} MB): pick the export file itself",
@@ -345,7 +357,15 @@ impl Rampart {
                 MAX_IMPORT_BYTES / 1_000_000
             )));
         }
-        let batch = rampart_otp::import::detect_and_parse(file_name, bytes, password)?;
+        Ok(rampart_otp::import::detect_and_parse(file_name, bytes, password)?)
+    }
+
+    /// Stores what [`Self::otp_import_parse`] found: duplicates and rejects are reported, the
+    /// rest stored (seeds to the keychain), and the import audited.
+    pub fn otp_import_parsed(
+        &self,
+        batch: rampart_otp::import::ImportBatch,
+    ) -> Result<ImportReport> {
         // Decide every entry first (read-only).
         let mut entries = Vec::with_capacity(batch.items.len());
         let mut to_store = Vec::new();

@@ -93,6 +93,9 @@ impl RestoreTo {
 pub struct RestoreDone {
     pub backup: BackupView,
     pub plaintext_sha256: String,
+    /// Staging directories of an earlier, killed restore into the same parent (plaintext that
+    /// was left behind), removed before this one started.
+    pub removed_leftovers: Vec<String>,
 }
 
 /// The retention preview (and, unless dry-run, what was deleted) for one source.
@@ -135,7 +138,15 @@ impl SourceContext {
             }
         }
         .map_err(backup_error)?;
-        Ok(RestoreDone { backup: (&backup).into(), plaintext_sha256: report.plaintext_sha256 })
+        Ok(RestoreDone {
+            backup: (&backup).into(),
+            plaintext_sha256: report.plaintext_sha256,
+            removed_leftovers: report
+                .removed_leftovers
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect(),
+        })
     }
 
     /// Quick verify (object present with the manifest's size), or full (download, decrypt,

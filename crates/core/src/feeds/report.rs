@@ -71,47 +71,76 @@ pub struct SilenceCreated {
     pub alerts: usize,
 }
 
-pub(super) async fn alerts(snapshot: &FeedsSnapshot) -> AlertsReport {
-    let mut errors = Vec::new();
+/// Runs `fetch` for every item at once and returns the results in the items' order: a stalled
+/// source costs its own timeout, not the others'.
+async fn all_at_once<T, R, F>(items: Vec<T>, fetch: impl Fn(T) -> F) -> Vec<R>
+where
+    T: Send + 'static,
+    R: Send + 'static,
+    F: std::future::Future<Output = R> + Send + 'static,
+{
     let mut tasks = tokio::task::JoinSet::new();
-    for (index, am) in snapshot.alertmanagers.iter().cloned().enumerate() {
-        tasks.spawn(async move { (index, am.name.clone(), am.alerts().await) });
+    for (index, item) in items.into_iter().enumerate() {
+        let fetching = fetch(item);
+        tasks.spawn(async move { (index, fetching.await) });
     }
-    let mut fetched = Vec::new();
-    while let Some(Ok(done)) = tasks.join_next().await {
-        fetched.push(done);
+    let mut done = Vec::new();
+    while let Some(Ok(one)) = tasks.join_next().await {
+        done.push(one);
     }
-    fetched.sort_by_key(|(index, _, _)| *index);
+    done.sort_by_key(|(index, _)| *index);
+    done.into_iter().map(|(_, result)| result).collect()
+}
+
+/// One Prometheus server's readiness, alerts and rules, with what failed.
+async fn prometheus_report(
+    p: rampart_feeds::prometheus::Prometheus,
+) -> (PromReport, Vec<SourceError>) {
+    let (ready, alerts, rules) = tokio::join!(p.ready(), p.alerts(), p.rules());
+    let mut errors = Vec::new();
+    let mut report = PromReport {
+        name: p.name.clone(),
+        readiness: None,
+        alerts: Vec::new(),
+        rule_groups: Vec::new(),
+    };
+    let source = format!("Prometheus {}", p.name);
+    match ready {
+        Ok(r) => report.readiness = Some(r),
+        Err(e) => errors.push(SourceError::new(&source, &e)),
+    }
+    match (alerts, rules) {
+        (Ok(a), Ok(r)) => (report.alerts, report.rule_groups) = (a, r),
+        (Err(e), _) | (_, Err(e)) => {
+            if report.readiness.is_some() {
+                errors.push(SourceError::new(&source, &e));
+            }
+        }
+    }
+    (report, errors)
+}
+
+/// Every Alertmanager and Prometheus at once.
+pub(super) async fn alerts(snapshot: &FeedsSnapshot) -> AlertsReport {
+    let (fetched, proms) = tokio::join!(
+        all_at_once(snapshot.alertmanagers.clone(), |am| async move {
+            let alerts = am.alerts().await;
+            (am.name, alerts)
+        }),
+        all_at_once(snapshot.prometheus.clone(), prometheus_report),
+    );
+    let mut errors = Vec::new();
     let mut per_source = Vec::new();
-    for (_, name, result) in fetched {
+    for (name, result) in fetched {
         match result {
             Ok(alerts) => per_source.push((name, alerts)),
             Err(e) => errors.push(SourceError::new(&format!("Alertmanager {name}"), &e)),
         }
     }
     let mut prometheus = Vec::new();
-    for p in &snapshot.prometheus {
-        let (ready, alerts, rules) = tokio::join!(p.ready(), p.alerts(), p.rules());
-        let mut report = PromReport {
-            name: p.name.clone(),
-            readiness: None,
-            alerts: Vec::new(),
-            rule_groups: Vec::new(),
-        };
-        let source = format!("Prometheus {}", p.name);
-        match ready {
-            Ok(r) => report.readiness = Some(r),
-            Err(e) => errors.push(SourceError::new(&source, &e)),
-        }
-        match (alerts, rules) {
-            (Ok(a), Ok(r)) => (report.alerts, report.rule_groups) = (a, r),
-            (Err(e), _) | (_, Err(e)) => {
-                if report.readiness.is_some() {
-                    errors.push(SourceError::new(&source, &e));
-                }
-            }
-        }
+    for (report, failed) in proms {
         prometheus.push(report);
+        errors.extend(failed);
     }
     AlertsReport {
         groups: alertmanager::group(alertmanager::merge(per_source)),
@@ -120,11 +149,21 @@ pub(super) async fn alerts(snapshot: &FeedsSnapshot) -> AlertsReport {
     }
 }
 
+/// Every Sentry project at once.
 pub(super) async fn sentry(snapshot: &FeedsSnapshot, max_pages: usize) -> SentryReport {
+    let client = snapshot.client.clone();
+    let fetched = all_at_once(snapshot.sentry.clone(), move |(name, project)| {
+        let client = client.clone();
+        async move {
+            let issues = project.unresolved_issues(&client, max_pages).await;
+            (name, issues)
+        }
+    })
+    .await;
     let mut report = SentryReport { projects: Vec::new(), errors: Vec::new() };
-    for (name, project) in &snapshot.sentry {
-        match project.unresolved_issues(&snapshot.client, max_pages).await {
-            Ok(issues) => report.projects.push((name.clone(), issues)),
+    for (name, result) in fetched {
+        match result {
+            Ok(issues) => report.projects.push((name, issues)),
             Err(e) => report.errors.push(SourceError::new(&format!("Sentry {name}"), &e)),
         }
     }
@@ -192,3 +231,7 @@ pub(super) async fn silence(
         }
     }
 }
+
+#[cfg(test)]
+#[path = "report_tests.rs"]
+mod tests;

@@ -620,6 +620,8 @@ export type Destination = { kind: 'dir'; path: string } | { kind: 'command'; arg
 export interface RestoreDone {
   backup: BackupView;
   plaintextSha256: string;
+  /** Staging directories (plaintext) an earlier, killed restore left behind; removed first. */
+  removedLeftovers: string[];
 }
 
 export type KeepReason = 'last' | 'daily' | 'weekly' | 'monthly' | 'within' | 'onlyGoodBackup' | 'noPolicy';

@@ -148,6 +148,7 @@ describe('BackupsView', () => {
         return {
           backup: { id: '20261128T020000Z-ab12', plaintextSize: 50 * 1024 ** 2 },
           plaintextSha256: 'ab'.repeat(32),
+          removedLeftovers: ['/tmp/.rampart-restore-killed'],
         } as never;
       },
     });
@@ -170,6 +171,9 @@ describe('BackupsView', () => {
     refuse = false;
     await fireEvent.click(screen.getByTestId('restore-confirm'));
     expect(await screen.findByTestId('restore-done')).toHaveTextContent('SHA-256 matches');
+    expect(screen.getByTestId('restore-leftover')).toHaveTextContent(
+      'Removed /tmp/.rampart-restore-killed: plaintext an earlier restore left',
+    );
     expect(ipc.named('backup_restore').at(-1)!.args).toMatchObject({
       source: 'app-data',
       at: { kind: 'latest' },
