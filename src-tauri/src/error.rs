@@ -1,5 +1,6 @@
-//! The one error type that crosses IPC: `{kind, message}` with the closed set of kinds in
-//! [`rampart_core::ErrorKind`]. The UI branches on `kind` and shows `message`.
+//! The one error type that crosses IPC: `{kind, message, retryable}` with the closed set of
+//! kinds in [`rampart_core::ErrorKind`]. The UI branches on `kind`, shows `message`, and may
+//! offer "Try again" when `retryable`.
 
 use rampart_core::{CoreError, ErrorKind};
 use serde::Serialize;
@@ -9,6 +10,8 @@ use serde::Serialize;
 pub struct IpcError {
     pub kind: ErrorKind,
     pub message: String,
+    /// The same request may succeed later (a feed or bucket unreachable, a server error).
+    pub retryable: bool,
 }
 
 impl From<CoreError> for IpcError {
@@ -16,13 +19,13 @@ impl From<CoreError> for IpcError {
         if matches!(e.kind(), ErrorKind::Internal | ErrorKind::Io | ErrorKind::Network) {
             tracing::warn!(error = %e, "command failed");
         }
-        Self { kind: e.kind(), message: e.to_string() }
+        Self { kind: e.kind(), message: e.to_string(), retryable: e.retryable() }
     }
 }
 
 impl IpcError {
     pub fn internal(message: impl Into<String>) -> Self {
-        Self { kind: ErrorKind::Internal, message: message.into() }
+        Self { kind: ErrorKind::Internal, message: message.into(), retryable: false }
     }
 }
 
@@ -38,7 +41,7 @@ mod tests {
         let json = serde_json::to_value(&e).unwrap();
         assert_eq!(
             json,
-            serde_json::json!({"kind": "locked", "message": "Rampart is locked: unlock it with your app passphrase"})
+            serde_json::json!({"kind": "locked", "message": "Rampart is locked: unlock it with your app passphrase", "retryable": false})
         );
         let e = IpcError::from(CoreError::Conflict("the name \"db\" is already in use".into()));
         assert_eq!(serde_json::to_value(&e).unwrap()["kind"], "conflict");
@@ -54,12 +57,14 @@ mod tests {
             serde_json::to_value(&e).unwrap(),
             serde_json::json!({
                 "kind": "network",
-                "message": "Alertmanager prod answered HTTP 503: busy (retrying may help)"
+                "message": "Alertmanager prod answered HTTP 503: busy (retrying may help)",
+                "retryable": true
             })
         );
         let e = IpcError::from(feed_error(FeedsError::status("Slack webhook", 404, "no_service")));
         assert_eq!(e.kind, ErrorKind::Network);
         assert!(e.message.ends_with("no_service (retrying will not help)"), "{}", e.message);
+        assert!(!e.retryable);
         let e = IpcError::from(feed_error(FeedsError::InvalidInput("bad URL".into())));
         assert_eq!(e.kind, ErrorKind::InvalidInput);
     }

@@ -97,9 +97,12 @@ pub struct Failure {
     pub code: u8,
 }
 
+/// Any failure that retrying may fix (a feed or bucket unreachable, a server error) exits
+/// with 75 (EX_TEMPFAIL), so scripts and timers can tell it from a mistake to fix.
 impl From<CoreError> for Failure {
     fn from(e: CoreError) -> Self {
-        Self { message: e.to_string(), code: 1 }
+        let code = if e.retryable() { backup_show::EXIT_RETRYABLE } else { 1 };
+        Self { message: e.to_string(), code }
     }
 }
 

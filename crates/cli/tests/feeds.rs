@@ -300,6 +300,7 @@ fn slack_needs_a_webhook_from_the_vault_and_dead_alertmanagers_fail_clearly() {
     let expire = cli.run(&["silence", "expire", "abc-123"], "");
     let err = String::from_utf8_lossy(&expire.stderr);
     assert!(err.contains("unreachable") && err.contains("retrying may help"), "{err}");
+    assert_eq!(expire.status.code(), Some(75), "EX_TEMPFAIL: a script may retry");
 }
 
 /// Needs a Secret Service: run under tests/support/with-keyring.sh.
@@ -328,7 +329,7 @@ fn slack_test_posts_to_the_webhook_from_the_vault_and_reports_slacks_error() {
 
     fail.store(true, std::sync::atomic::Ordering::SeqCst);
     let out = cli.run(&["slack", "test"], "");
-    assert!(!out.status.success());
+    assert_eq!(out.status.code(), Some(1), "retrying will not help: not 75");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("no_service (retrying will not help)"), "{err}");
     assert!(!err.contains("secretpart"), "the webhook URL never shows: {err}");

@@ -178,6 +178,8 @@ pub fn backup_error(e: BackupError) -> CoreError {
         BackupError::ManifestExists { .. } | BackupError::Untrusted { .. } => {
             CoreError::Conflict(message)
         }
+        // Unreachable storage and server errors: machine-readably retryable.
+        other if other.is_retryable() => CoreError::Network { message, retryable: true },
         _ => CoreError::Io(message),
     }
 }

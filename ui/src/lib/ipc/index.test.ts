@@ -357,8 +357,25 @@ describe('errors', () => {
     });
     const error = await ipc.vaultAdd('db', 'password', 'x', []).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CommandError);
-    expect(error).toMatchObject({ kind: 'conflict', message: 'A credential named "db" already exists.' });
+    expect(error).toMatchObject({
+      kind: 'conflict',
+      message: 'A credential named "db" already exists.',
+      retryable: false,
+    });
     expect((error as CommandError).command).toBe('vault_add');
+  });
+
+  it('carries the machine-readable retryable flag', async () => {
+    mockCommands({
+      feeds_refresh: () => {
+        throw { kind: 'network', message: 'Alertmanager prod answered HTTP 503: busy', retryable: true };
+      },
+      slack_test: () => {
+        throw { kind: 'network', message: 'slack answered HTTP 404: no_service', retryable: false };
+      },
+    });
+    await expect(ipc.feedsRefresh()).rejects.toMatchObject({ kind: 'network', retryable: true });
+    await expect(ipc.slackTest()).rejects.toMatchObject({ kind: 'network', retryable: false });
   });
 
   it.each([

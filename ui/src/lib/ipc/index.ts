@@ -81,16 +81,18 @@ const ERROR_KINDS: ReadonlySet<string> = new Set<ErrorKind>([
 export class CommandError extends Error implements IpcError {
   readonly kind: ErrorKind;
   readonly command: string;
+  readonly retryable: boolean;
 
-  constructor(kind: ErrorKind, message: string, command = '') {
+  constructor(kind: ErrorKind, message: string, command = '', retryable = false) {
     super(message);
     this.name = 'CommandError';
     this.kind = kind;
     this.command = command;
+    this.retryable = retryable;
   }
 }
 
-function isIpcErrorShape(value: unknown): value is IpcError {
+function isIpcErrorShape(value: unknown): value is Omit<IpcError, 'retryable'> & { retryable?: unknown } {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
   return typeof v.kind === 'string' && ERROR_KINDS.has(v.kind) && typeof v.message === 'string';
@@ -99,7 +101,8 @@ function isIpcErrorShape(value: unknown): value is IpcError {
 /** Turns whatever a rejected `invoke` produced into a `CommandError`. */
 export function toCommandError(reason: unknown, command = ''): CommandError {
   if (reason instanceof CommandError) return reason;
-  if (isIpcErrorShape(reason)) return new CommandError(reason.kind, reason.message, command);
+  if (isIpcErrorShape(reason))
+    return new CommandError(reason.kind, reason.message, command, reason.retryable === true);
   let message: string;
   if (typeof reason === 'string') message = reason;
   else if (reason instanceof Error) message = reason.message;

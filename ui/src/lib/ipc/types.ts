@@ -19,6 +19,8 @@ export type ErrorKind =
 export interface IpcError {
   kind: ErrorKind;
   message: string;
+  /** The same request may succeed later (a feed or bucket unreachable, a server error). */
+  retryable: boolean;
 }
 
 export type OtpKind = 'totp' | 'hotp' | 'steam';
