@@ -8,7 +8,7 @@ use rampart_core::feeds::monitor::FeedsCounts;
 use std::sync::{Arc, Mutex};
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
-use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tauri::{AppHandle, Manager, Runtime};
 
 const TRAY_ID: &str = "rampart";
 
@@ -148,20 +148,10 @@ fn on_menu_event<R: Runtime>(handle: &AppHandle<R>, event: tauri::menu::MenuEven
             handle.exit(0)
         }
         other => {
-            if let Some(account_id) = other.strip_prefix("copy:") {
-                let copied = shared.unlocked(|app| {
-                    Ok((
-                        app.otp_code_for_copy(account_id, false)?,
-                        app.settings()?.clipboard_clear_seconds,
-                    ))
-                });
-                match copied {
-                    Ok((code, secs)) => {
-                        let _ = shared.clipboard.copy(code.expose(), secs);
-                        let _ = handle.emit("otp://changed", ());
-                    }
-                    Err(e) => tracing::warn!(error = %e, "tray copy failed"),
-                }
+            if let Some(account_id) = other.strip_prefix("copy:")
+                && let Err(e) = crate::commands::otp::copy_code(handle, &shared, account_id, false)
+            {
+                tracing::warn!(error = %e.message, "tray copy failed");
             }
         }
     }

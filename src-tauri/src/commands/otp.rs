@@ -35,10 +35,23 @@ pub async fn otp_copy<R: Runtime>(
     next: bool,
 ) -> IpcResult<CopyResult> {
     let shared = state.inner().clone();
-    let (code, seconds) = unlocked(&shared, move |app| {
-        Ok((app.otp_code_for_copy(&id, next)?, app.settings()?.clipboard_clear_seconds))
-    })
-    .await?;
+    tauri::async_runtime::spawn_blocking(move || copy_code(&handle, &shared, &id, next))
+        .await
+        .map_err(|e| IpcError::internal(format!("the task failed: {e}")))?
+}
+
+/// Copies an account's code (or the next one) with the clipboard's auto-clear, and tells the
+/// UI and the tray (a HOTP counter moved): the Codes page and the tray menu both copy here.
+/// Blocking (keychain, SQLite): call it off the async runtime.
+pub(crate) fn copy_code<R: Runtime>(
+    handle: &AppHandle<R>,
+    shared: &Shared,
+    id: &str,
+    next: bool,
+) -> IpcResult<CopyResult> {
+    let (code, seconds) = shared.unlocked(|app| {
+        Ok((app.otp_code_for_copy(id, next)?, app.settings()?.clipboard_clear_seconds))
+    })?;
     shared.clipboard.copy(code.expose(), seconds).map_err(IpcError::internal)?;
     let _ = handle.emit("otp://changed", ());
     Ok(CopyResult { clears_in_seconds: seconds })
