@@ -77,16 +77,17 @@ impl Keychain {
         keyring::Entry::new(&self.service, item).map_err(|e| map_error(e, item))
     }
 
-    /// Runs one keyring call, retrying a few times (50-400 ms apart) when the Secret Service
-    /// briefly finds no collection: gnome-keyring answers "no result found" for a moment while
-    /// it is busy or still starting (seen under concurrent test load). Other errors, a really
+    /// Runs one keyring call, retrying (50 ms doubling to 3.2 s, about 6 s in all) when the
+    /// Secret Service briefly finds no collection: gnome-keyring answers "no result found" for
+    /// a moment while it is busy or still starting (seen under concurrent test load on 2 cores:
+    /// a full test run failed once with the shorter 0.75 s budget). Other errors, a really
     /// locked keyring among them, return at once.
     fn retrying<T>(
         &self,
         mut call: impl FnMut() -> Result<T, keyring::Error>,
     ) -> Result<T, keyring::Error> {
         let mut delay = std::time::Duration::from_millis(50);
-        for _ in 0..4 {
+        for _ in 0..7 {
             match call() {
                 Err(keyring::Error::NoStorageAccess(e)) if is_transient(&e.to_string()) => {
                     std::thread::sleep(delay);
