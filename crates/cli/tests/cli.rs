@@ -148,7 +148,7 @@ fn audit_verify_finds_the_first_broken_link_after_an_edit() {
         serde_json::from_str(&cli.ok(&["audit", "log", "--json"], "")).unwrap();
     assert_eq!(log.len(), 3);
 
-    let db = rusqlite_free_edit(cli.data_dir());
+    let db = rusqlite_free_edit(&cli.data_dir());
     assert!(db, "tampered");
     let err = cli.fails(&["audit", "verify"], "");
     assert!(err.contains("broken at entry 2"), "{err}");
