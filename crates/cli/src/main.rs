@@ -11,6 +11,7 @@ mod backup_show;
 mod check_cmd;
 mod feeds_cmd;
 mod input;
+mod kpi_cmd;
 mod otp_cmd;
 mod tools_cmd;
 mod vault_cmd;
@@ -72,6 +73,9 @@ enum Command {
     Silence(feeds_cmd::SilenceArgs),
     /// Silences of every Alertmanager (active, pending, expired).
     Silences(feeds_cmd::JsonFlag),
+    /// The guide's nine security KPIs (`kpi --range 7d`), their PromQL (`kpi set-query ID Q`),
+    /// and a PromQL expression run by hand (`kpi query EXPR`).
+    Kpi(kpi_cmd::KpiArgs),
     /// Slack notifications: `slack set --webhook-from VAULT_NAME`, `slack test`.
     #[command(subcommand)]
     Slack(feeds_cmd::SlackCommand),
@@ -141,6 +145,7 @@ fn run(cli: Cli) -> CliResult {
         Command::Sentry(args) => feeds_cmd::sentry(&app, args),
         Command::Health(args) => feeds_cmd::health(&app, args),
         Command::Alerts(args) => feeds_cmd::alerts(&app, args),
+        Command::Kpi(args) => kpi_cmd::run(&app, args),
         Command::Silence(args) => feeds_cmd::silence(&app, args),
         Command::Backup(cmd) => backup_cmd::run(&app, cmd),
         Command::Silences(args) => feeds_cmd::silences(&app, args),

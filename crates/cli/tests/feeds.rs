@@ -6,62 +6,11 @@
 use rampart_feeds::testkit::prom::TEST_ALERT;
 use rampart_feeds::testkit::{PromStack, Response, TestServer, eventually};
 use serde_json::{Value, json};
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-struct Cli {
-    dir: tempfile::TempDir,
-    service: String,
-}
+mod common;
 
-impl Cli {
-    fn new() -> Self {
-        use std::sync::atomic::{AtomicU32, Ordering};
-        static N: AtomicU32 = AtomicU32::new(0);
-        let n = N.fetch_add(1, Ordering::SeqCst);
-        let service = format!("rampart-cli-feeds-test-{}-{n}", std::process::id());
-        Self { dir: tempfile::tempdir().unwrap(), service }
-    }
-
-    fn run(&self, args: &[&str], stdin: &str) -> Output {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_rampart"))
-            .args(["--data-dir", self.dir.path().to_str().unwrap()])
-            .args(args)
-            .env("RAMPART_KEYRING_SERVICE", &self.service)
-            .env_remove("RAMPART_DATA_DIR")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
-        child.wait_with_output().unwrap()
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args, "");
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(out.status.success(), "rampart {args:?} failed: {err}");
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        serde_json::from_str(&self.ok(args)).unwrap()
-    }
-}
-
-impl Drop for Cli {
-    fn drop(&mut self) {
-        // Leave nothing in the test keyring.
-        let list = String::from_utf8(self.run(&["vault", "list", "--json"], "").stdout);
-        if let Ok(Value::Array(items)) = serde_json::from_str(&list.unwrap_or_default()) {
-            for c in items {
-                let _ = self.run(&["vault", "rm", c["name"].as_str().unwrap_or_default()], "");
-            }
-        }
-    }
-}
+use common::Cli;
 
 fn runtime() -> rampart_feeds::tokio::runtime::Runtime {
     rampart_feeds::tokio::runtime::Runtime::new().unwrap()
@@ -76,18 +25,21 @@ fn services_are_added_listed_checked_and_removed() {
     let down =
         rt.block_on(TestServer::start(|_| Response::json(503, json!({"status": "degraded"}))));
     let cli = Cli::new();
-    cli.ok(&["service", "add", "api", "--url", &up.url("/health"), "--env", "prod"]);
-    cli.ok(&[
-        "service",
-        "add",
-        "worker",
-        "--url",
-        &down.url("/health"),
-        "--interval",
-        "1m",
-        "--timeout",
-        "2s",
-    ]);
+    cli.ok(&["service", "add", "api", "--url", &up.url("/health"), "--env", "prod"], "");
+    cli.ok(
+        &[
+            "service",
+            "add",
+            "worker",
+            "--url",
+            &down.url("/health"),
+            "--interval",
+            "1m",
+            "--timeout",
+            "2s",
+        ],
+        "",
+    );
     let dup = cli.run(&["service", "add", "api", "--url", &up.url("/health")], "");
     assert!(!dup.status.success());
     assert!(String::from_utf8_lossy(&dup.stderr).contains("already in use"));
@@ -121,8 +73,8 @@ fn services_are_added_listed_checked_and_removed() {
     assert_eq!(list[0]["uptime"][0], 100.0, "two passes, both up");
     assert_eq!(list[1]["uptime"][3], 0.0);
 
-    cli.ok(&["service", "rm", "worker"]);
-    cli.ok(&["health"]);
+    cli.ok(&["service", "rm", "worker"], "");
+    cli.ok(&["health"], "");
     let gone = cli.run(&["service", "rm", "worker"], "");
     assert!(String::from_utf8_lossy(&gone.stderr).contains("no service named"));
 }
@@ -134,8 +86,8 @@ fn alerts_are_listed_and_silenced_through_the_real_alertmanager() {
         .join("../../deploy/prometheus/rampart-rules.yml");
     let stack = rt.block_on(PromStack::start(&[rules.as_path()]));
     let cli = Cli::new();
-    cli.ok(&["alertmanager", "add", "local", "--url", &stack.alertmanager_url]);
-    cli.ok(&["prometheus", "add", "local", "--url", &stack.prometheus_url]);
+    cli.ok(&["alertmanager", "add", "local", "--url", &stack.alertmanager_url], "");
+    cli.ok(&["prometheus", "add", "local", "--url", &stack.prometheus_url], "");
 
     let alert = rt
         .block_on(eventually(Duration::from_secs(30), || async {
@@ -149,7 +101,7 @@ fn alerts_are_listed_and_silenced_through_the_real_alertmanager() {
     assert_eq!(group["severity"], "critical");
     assert_eq!(group["alerts"][0]["status"]["state"], "active");
     assert_eq!(report["prometheus"][0]["readiness"]["ready"], true);
-    let text = cli.ok(&["alerts"]);
+    let text = cli.ok(&["alerts"], "");
     assert!(text.contains(&format!("{TEST_ALERT} [critical] rampart-test")), "{text}");
     assert!(text.contains("Prometheus local: ready, 1 firing"), "{text}");
 
@@ -195,9 +147,9 @@ fn alerts_are_listed_and_silenced_through_the_real_alertmanager() {
     assert_eq!(listed["silences"][0]["id"], id.as_str());
     assert_eq!(listed["silences"][0]["alertmanager"], "local");
     assert_eq!(listed["silences"][0]["status"]["state"], "active");
-    let text = cli.ok(&["silences"]);
+    let text = cli.ok(&["silences"], "");
     assert!(text.contains(&id) && text.contains("by alice: on it"), "{text}");
-    cli.ok(&["silence", "expire", &id]);
+    cli.ok(&["silence", "expire", &id], "");
     let state: Value = rt.block_on(async {
         let url = format!("{}/api/v2/silence/{id}", stack.alertmanager_url);
         client.get(url).send().await.unwrap().json().await.unwrap()
@@ -207,7 +159,7 @@ fn alerts_are_listed_and_silenced_through_the_real_alertmanager() {
     assert!(String::from_utf8_lossy(&again.stderr).contains("no active or pending silence"));
     let wrong = cli.run(&["silence", "expire", &id, "--alertmanager", "nope"], "");
     assert!(String::from_utf8_lossy(&wrong.stderr).contains("no Alertmanager named \"nope\""));
-    let audit = cli.ok(&["audit", "log"]);
+    let audit = cli.ok(&["audit", "log"], "");
     assert!(audit.contains(&format!("silence:local/{id}")), "{audit}");
     assert!(audit.contains("alertmanager:local"), "sources are audited: {audit}");
     let unknown = cli.run(&["silence", "NoSuchAlert", "--for", "1h", "--comment", "x"], "");
@@ -248,19 +200,22 @@ fn sentry_issues_use_the_vault_token_which_never_shows() {
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no credential named"));
     let out = cli.run(&["vault", "set", "sentry-token", "--kind", "apiToken"], TOKEN);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    cli.ok(&[
-        "sentry",
-        "add",
-        "acme/backend",
-        "--token-from",
-        "sentry-token",
-        "--url",
-        &server.url("/"),
-    ]);
+    cli.ok(
+        &[
+            "sentry",
+            "add",
+            "acme/backend",
+            "--token-from",
+            "sentry-token",
+            "--url",
+            &server.url("/"),
+        ],
+        "",
+    );
     let report = cli.json(&["sentry", "--json"]);
     assert_eq!(report["projects"][0][0], "acme/backend");
     assert_eq!(report["projects"][0][1][0]["count"], 12);
-    let text = cli.ok(&["sentry"]);
+    let text = cli.ok(&["sentry"], "");
     assert!(
         text.contains("BACKEND-1") && text.contains("https://sentry.example/issues/1/"),
         "{text}"
@@ -276,7 +231,7 @@ fn sentry_issues_use_the_vault_token_which_never_shows() {
         String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
     assert!(all.contains("HTTP 401") && all.contains("retrying will not help"), "{all}");
     assert!(!all.contains(wrong) && !all.contains(TOKEN), "{all}");
-    let logs = std::fs::read_dir(cli.dir.path().join("logs")).into_iter().flatten().flatten();
+    let logs = std::fs::read_dir(cli.data_dir().join("logs")).into_iter().flatten().flatten();
     for log in logs {
         let text = std::fs::read_to_string(log.path()).unwrap_or_default();
         assert!(!text.contains(wrong) && !text.contains(TOKEN), "a token reached {:?}", log.path());
@@ -291,9 +246,9 @@ fn slack_needs_a_webhook_from_the_vault_and_dead_alertmanagers_fail_clearly() {
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no-such-hook"));
     let test = cli.run(&["slack", "test"], "");
     assert!(String::from_utf8_lossy(&test.stderr).contains("no Slack webhook is configured"));
-    cli.ok(&["slack", "set", "--off"]);
+    cli.ok(&["slack", "set", "--off"], "");
 
-    cli.ok(&["alertmanager", "add", "dead", "--url", "http://127.0.0.1:9/"]);
+    cli.ok(&["alertmanager", "add", "dead", "--url", "http://127.0.0.1:9/"], "");
     let out = cli.run(&["silences", "--json"], "");
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("Alertmanager dead is unreachable"));
@@ -319,8 +274,8 @@ fn slack_test_posts_to_the_webhook_from_the_vault_and_reports_slacks_error() {
     let cli = Cli::new();
     let out = cli.run(&["vault", "set", "slack-hook", "--kind", "webhookUrl"], &hook);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    cli.ok(&["slack", "set", "--webhook-from", "slack-hook"]);
-    cli.ok(&["slack", "test"]);
+    cli.ok(&["slack", "set", "--webhook-from", "slack-hook"], "");
+    cli.ok(&["slack", "test"], "");
     let posted = slack.requests();
     assert_eq!(posted.len(), 1);
     let body = posted[0].body_json();
@@ -333,4 +288,44 @@ fn slack_test_posts_to_the_webhook_from_the_vault_and_reports_slacks_error() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("no_service (retrying will not help)"), "{err}");
     assert!(!err.contains("secretpart"), "the webhook URL never shows: {err}");
+}
+
+/// `rampart kpi`: without a Prometheus each Prometheus KPI says how to add one; with the real
+/// one the CPU KPI gets a value, an edited query with a syntax error reports Prometheus's
+/// message on its own line, and `kpi query` runs PromQL by hand.
+#[test]
+fn kpis_from_a_real_prometheus_with_an_edited_and_a_broken_query() {
+    let rt = runtime();
+    let stack = rt.block_on(PromStack::start(&[]));
+    let cli = Cli::new();
+    let text = cli.ok(&["kpi"], "");
+    assert!(
+        text.contains("Failed login attempts") && text.contains("rampart prometheus add"),
+        "{text}"
+    );
+    let err = cli.fails(&["kpi", "set-query", "nope", "up"], "");
+    assert!(err.contains("use one of failed-logins"), "{err}");
+    let err = cli.fails(&["kpi", "--range", "1y"], "");
+    assert!(err.contains("use 24h, 7d or 30d"), "{err}");
+
+    cli.ok(&["prometheus", "add", "local", "--url", &stack.prometheus_url], "");
+    cli.ok(&["kpi", "set-query", "failed-logins", "sum(rate("], "");
+    let report = rt
+        .block_on(eventually(Duration::from_secs(30), || {
+            let report = cli.json(&["kpi", "--range", "7d", "--json"]);
+            async move { report["kpis"][5]["value"].is_number().then_some(report) }
+        }))
+        .expect("the CPU KPI gets a value");
+    assert_eq!(report["range"], "7d");
+    assert_eq!(report["kpis"].as_array().unwrap().len(), 9);
+    assert_eq!(report["kpis"][5]["id"], "cpu-usage");
+    assert!(report["kpis"][0]["note"].as_str().unwrap().contains("parse error"), "{report}");
+    let text = cli.ok(&["kpi"], "");
+    assert!(text.contains("cores"), "{text}");
+
+    let up = cli.ok(&["kpi", "query", "up"], "");
+    assert!(up.contains("job=\"prometheus\"") && up.trim_end().ends_with('1'), "{up}");
+    let err = cli.fails(&["kpi", "query", "rate("], "");
+    assert!(err.contains("parse error"), "{err}");
+    cli.ok(&["kpi", "reset-query", "failed-logins"], "");
 }

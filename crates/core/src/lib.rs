@@ -17,6 +17,7 @@ pub mod enroll;
 mod error;
 pub mod feeds;
 pub mod files;
+pub mod kpi;
 pub mod lock;
 pub mod logging;
 pub mod settings;

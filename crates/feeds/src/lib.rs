@@ -16,6 +16,7 @@ pub mod bounded;
 mod error;
 pub mod health;
 pub mod prometheus;
+pub mod promql;
 pub mod retry;
 pub mod sentry;
 pub mod slack;

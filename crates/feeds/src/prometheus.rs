@@ -99,20 +99,33 @@ impl Prometheus {
         Self { limits, ..self }
     }
 
-    fn source(&self) -> String {
+    pub(crate) fn source(&self) -> String {
         format!("Prometheus {}", self.name)
     }
 
     /// `GET path` within the limits, `attempts` tries at most.
     async fn get(&self, path: &str, attempts: u32) -> Result<Answer> {
-        let (source, url) = (self.source(), endpoint(&self.base, path));
+        self.get_url(endpoint(&self.base, path), attempts).await
+    }
+
+    /// `GET url` within the limits, `attempts` tries at most.
+    async fn get_url(&self, url: reqwest::Url, attempts: u32) -> Result<Answer> {
+        let source = self.source();
         let policy = policy_within(self.limits, attempts);
         let make = || self.client.get(url.clone());
         within(&source, self.limits.timeout, fetch(&source, self.limits, policy, make)).await
     }
 
     async fn api<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T> {
-        let answer = self.get(path, 2).await?;
+        self.api_url(endpoint(&self.base, path)).await
+    }
+
+    /// An API call to `url` (a path under the base, with its query string), unwrapped.
+    pub(crate) async fn api_url<T: serde::de::DeserializeOwned>(
+        &self,
+        url: reqwest::Url,
+    ) -> Result<T> {
+        let answer = self.get_url(url, 2).await?;
         let (status, body) = (answer.status, answer.text());
         // Errors come in the same envelope, with an HTTP error status.
         let envelope: Envelope<T> = match parse(&self.source(), &body) {

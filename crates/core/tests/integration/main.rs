@@ -5,6 +5,7 @@ mod audit_chain;
 mod authenticator;
 mod backups;
 mod credential_transport;
+mod kpi;
 mod lock_and_audit;
 mod signed_backups;
 mod tools;

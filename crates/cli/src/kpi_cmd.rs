@@ -1,0 +1,134 @@
+//! `rampart kpi`: the guide's nine security KPIs over 24 h, 7 d or 30 d (Prometheus queries and
+//! Rampart's own records), editing a KPI's PromQL, and running a PromQL expression by hand.
+
+use crate::feeds_cmd::{block_on, client};
+use crate::{CliResult, Failure, print_json};
+use clap::{Args, Subcommand};
+use rampart_core::Rampart;
+use rampart_core::kpi::{KpiRange, KpiValue, run_query};
+
+#[derive(Args)]
+pub struct KpiArgs {
+    #[command(subcommand)]
+    command: Option<KpiCommand>,
+    /// 24h, 7d or 30d.
+    #[arg(long, default_value = "24h")]
+    range: String,
+    /// The Prometheus to ask (default: the first configured).
+    #[arg(long)]
+    prometheus: Option<String>,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Subcommand)]
+enum KpiCommand {
+    /// Replaces a Prometheus KPI's PromQL (see `rampart kpi` for the ids).
+    SetQuery { id: String, query: String },
+    /// Goes back to a KPI's default PromQL.
+    ResetQuery { id: String },
+    /// Runs a PromQL expression now and prints the series, or Prometheus's error.
+    Query {
+        expr: String,
+        #[arg(long)]
+        prometheus: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn run(app: &Rampart, args: KpiArgs) -> CliResult {
+    match args.command {
+        Some(KpiCommand::SetQuery { id, query }) => {
+            app.kpi_query_set(&id, Some(&query))?;
+            eprintln!("{id} now runs: {query}");
+            Ok(())
+        }
+        Some(KpiCommand::ResetQuery { id }) => {
+            app.kpi_query_set(&id, None)?;
+            eprintln!("{id} runs its default query again");
+            Ok(())
+        }
+        Some(KpiCommand::Query { expr, prometheus, json }) => query(app, &expr, prometheus, json),
+        None => dashboard(app, &args.range, args.prometheus.as_deref(), args.json),
+    }
+}
+
+fn dashboard(app: &Rampart, range: &str, prometheus: Option<&str>, json: bool) -> CliResult {
+    let range = KpiRange::parse(range)?;
+    let plan = app.kpi_plan(&client()?, range, prometheus)?;
+    let report = block_on(plan.run())?;
+    if json {
+        return print_json(&report);
+    }
+    let from = report.prometheus.as_deref().unwrap_or("no Prometheus");
+    println!("Security KPIs, last {} ({from} and Rampart's records)", range_label(range));
+    for k in &report.kpis {
+        let mark = if k.breached { "!" } else { " " };
+        println!("{mark} {:<40} {}", k.def.title, shown(k));
+    }
+    if report.kpis.iter().any(|k| k.breached) {
+        println!("! = past its threshold");
+    }
+    Ok(())
+}
+
+fn range_label(range: KpiRange) -> &'static str {
+    match range {
+        KpiRange::Day => "24 h",
+        KpiRange::Week => "7 days",
+        KpiRange::Month => "30 days",
+    }
+}
+
+/// A value in its unit, with the threshold it is held to, or why there is none.
+fn shown(k: &KpiValue) -> String {
+    let Some(v) = k.value else {
+        return format!("-  ({})", k.note.as_deref().unwrap_or("no value"));
+    };
+    let value = format_unit(k.def.unit, v);
+    match k.def.threshold {
+        Some(t) => {
+            let side = if t.above_is_bad { "<=" } else { ">=" };
+            format!("{value}  (want {side} {}: {})", format_unit(k.def.unit, t.value), t.from)
+        }
+        None => value,
+    }
+}
+
+fn format_unit(unit: &str, v: f64) -> String {
+    match unit {
+        "ratio" => format!("{:.2}%", v * 100.0),
+        "seconds" if v < 1.0 => format!("{:.0} ms", v * 1000.0),
+        "seconds" => format!("{v:.2} s"),
+        "cores" => format!("{v:.2} cores"),
+        "perHour" => format!("{v:.1}/h"),
+        "perDay" => format!("{v:.1}/day"),
+        _ => format!("{v}"),
+    }
+}
+
+fn query(app: &Rampart, expr: &str, prometheus: Option<String>, json: bool) -> CliResult {
+    let client = client()?;
+    let snapshot = app.feeds_snapshot(&client)?;
+    let prom = match prometheus {
+        Some(name) => snapshot.prometheus.into_iter().find(|p| p.name == name),
+        None => snapshot.prometheus.into_iter().next(),
+    }
+    .ok_or_else(|| {
+        Failure::new("no such Prometheus: add one with `rampart prometheus add NAME URL`")
+    })?;
+    let series = block_on(run_query(&prom, expr))??;
+    if json {
+        return print_json(&series);
+    }
+    for s in &series {
+        let labels: Vec<String> = s.labels.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
+        let last = s.points.last().map(|p| p.1.to_string()).unwrap_or_default();
+        println!("{{{}}} {last}", labels.join(", "));
+    }
+    if series.is_empty() {
+        println!("(no series)");
+    }
+    Ok(())
+}
