@@ -269,3 +269,15 @@ test('a responder decrypts a field and verifies a token on the Tools page, with 
   assert.ok(uses.includes('vault:ENCRYPTION_KEY by field-decrypt'), `audited: ${uses}`);
   assert.ok(uses.includes('vault:JWT_SECRET by jwt-verify'), `audited: ${uses}`);
 });
+
+test('the KPI page shows the nine KPIs of the guide, uptime from the checks Rampart ran', async () => {
+  await s.click('[data-testid="nav-kpis"]');
+  await s.find('[data-testid="kpi-card"][data-kpi="uptime"]');
+  assert.equal((await s.findAll('[data-testid="kpi-card"]')).length, 9);
+  assert.match(await s.text('[data-testid="kpi-card"][data-kpi="uptime"] [data-testid="kpi-value"]'), /%$/);
+  assert.match(
+    await s.text('[data-testid="kpi-card"][data-kpi="cpu-usage"] [data-testid="kpi-note"]'),
+    /no Prometheus configured/,
+  );
+  screenshot('kpis');
+});

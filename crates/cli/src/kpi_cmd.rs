@@ -70,6 +70,9 @@ fn dashboard(app: &Rampart, range: &str, prometheus: Option<&str>, json: bool) -
     if report.kpis.iter().any(|k| k.breached) {
         println!("! = past its threshold");
     }
+    if report.prometheus.is_none() {
+        println!("Add a Prometheus to fill the other KPIs: rampart prometheus add NAME --url URL");
+    }
     Ok(())
 }
 
@@ -116,7 +119,7 @@ fn query(app: &Rampart, expr: &str, prometheus: Option<String>, json: bool) -> C
         None => snapshot.prometheus.into_iter().next(),
     }
     .ok_or_else(|| {
-        Failure::new("no such Prometheus: add one with `rampart prometheus add NAME URL`")
+        Failure::new("no such Prometheus: add one with `rampart prometheus add NAME --url URL`")
     })?;
     let series = block_on(run_query(&prom, expr))??;
     if json {

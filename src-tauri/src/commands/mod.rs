@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod backups;
 pub mod feeds;
+pub mod kpi;
 pub mod lock;
 pub mod otp;
 pub mod settings;
@@ -93,6 +94,9 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         tools::tools_hash_inspect,
         tools::tools_hash_check,
         tools::tools_copy,
+        kpi::kpi_report,
+        kpi::kpi_query_set,
+        kpi::kpi_run_query,
     ]
 }
 

@@ -73,4 +73,7 @@ pub const COMMANDS: &[&str] = &[
     "tools_hash_inspect",
     "tools_hash_check",
     "tools_copy",
+    "kpi_report",
+    "kpi_query_set",
+    "kpi_run_query",
 ];

@@ -10,7 +10,7 @@ pub mod defs;
 use crate::{AuditAction, CoreError, Rampart, Result};
 pub use defs::{KPIS, KpiDef, KpiSource, Threshold, kpi};
 use rampart_feeds::prometheus::Prometheus;
-use rampart_feeds::promql::Series;
+pub use rampart_feeds::promql::Series;
 use rampart_feeds::reqwest;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -208,7 +208,7 @@ impl Rampart {
             Some(name) => {
                 Some(snapshot.prometheus.into_iter().find(|p| p.name == name).ok_or_else(|| {
                     CoreError::NotFound(format!(
-                        "no Prometheus named {name:?}: see `rampart prometheus list`"
+                        "no Prometheus named {name:?}: check the name given to `rampart prometheus add`"
                     ))
                 })?)
             }
@@ -225,7 +225,7 @@ impl Rampart {
                     let v = KpiValue::new(def, query);
                     match prometheus {
                         Some(_) => v,
-                        None => v.noted("no Prometheus configured: add one with `rampart prometheus add NAME URL`"),
+                        None => v.noted("no Prometheus configured"),
                     }
                 }
                 KpiSource::Rampart => self.rampart_kpi(def, since)?,

@@ -257,6 +257,20 @@ const CASES: [string, () => Promise<unknown>, string, Record<string, unknown>][]
     { hash: '$2b$10$x', password: 'hunter2' },
   ],
   ['toolsCopy', () => ipc.toolsCopy('{"a":1}'), 'tools_copy', { text: '{"a":1}' }],
+  ['kpiReport', () => ipc.kpiReport('7d'), 'kpi_report', { range: '7d' }],
+  [
+    'kpiQuerySet',
+    () => ipc.kpiQuerySet('cpu-usage', 'up'),
+    'kpi_query_set',
+    { id: 'cpu-usage', query: 'up' },
+  ],
+  [
+    'kpiQuerySet reset',
+    () => ipc.kpiQuerySet('cpu-usage', null),
+    'kpi_query_set',
+    { id: 'cpu-usage', query: null },
+  ],
+  ['kpiRunQuery', () => ipc.kpiRunQuery('up'), 'kpi_run_query', { expr: 'up' }],
 ];
 
 describe('command wrappers', () => {
@@ -343,6 +357,9 @@ describe('command wrappers', () => {
       tools_hash_inspect: true,
       tools_hash_check: true,
       tools_copy: true,
+      kpi_report: true,
+      kpi_query_set: true,
+      kpi_run_query: true,
     };
     expect(new Set(CASES.map((c) => c[2]))).toEqual(new Set(Object.keys(ALL)));
   });

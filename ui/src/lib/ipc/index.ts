@@ -39,6 +39,9 @@ import type {
   JwtDecoded,
   JwtSigned,
   JwtVerifyReport,
+  KpiRange,
+  KpiReport,
+  PromSeries,
   FeedsSettings,
   FeedsSummary,
   FiringAlert,
@@ -406,3 +409,11 @@ function safeUnlisten(fn: UnlistenFn): void {
     // already gone
   }
 }
+
+// ---- Security KPIs (the guide's dashboard) -----------------------------------------------------------
+export const kpiReport = (range: KpiRange): Promise<KpiReport> => call('kpi_report', { range });
+/** Sets a KPI's PromQL; `null` goes back to the default. */
+export const kpiQuerySet = (id: string, query: string | null): Promise<null> =>
+  call('kpi_query_set', { id, query });
+/** Runs PromQL now against the first Prometheus: the series, or Prometheus's own error. */
+export const kpiRunQuery = (expr: string): Promise<PromSeries[]> => call('kpi_run_query', { expr });

@@ -767,6 +767,48 @@ export interface HashCheck {
 }
 
 /** Every command the shell exposes, with its arguments (camelCase) and result. */
+// ---- Security KPIs ---------------------------------------------------------------------------------
+
+export type KpiRange = '24h' | '7d' | '30d';
+export type KpiSource = 'prometheus' | 'rampart';
+
+export interface KpiThreshold {
+  value: number;
+  /** True when values above `value` are bad (false: below is bad, e.g. uptime). */
+  aboveIsBad: boolean;
+  /** Where the line comes from (an alert rule, a target). */
+  from: string;
+}
+
+export interface KpiValue {
+  id: string;
+  title: string;
+  /** `ratio`, `seconds`, `cores`, `perHour`, `perDay`. */
+  unit: string;
+  source: KpiSource;
+  defaultQuery: string | null;
+  threshold: KpiThreshold | null;
+  /** The PromQL run (Prometheus KPIs): an edited one or the default. */
+  query: string | null;
+  value: number | null;
+  /** `[unix seconds, value]`, oldest first (the worst series at each step). */
+  points: [number, number][];
+  breached: boolean;
+  /** Why there is no value (no Prometheus, no data, the query's error). */
+  note: string | null;
+}
+
+export interface KpiReport {
+  range: KpiRange;
+  prometheus: string | null;
+  kpis: KpiValue[];
+}
+
+export interface PromSeries {
+  labels: Record<string, string>;
+  points: [number, number][];
+}
+
 /**
  * The arguments of a powerful command: the back end asks for the app passphrase again
  * (kind `passphraseRequired`) and the ipc layer sends the call again with it.
@@ -883,6 +925,9 @@ export interface Commands {
   /** The password is used once and never stored or logged. */
   tools_hash_check: { args: { hash: string; password: string }; result: HashCheck };
   /** Copies a tool's result from Rust; the clipboard is cleared after the usual delay. */
+  kpi_report: { args: { range: KpiRange }; result: KpiReport };
+  kpi_query_set: { args: { id: string; query: string | null }; result: null };
+  kpi_run_query: { args: { expr: string }; result: PromSeries[] };
   tools_copy: { args: { text: string }; result: CopyResult };
 }
 

@@ -1,0 +1,40 @@
+//! The KPI dashboard's commands: the report for a range, editing a KPI's PromQL, and running
+//! PromQL by hand (the "Run" button). The app is read, then let go, before any network call.
+
+use super::{read_only, unlocked};
+use crate::error::{IpcError, IpcResult};
+use crate::state::Shared;
+use rampart_core::CoreError;
+use rampart_core::feeds::runner::Monitor;
+use rampart_core::kpi::{KpiRange, KpiReport, Series, run_query};
+use std::sync::Arc;
+use tauri::State;
+
+type S<'a> = State<'a, Arc<Shared>>;
+type M<'a> = State<'a, Arc<Monitor>>;
+
+#[tauri::command]
+pub async fn kpi_report(state: S<'_>, monitor: M<'_>, range: KpiRange) -> IpcResult<KpiReport> {
+    let client = monitor.client().clone();
+    let plan = read_only(state.inner(), move |app| app.kpi_plan(&client, range, None)).await?;
+    Ok(plan.run().await)
+}
+
+/// Sets a KPI's PromQL, or with `query: null` goes back to the default.
+#[tauri::command]
+pub async fn kpi_query_set(state: S<'_>, id: String, query: Option<String>) -> IpcResult<()> {
+    unlocked(state.inner(), move |app| app.kpi_query_set(&id, query.as_deref())).await
+}
+
+/// Runs `expr` now against the first Prometheus: the series, or Prometheus's own error.
+#[tauri::command]
+pub async fn kpi_run_query(state: S<'_>, monitor: M<'_>, expr: String) -> IpcResult<Vec<Series>> {
+    let client = monitor.client().clone();
+    let snapshot = unlocked(state.inner(), move |app| app.feeds_snapshot(&client)).await?;
+    let prometheus = snapshot.prometheus.into_iter().next().ok_or_else(|| {
+        IpcError::from(CoreError::NotFound(
+            "no Prometheus configured: add one in Settings > Alert and error sources".into(),
+        ))
+    })?;
+    Ok(run_query(&prometheus, &expr).await?)
+}
