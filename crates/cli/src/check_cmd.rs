@@ -79,6 +79,7 @@ pub fn run(cmd: CheckCommand) -> CliResult {
                 attestations: Default::default(),
                 limits: Limits::default(),
                 started: now(),
+                records: Vec::new(),
             };
             let report = rt.block_on(run::run(input, now));
             if a.json {
