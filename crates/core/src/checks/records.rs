@@ -367,7 +367,9 @@ pub(super) async fn alert_rules(servers: &[Prometheus]) -> Vec<Finding> {
                     .collect();
                 let unhealthy: Vec<String> = alerting
                     .iter()
-                    .filter(|r| r.health != "ok")
+                    // `unknown` is a rule not evaluated yet (a Prometheus just started): only
+                    // `err` is a rule that fails.
+                    .filter(|r| r.health == "err")
                     .map(|r| {
                         format!("{} ({})", r.name, r.last_error.as_deref().unwrap_or(&r.health))
                     })
@@ -383,14 +385,14 @@ pub(super) async fn alert_rules(servers: &[Prometheus]) -> Vec<Finding> {
                     Finding::new(
                         ALERT_RULES,
                         Status::Warn,
-                        format!("Prometheus {name}: unhealthy rules: {}", unhealthy.join(", ")),
+                        format!("Prometheus {name}: rules failing: {}", unhealthy.join(", ")),
                     )
                 } else {
                     Finding::new(
                         ALERT_RULES,
                         Status::Pass,
                         format!(
-                            "Prometheus {name}: {} alerting rule(s) loaded and healthy",
+                            "Prometheus {name}: {} alerting rule(s) loaded, none failing",
                             names.len()
                         ),
                     )
