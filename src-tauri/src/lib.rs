@@ -18,6 +18,8 @@ mod ipc_tests;
 #[cfg(test)]
 mod ipc_tests_confirm;
 #[cfg(test)]
+mod ipc_tests_checks;
+#[cfg(test)]
 mod ipc_tests_tools;
 
 use rampart_core::{Config, Rampart};

@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod backups;
+pub mod checks;
 pub mod feeds;
 pub mod lock;
 pub mod otp;
@@ -93,6 +94,13 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         tools::tools_hash_inspect,
         tools::tools_hash_check,
         tools::tools_copy,
+        checks::check_catalog,
+        checks::check_targets,
+        checks::check_target_add,
+        checks::check_target_remove,
+        checks::check_attest,
+        checks::check_unattest,
+        checks::check_run,
     ]
 }
 

@@ -73,4 +73,11 @@ pub const COMMANDS: &[&str] = &[
     "tools_hash_inspect",
     "tools_hash_check",
     "tools_copy",
+    "check_catalog",
+    "check_targets",
+    "check_target_add",
+    "check_target_remove",
+    "check_attest",
+    "check_unattest",
+    "check_run",
 ];
