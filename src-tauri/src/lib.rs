@@ -16,6 +16,8 @@ mod tray;
 #[cfg(test)]
 mod ipc_tests;
 #[cfg(test)]
+mod ipc_tests_checks;
+#[cfg(test)]
 mod ipc_tests_confirm;
 #[cfg(test)]
 mod ipc_tests_tools;

@@ -2,7 +2,8 @@
 //! stable ids, each item's [`status`] and evidence, a check [`target`] (a named deployment), the
 //! live probes ([`probe`]: headers scored like Mozilla's HTTP Observatory, CORS, rate limits,
 //! error leakage, TLS, databases), the repository scan ([`repo`]), and the [`run`] that turns
-//! them into a [`report`]. Attestations are kept by [`attest`].
+//! them into a [`report`] (with findings from Rampart's own records and attestations, both kept
+//! by the caller: rampart-core stores them).
 //!
 //! Every probe is bounded (a total timeout per request, a body cap, a few requests a second,
 //! only the configured host): a hostile server makes its item `unknown` with the reason, never a

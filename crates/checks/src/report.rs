@@ -89,6 +89,11 @@ fn unproved_reason(item: &Item) -> String {
     }
 }
 
+/// The date part of an RFC 3339 time (`2026-01-01T00:00:00Z` -> `2026-01-01`).
+fn day(rfc3339: &str) -> &str {
+    rfc3339.split_once('T').map_or(rfc3339, |(d, _)| d)
+}
+
 /// Combines `findings` into one result per item of `selected`; `attestations` (by item id) turn
 /// an `unknown` into `attested` while they have not expired (`now` is RFC 3339, compared as text
 /// in the same UTC format). A failure that was proved is never hidden by an attestation.
@@ -121,11 +126,31 @@ pub fn combine(
             if let (Status::Unknown { .. }, Some(a)) = (&status, attestations.get(item.id)) {
                 match &a.expires {
                     Some(exp) if exp.as_str() <= now => {
-                        evidence
-                            .push(Evidence::note(format!("attestation by {} expired {exp}", a.by)));
+                        let reason = format!(
+                            "attestation expired on {}: attested by {} on {} ({}); check it again \
+                             and attest anew",
+                            day(exp),
+                            a.by,
+                            day(&a.date),
+                            a.note
+                        );
+                        evidence.push(Evidence::note(format!(
+                            "attestation by {} on {} expired on {}",
+                            a.by,
+                            day(&a.date),
+                            day(exp)
+                        )));
+                        summary = reason.clone();
+                        status = Status::unknown(reason);
                     }
                     _ => {
-                        summary = format!("attested by {}: {}", a.by, a.note);
+                        let until = a
+                            .expires
+                            .as_deref()
+                            .map(|e| format!(", expires {}", day(e)))
+                            .unwrap_or_default();
+                        summary =
+                            format!("attested by {} on {}{until}: {}", a.by, day(&a.date), a.note);
                         status = Status::Attested(a.clone());
                     }
                 }
@@ -183,8 +208,18 @@ mod tests {
         let out = combine(&items, findings, &atts, "2026-02-01T00:00:00Z");
         let by: HashMap<_, _> = out.iter().map(|r| (r.id, r)).collect();
         assert_eq!(by["compliance.gdpr"].status.name(), "attested");
-        assert_eq!(by["compliance.terms"].status.name(), "unknown");
-        assert!(by["compliance.terms"].evidence[0].text.contains("expired"));
+        assert_eq!(
+            by["compliance.gdpr"].summary,
+            "attested by ana on 2026-01-01, expires 2027-01-01: checked"
+        );
+        let Status::Unknown { reason } = &by["compliance.terms"].status else {
+            panic!("an expired attestation is unknown: {:?}", by["compliance.terms"].status)
+        };
+        assert!(
+            reason.starts_with("attestation expired on 2025-01-01: attested by ana"),
+            "{reason}"
+        );
+        assert!(by["compliance.terms"].evidence[0].text.contains("expired on 2025-01-01"));
         assert_eq!(by["compliance.retention"].status.name(), "unknown");
         assert_eq!(by["code.review"].status, Status::Fail);
     }

@@ -1,5 +1,6 @@
 //! One check run: the live probes, the database probes and the repository scan a target allows,
-//! for the selected items only, combined with attestations into a [`Report`]. Time comes in
+//! for the selected items only, combined with the caller's findings from Rampart's records and
+//! with attestations into a [`Report`]. Time comes in
 //! from the caller; nothing here reads the clock.
 
 use crate::catalog::Item;
@@ -23,6 +24,9 @@ pub struct RunInput<'a> {
     pub limits: Limits,
     /// RFC 3339 UTC start time (also "now" for attestation expiry).
     pub started: String,
+    /// Findings from Rampart's own records (backups, drills, alert sources, Slack, the audit
+    /// log, the vault), made by the caller, which owns those records.
+    pub records: Vec<Finding>,
 }
 
 fn wants(selected: &[&Item], ids: &[&str]) -> bool {
@@ -33,7 +37,7 @@ fn wants(selected: &[&Item], ids: &[&str]) -> bool {
 pub async fn run(input: RunInput<'_>, finished: impl FnOnce() -> String) -> Report {
     let t = input.target;
     let sel = &input.selected;
-    let mut findings: Vec<Finding> = Vec::new();
+    let mut findings: Vec<Finding> = input.records;
     let mut headers = None;
     let mut tls_grade = None;
     if let Some(base) = &t.base {

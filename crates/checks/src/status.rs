@@ -99,6 +99,10 @@ impl Evidence {
     pub fn file(path: &str, line: Option<usize>, text: impl AsRef<str>) -> Self {
         Self { file: Some(path.into()), line, ..Self::new("file", text) }
     }
+    /// A record of Rampart's own (a backup run, a drill, a source, a vault credential's age).
+    pub fn record(text: impl AsRef<str>) -> Self {
+        Self::new("record", text)
+    }
     /// A free note.
     pub fn note(text: impl AsRef<str>) -> Self {
         Self::new("note", text)

@@ -45,6 +45,7 @@ async fn check(target: Target, only: &[&str]) -> Report {
         attestations: HashMap::new(),
         limits: limits(),
         started: "2026-01-01T00:00:00Z".into(),
+        records: Vec::new(),
     };
     run(input, || "2026-01-01T00:00:01Z".into()).await
 }

@@ -9,6 +9,7 @@ mod backup_cmd;
 mod backup_keys_cmd;
 mod backup_show;
 mod check_cmd;
+mod check_target_cmd;
 mod feeds_cmd;
 mod input;
 mod kpi_cmd;
@@ -85,7 +86,8 @@ enum Command {
     /// The guide's encrypted fields: decrypt, encrypt, rotate keys (keys by vault name).
     #[command(subcommand)]
     Crypt(tools_cmd::CryptCommand),
-    /// The security checklist: `check list`, `check run --url URL [--repo DIR] [--json]`.
+    /// The security checklist: `check list`, `check target add NAME --url URL`, `check run NAME
+    /// [--json]`, `check attest TARGET ID --note TEXT`.
     #[command(subcommand)]
     Check(check_cmd::CheckCommand),
     /// JWTs: decode, verify against the guide's profile with a vault secret, sign a test token.
@@ -124,10 +126,10 @@ fn run(cli: Cli) -> CliResult {
     if let Command::Otp(otp_cmd::OtpCommand::Code(args)) = &cli.command {
         return otp_cmd::code(args);
     }
-    // Hash checks need no data dir either.
+    // Hash checks and the checklist catalog need no data dir either.
     let command = match cli.command {
         Command::Hash(cmd) => return tools_cmd::hash(cmd),
-        Command::Check(cmd) => return check_cmd::run(cmd),
+        Command::Check(check_cmd::CheckCommand::List) => return check_cmd::list(),
         other => other,
     };
     let config = Config::from_env(cli.data_dir.as_deref())?;
@@ -153,7 +155,7 @@ fn run(cli: Cli) -> CliResult {
         Command::Crypt(cmd) => tools_cmd::crypt(&app, cmd),
         Command::Jwt(cmd) => tools_cmd::jwt(&app, cmd),
         Command::Hash(cmd) => tools_cmd::hash(cmd),
-        Command::Check(cmd) => check_cmd::run(cmd),
+        Command::Check(cmd) => check_cmd::run(&app, cmd),
     }
 }
 

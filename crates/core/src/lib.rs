@@ -3,15 +3,17 @@
 //! [`Rampart`] owns the store (SQLite metadata + audit log) and the keychain namespace and
 //! exposes the vault ([`vault`]), the authenticator ([`authenticator`], [`enroll`]), the app lock
 //! ([`lock`]: idle and session locks, back-off, passphrase confirmation), settings
-//! ([`settings`]), service health and alert feeds ([`feeds`]), encrypted backups with signed
-//! manifests ([`backups`]), the responder's tools ([`tools`]) and the audit log ([`audit`]:
-//! keyed and anchored in the keychain).
+//! ([`settings`]), service health and alert feeds ([`feeds`]) and security KPIs ([`kpi`]),
+//! encrypted backups with signed manifests ([`backups`]), the responder's tools ([`tools`]),
+//! the security checklist's targets, attestations and runs ([`checks`]) and the audit log
+//! ([`audit`]: keyed and anchored in the keychain).
 //! Every operation that touches a secret is audited. Views returned here ([`views`]) are safe to print or send over IPC:
 //! they never carry a seed or a credential value, except the explicit reveal results.
 
 pub mod audit;
 pub mod authenticator;
 pub mod backups;
+pub mod checks;
 pub mod clock;
 pub mod enroll;
 mod error;

@@ -46,6 +46,12 @@ pub enum AuditAction {
     ConfirmPassphrase,
     /// The app locked itself: why (idle, screen locked, suspend).
     AutoLock,
+    /// A person attested a checklist item (target, item, by whom, until when).
+    Attest,
+    /// An attestation was withdrawn.
+    Unattest,
+    /// A checklist run of a named target, with its counts.
+    Check,
 }
 
 impl AuditAction {
@@ -75,6 +81,9 @@ impl AuditAction {
             Self::Settings => "settings",
             Self::ConfirmPassphrase => "confirm-passphrase",
             Self::AutoLock => "auto-lock",
+            Self::Attest => "attest",
+            Self::Unattest => "unattest",
+            Self::Check => "check",
         }
     }
 }

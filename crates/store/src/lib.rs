@@ -7,6 +7,7 @@
 //! - [`credentials`], [`otp_accounts`], [`settings`]: the tables the app reads and writes;
 //! - [`feeds`]: monitored services, their check history and the alert/error sources;
 //! - [`backups`]: backup targets, sources, run history and restore drills;
+//! - [`checks`]: the checklist's named targets and attestations;
 //! - [`audit`]: the append-only, hash-chained audit log, keyed and anchored through an
 //!   [`audit_seal::AuditSeal`] ([`audit_verify`] checks it).
 
@@ -16,6 +17,7 @@ pub mod audit_seal;
 mod audit_tests;
 pub mod audit_verify;
 pub mod backups;
+pub mod checks;
 pub mod credentials;
 pub mod feeds;
 mod migrations;

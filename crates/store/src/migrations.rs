@@ -146,6 +146,25 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX backup_drills_source_at ON backup_drills(source, at);
     "#,
+    // 4: the security checklist: named check targets (their configuration as JSON, defined by
+    // rampart-checks) and attestations per target and item (who, when, until when). A target's
+    // attestations go with it.
+    r#"
+    CREATE TABLE check_targets (
+        name        TEXT PRIMARY KEY,
+        config      TEXT NOT NULL,
+        created_at  INTEGER NOT NULL
+    );
+    CREATE TABLE check_attestations (
+        target      TEXT NOT NULL REFERENCES check_targets(name) ON DELETE CASCADE,
+        item        TEXT NOT NULL,
+        note        TEXT NOT NULL,
+        by_name     TEXT NOT NULL,
+        at          INTEGER NOT NULL,
+        expires     INTEGER,
+        PRIMARY KEY (target, item)
+    );
+    "#,
 ];
 
 /// The schema version this build writes.

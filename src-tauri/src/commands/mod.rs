@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod backups;
+pub mod checks;
 pub mod feeds;
 pub mod kpi;
 pub mod lock;
@@ -97,6 +98,13 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         kpi::kpi_report,
         kpi::kpi_query_set,
         kpi::kpi_run_query,
+        checks::check_catalog,
+        checks::check_targets,
+        checks::check_target_add,
+        checks::check_target_remove,
+        checks::check_attest,
+        checks::check_unattest,
+        checks::check_run,
     ]
 }
 

@@ -76,4 +76,11 @@ pub const COMMANDS: &[&str] = &[
     "kpi_report",
     "kpi_query_set",
     "kpi_run_query",
+    "check_catalog",
+    "check_targets",
+    "check_target_add",
+    "check_target_remove",
+    "check_attest",
+    "check_unattest",
+    "check_run",
 ];

@@ -95,13 +95,13 @@ pub(super) const ITEMS: &[Item] = &[
         id: "monitoring.audit-logs",
         section: Section::Monitoring,
         title: "Audit logs enabled",
-        checks: "an audit log of sensitive operations in the repository (an AuditLog model or audit logger), or attested",
+        checks: "an audit log of sensitive operations in the repository (an AuditLog model or audit logger); Rampart's own hash-chained audit log verified; or attested",
         remediation: "Record who did what and when for sensitive operations (logins, role changes, data exports, deletions), in UTC, in a store the application cannot rewrite.",
         snippet: Some(
             "await auditLog('UPDATE_USER', req.user.id, `User:${req.params.id}`, details);",
         ),
         asvs: &["16.2.1", "16.3.1", "16.3.2", "16.4.2"],
-        proof: &[Repository, AttestOnly],
+        proof: &[Repository, RampartRecord, AttestOnly],
     },
     Item {
         id: "monitoring.alert-rules",

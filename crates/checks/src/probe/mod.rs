@@ -6,6 +6,7 @@ pub mod client;
 pub mod cors;
 pub mod csp;
 pub mod db;
+mod header_rules;
 pub mod live;
 pub mod observatory;
 pub mod ratelimit;

@@ -101,22 +101,20 @@ pub fn scan(files: &[SourceFile]) -> Vec<Finding> {
                 && (code || is_env(&f.path))
                 && let Some(m) = minutes(&c[2])
             {
-                {
-                    let status = if m > 30 { Status::Fail } else { Status::Pass };
-                    out.push(
-                        Finding::new(
-                            "auth.session-timeout",
-                            status,
-                            format!(
-                                "access tokens live {} in {}:{} (the checklist: 15-30 min)",
-                                c[2].trim_matches(['\'', '"', '`']),
-                                f.path,
-                                n + 1
-                            ),
-                        )
-                        .with(at(line.trim().to_owned())),
-                    );
-                }
+                let status = if m > 30 { Status::Fail } else { Status::Pass };
+                out.push(
+                    Finding::new(
+                        "auth.session-timeout",
+                        status,
+                        format!(
+                            "access tokens live {} in {}:{} (the checklist: 15-30 min)",
+                            c[2].trim_matches(['\'', '"', '`']),
+                            f.path,
+                            n + 1
+                        ),
+                    )
+                    .with(at(line.trim().to_owned())),
+                );
             }
             if !code {
                 if is_env(&f.path) && default_db.is_match(line) {

@@ -41,14 +41,9 @@ fn walk(root: &Path) -> Vec<SourceFile> {
                 && out.len() < MAX_FILES
                 && let Ok(text) = std::fs::read_to_string(&path)
             {
-                {
-                    let rel = path
-                        .strip_prefix(root)
-                        .unwrap_or(&path)
-                        .to_string_lossy()
-                        .replace('\\', "/");
-                    out.push(SourceFile { path: rel, text });
-                }
+                let rel =
+                    path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+                out.push(SourceFile { path: rel, text });
             }
         }
     }

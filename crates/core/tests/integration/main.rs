@@ -4,6 +4,7 @@
 mod audit_chain;
 mod authenticator;
 mod backups;
+mod checks;
 mod credential_transport;
 mod kpi;
 mod lock_and_audit;

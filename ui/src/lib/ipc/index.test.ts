@@ -48,6 +48,19 @@ const backupSource: SourceSpec = {
   retention: { keepLast: 3, keepDaily: 7, keepWeekly: 0, keepMonthly: 0, keepWithinSecs: 2_592_000 },
 };
 
+const TARGET = {
+  name: 'web',
+  url: 'https://api.example.com',
+  loginPath: null,
+  paths: [],
+  caFile: null,
+  repo: null,
+  databases: [],
+  links: [],
+  loginBurst: false,
+  plainPort: null,
+};
+
 const CASES: [string, () => Promise<unknown>, string, Record<string, unknown>][] = [
   ['otpCodes', () => ipc.otpCodes(), 'otp_codes', {}],
   ['otpCopy', () => ipc.otpCopy('a1', true), 'otp_copy', { id: 'a1', next: true }],
@@ -271,6 +284,29 @@ const CASES: [string, () => Promise<unknown>, string, Record<string, unknown>][]
     { id: 'cpu-usage', query: null },
   ],
   ['kpiRunQuery', () => ipc.kpiRunQuery('up'), 'kpi_run_query', { expr: 'up' }],
+  ['checkCatalog', () => ipc.checkCatalog(), 'check_catalog', {}],
+  ['checkTargets', () => ipc.checkTargets(), 'check_targets', {}],
+  ['checkTargetAdd', () => ipc.checkTargetAdd(TARGET), 'check_target_add', { target: TARGET }],
+  ['checkTargetRemove', () => ipc.checkTargetRemove('web'), 'check_target_remove', { name: 'web' }],
+  [
+    'checkAttest',
+    () => ipc.checkAttest('web', 'code.review', 'PR 42', 'ana', '90d'),
+    'check_attest',
+    { target: 'web', item: 'code.review', note: 'PR 42', by: 'ana', expires: '90d' },
+  ],
+  [
+    'checkUnattest',
+    () => ipc.checkUnattest('web', 'code.review'),
+    'check_unattest',
+    { target: 'web', item: 'code.review' },
+  ],
+  ['checkRun', () => ipc.checkRun('web'), 'check_run', { name: 'web', only: [] }],
+  [
+    'checkRun only',
+    () => ipc.checkRun('web', ['transport']),
+    'check_run',
+    { name: 'web', only: ['transport'] },
+  ],
 ];
 
 describe('command wrappers', () => {
@@ -360,6 +396,13 @@ describe('command wrappers', () => {
       kpi_report: true,
       kpi_query_set: true,
       kpi_run_query: true,
+      check_catalog: true,
+      check_targets: true,
+      check_target_add: true,
+      check_target_remove: true,
+      check_attest: true,
+      check_unattest: true,
+      check_run: true,
     };
     expect(new Set(CASES.map((c) => c[2]))).toEqual(new Set(Object.keys(ALL)));
   });

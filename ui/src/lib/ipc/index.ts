@@ -3,6 +3,11 @@ import { Channel, invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
   AlertsReport,
+  AttestationView,
+  CheckItem,
+  CheckReport,
+  CheckTarget,
+  CheckTargetView,
   AuditEntry,
   AuditVerify,
   CodeView,
@@ -363,6 +368,24 @@ export const hashCheck = (hash: string, password: string): Promise<HashCheck> =>
   call('tools_hash_check', { hash, password });
 /** Copies a result from Rust (the webview has no clipboard access); cleared like a copied secret. */
 export const toolsCopy = (text: string): Promise<CopyResult> => call('tools_copy', { text });
+
+// Security checklist
+export const checkCatalog = (): Promise<CheckItem[]> => call('check_catalog', {});
+export const checkTargets = (): Promise<CheckTargetView[]> => call('check_targets', {});
+export const checkTargetAdd = (target: CheckTarget): Promise<CheckTargetView> =>
+  call('check_target_add', { target });
+export const checkTargetRemove = (name: string): Promise<null> => call('check_target_remove', { name });
+export const checkAttest = (
+  target: string,
+  item: string,
+  note: string,
+  by: string,
+  expires: string,
+): Promise<AttestationView> => call('check_attest', { target, item, note, by, expires });
+export const checkUnattest = (target: string, item: string): Promise<null> =>
+  call('check_unattest', { target, item });
+export const checkRun = (name: string, only: string[] = []): Promise<CheckReport> =>
+  call('check_run', { name, only });
 
 // ---- Events ------------------------------------------------------------------------------------------
 export function listenEvent<E extends keyof Events>(

@@ -815,6 +815,94 @@ export interface PromSeries {
  */
 export type Confirmed<A> = A & { passphrase?: string | null };
 
+/** The security checklist's eight sections, in the guide's order. */
+export type CheckSection =
+  'auth' | 'transport' | 'database' | 'api' | 'code' | 'monitoring' | 'backup' | 'compliance';
+
+export type CheckStatus = 'pass' | 'fail' | 'warn' | 'unknown' | 'attested' | 'na';
+
+/** One checklist item of the catalog. */
+export interface CheckItem {
+  id: string;
+  section: CheckSection;
+  title: string;
+  /** What Rampart looks at to decide. */
+  checks: string;
+  remediation: string;
+  snippet: string | null;
+  /** OWASP ASVS 5.0 requirement ids. */
+  asvs: string[];
+  proof: ('live' | 'repository' | 'rampartRecord' | 'attestOnly')[];
+}
+
+/** A named deployment to check. */
+export interface CheckTarget {
+  name: string;
+  url: string | null;
+  loginPath: string | null;
+  paths: string[];
+  caFile: string | null;
+  repo: string | null;
+  /** mongodb://host:port, redis://host:port */
+  databases: string[];
+  /** Rampart backup sources, alert/Sentry sources, services or vault credentials. */
+  links: string[];
+  loginBurst: boolean;
+  plainPort: number | null;
+}
+
+/** A person's word for an item of a target. */
+export interface AttestationView {
+  item: string;
+  note: string;
+  by: string;
+  /** RFC 3339. */
+  date: string;
+  expires: string | null;
+  expired: boolean;
+}
+
+export interface CheckTargetView extends CheckTarget {
+  createdAt: string;
+  attestations: AttestationView[];
+}
+
+export interface CheckEvidence {
+  /** request, header, file, record or note */
+  kind: string;
+  text: string;
+  file?: string;
+  line?: number;
+}
+
+/** One item of a run. `reason` comes with unknown; note/by/date/expires with attested. */
+export interface CheckItemResult {
+  id: string;
+  section: CheckSection;
+  title: string;
+  status: CheckStatus;
+  reason?: string;
+  note?: string;
+  by?: string;
+  date?: string;
+  expires?: string | null;
+  summary: string;
+  evidence: CheckEvidence[];
+  remediation: string;
+  snippet?: string;
+  asvs: string[];
+}
+
+export interface CheckReport {
+  target: string;
+  started: string;
+  finished: string;
+  rulePack: string;
+  items: CheckItemResult[];
+  headers: { score: number; grade: string } | null;
+  tls: { grade: string; caps: string[] } | null;
+}
+
 export interface Commands {
   otp_codes: { args: Record<string, never>; result: CodeView[] };
   otp_copy: { args: { id: string; next: boolean }; result: CopyResult };
@@ -929,6 +1017,18 @@ export interface Commands {
   kpi_query_set: { args: { id: string; query: string | null }; result: null };
   kpi_run_query: { args: { expr: string }; result: PromSeries[] };
   tools_copy: { args: { text: string }; result: CopyResult };
+  check_catalog: { args: Record<string, never>; result: CheckItem[] };
+  check_targets: { args: Record<string, never>; result: CheckTargetView[] };
+  check_target_add: { args: { target: CheckTarget }; result: CheckTargetView };
+  check_target_remove: { args: { name: string }; result: null };
+  /** expires: a duration (90d, 12w, 1y) or a date (2026-12-31). */
+  check_attest: {
+    args: { target: string; item: string; note: string; by: string; expires: string };
+    result: AttestationView;
+  };
+  check_unattest: { args: { target: string; item: string }; result: null };
+  /** only: item or section ids; empty for every item. */
+  check_run: { args: { name: string; only: string[] }; result: CheckReport };
 }
 
 /** Events the shell emits. */
