@@ -7,9 +7,12 @@
 //! - [`credentials`], [`otp_accounts`], [`settings`]: the tables the app reads and writes;
 //! - [`feeds`]: monitored services, their check history and the alert/error sources;
 //! - [`backups`]: backup targets, sources, run history and restore drills;
+//! - [`incidents`]: incidents, their links and events; [`alert_history`]: the alert
+//!   transitions the feeds have seen, which incident timelines read;
 //! - [`audit`]: the append-only, hash-chained audit log, keyed and anchored through an
 //!   [`audit_seal::AuditSeal`] ([`audit_verify`] checks it).
 
+pub mod alert_history;
 pub mod audit;
 pub mod audit_seal;
 #[cfg(test)]
@@ -18,6 +21,7 @@ pub mod audit_verify;
 pub mod backups;
 pub mod credentials;
 pub mod feeds;
+pub mod incidents;
 mod migrations;
 pub mod otp_accounts;
 pub mod paths;
