@@ -2,7 +2,8 @@
 //!
 //! [`Rampart`] owns the store (SQLite metadata + audit log) and the keychain namespace and
 //! exposes the vault ([`vault`]), the authenticator ([`authenticator`], [`enroll`]), the app lock
-//! ([`lock`]), settings ([`settings`]), the responder's tools ([`tools`]) and the audit log
+//! ([`lock`]), settings ([`settings`]), the responder's tools ([`tools`]), incidents and
+//! escalation ([`incidents`]) and the audit log
 //! ([`audit`]: keyed and anchored in the keychain).
 //! Every operation that touches a secret is audited. Views returned here ([`views`]) are safe to print or send over IPC:
 //! they never carry a seed or a credential value, except the explicit reveal results.
@@ -15,6 +16,7 @@ pub mod enroll;
 mod error;
 pub mod feeds;
 pub mod files;
+pub mod incidents;
 pub mod lock;
 pub mod logging;
 pub mod settings;

@@ -46,6 +46,10 @@ pub enum AuditAction {
     ConfirmPassphrase,
     /// The app locked itself: why (idle, screen locked, suspend).
     AutoLock,
+    /// An incident opened or changed: which one and what changed (never a note's text).
+    Incident,
+    /// An incident escalated to a level, by hand or by its timer, and who was notified.
+    Escalate,
 }
 
 impl AuditAction {
@@ -75,6 +79,8 @@ impl AuditAction {
             Self::Settings => "settings",
             Self::ConfirmPassphrase => "confirm-passphrase",
             Self::AutoLock => "auto-lock",
+            Self::Incident => "incident",
+            Self::Escalate => "escalate",
         }
     }
 }
