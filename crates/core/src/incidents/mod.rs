@@ -11,7 +11,10 @@
 //!
 //! Every change is audited (`incident:ID ...`); times are unix ms inside, RFC 3339 UTC outside.
 
+pub mod escalation;
 pub mod lifecycle;
+pub mod notify;
+pub mod oncall;
 pub mod timeline;
 
 use crate::{AuditAction, CoreError, Rampart, Result};

@@ -267,3 +267,45 @@ fn links_are_checked_and_forced_resolution_is_recorded() {
     );
     assert!(matches!(app.incident_view(99), Err(CoreError::NotFound(_))));
 }
+
+#[test]
+fn the_timer_moves_an_unacknowledged_p1_up_and_acknowledging_stops_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, clock) = app(dir.path());
+    let mut n = new(Origin::Manual);
+    n.title = "Data breach suspected".into();
+    n.severity = Some(Priority::P1);
+    let id = app.incident_open(&n).unwrap().id;
+    let levels = |app: &Rampart| -> Vec<u32> {
+        app.incident_due_steps().unwrap().into_iter().map(|s| s.level).collect()
+    };
+    assert_eq!(levels(&app), [1], "the on-call engineer at once");
+    assert!(levels(&app).is_empty(), "a step is taken once");
+    clock.advance(14 * 60);
+    assert!(levels(&app).is_empty());
+    clock.advance(60);
+    let step = app.incident_escalation_step(id, false).unwrap().unwrap();
+    assert_eq!((step.level, step.level_name.as_str()), (2, "Security team"));
+    assert_eq!(step.reason, "unacknowledged for 15 min");
+    assert_eq!(step.contacts[0].email.as_deref(), Some("security@alawael.com"));
+    let slack = notify::slack_message(&step, 0).payload();
+    assert_eq!(slack["attachments"][0]["color"], "#FF0000");
+    assert_eq!(slack["text"], "[P1] Incident #1: Data breach suspected");
+    let mail = notify::email_for(&step).unwrap();
+    assert!(mail.body.contains("Escalated to level 2 (Security team), unacknowledged for 15 min"));
+    app.incident_ack(id, Some("alice")).unwrap();
+    clock.advance(3600);
+    assert!(levels(&app).is_empty(), "acknowledged: the timer stopped");
+    // By hand it still moves, one level at a time, up to the last.
+    assert_eq!(app.incident_escalation_step(id, true).unwrap().unwrap().level, 3);
+    assert_eq!(app.incident_escalation_step(id, true).unwrap().unwrap().level, 4);
+    let e = app.incident_escalation_step(id, true).unwrap_err();
+    assert!(e.to_string().contains("already at the last level (External)"), "{e}");
+    let t = app.incident_timeline(id).unwrap();
+    assert_eq!(t.iter().filter(|e| e.kind == "escalation").count(), 4);
+    let audit = app.audit_log(5).unwrap();
+    assert!(
+        audit.iter().any(|e| e.action == "escalate"
+            && e.subject.starts_with("incident:1 level 2 (Security team)"))
+    );
+}
