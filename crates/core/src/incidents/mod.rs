@@ -15,6 +15,7 @@ pub mod escalation;
 pub mod lifecycle;
 pub mod notify;
 pub mod oncall;
+pub mod postmortem;
 pub mod timeline;
 
 use crate::{AuditAction, CoreError, Rampart, Result};

@@ -309,3 +309,53 @@ fn the_timer_moves_an_unacknowledged_p1_up_and_acknowledging_stops_it() {
             && e.subject.starts_with("incident:1 level 2 (Security team)"))
     );
 }
+
+#[test]
+fn postmortems_fill_the_template_once_and_the_html_escapes_hostile_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, _clock) = app(dir.path());
+    let evil = "<script>alert(1)</script> & \"quoted\" 'x' {{summary}}";
+    let mut n = new(Origin::Manual);
+    n.title = evil.into();
+    n.alerts = vec!["<img src=x onerror=alert(2)>".into()];
+    let id = app.incident_open(&n).unwrap().id;
+    app.incident_note(id, "<iframe src=javascript:alert(3)>", None).unwrap();
+    let fields = lifecycle::PostmortemFields {
+        impact: Some("Users saw 500s for 12 min".into()),
+        root_cause: Some("</p><a href=\"javascript:alert(4)\">x</a>".into()),
+        action_items: Some(vec!["Alert on disk > 80%".into()]),
+    };
+    app.incident_set_postmortem(id, &fields).unwrap();
+    app.incident_set_status(id, Status::Resolved, Some("freed disk"), true).unwrap();
+
+    let md = app.incident_export(id, "md").unwrap();
+    assert!(md.starts_with(&format!("# Postmortem: {evil} (incident #1)")), "{md}");
+    assert!(md.contains("## Impact\nUsers saw 500s for 12 min"), "{md}");
+    assert!(md.contains("- [ ] Alert on disk > 80%"), "{md}");
+    assert!(md.contains("- alert: <img src=x onerror=alert(2)>"), "{md}");
+    assert!(md.contains("_Blameless"), "{md}");
+    assert_eq!(
+        md.matches("freed disk").count(),
+        2,
+        "summary and the timeline, {{summary}} in a field stays: {md}"
+    );
+
+    let html = app.incident_export(id, "html").unwrap();
+    for bad in ["<script", "<img", "<iframe", "<a href", "javascript:alert(4)\">"] {
+        assert!(!html.contains(bad), "{bad} got through: {html}");
+    }
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quoted&quot; &#39;x&#39;"),
+        "{html}"
+    );
+    assert!(html.contains("default-src 'none'"), "the page loads nothing");
+    assert!(html.contains("<li>Alert on disk &gt; 80%</li>"));
+
+    app.set_postmortem_template(Some("## {{title}}\n{{nope}} {{root_cause}}")).unwrap();
+    let md = app.incident_export(id, "md").unwrap();
+    assert!(md.starts_with(&format!("## {evil}\n{{{{nope}}}} </p><a")), "{md}");
+    assert!(app.set_postmortem_template(Some("no placeholders")).is_err());
+    assert!(app.incident_export(id, "pdf").unwrap_err().to_string().contains("use md or html"));
+    let audit = app.audit_log(3).unwrap();
+    assert!(audit.iter().any(|e| e.action == "export" && e.subject == "incident:1 postmortem md"));
+}
