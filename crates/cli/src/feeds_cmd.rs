@@ -74,7 +74,7 @@ pub enum SentryCommand {
 #[derive(Args)]
 pub struct JsonFlag {
     #[arg(long)]
-    json: bool,
+    pub json: bool,
 }
 
 #[derive(Args)]
@@ -125,7 +125,7 @@ pub enum SlackCommand {
     Test,
 }
 
-fn block_on<F: std::future::Future>(future: F) -> CliResult<F::Output> {
+pub(crate) fn block_on<F: std::future::Future>(future: F) -> CliResult<F::Output> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -133,7 +133,7 @@ fn block_on<F: std::future::Future>(future: F) -> CliResult<F::Output> {
     Ok(runtime.block_on(future))
 }
 
-fn client() -> CliResult<reqwest::Client> {
+pub(crate) fn client() -> CliResult<reqwest::Client> {
     feeds::http_client(&feeds::ClientOptions::default())
         .map_err(|e| Failure::from(feeds::feed_error(e)))
 }

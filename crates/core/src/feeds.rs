@@ -41,6 +41,11 @@ pub fn feed_error(e: FeedsError) -> CoreError {
     }
 }
 
+/// Parses an SMTP TLS mode (`none`, `starttls`, `tls`).
+pub fn email_tls(text: &str) -> Result<rampart_feeds::email::SmtpTls> {
+    rampart_feeds::email::SmtpTls::parse(text).map_err(feed_error)
+}
+
 /// A service with its last check and uptime, for lists and detail views.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
