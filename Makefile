@@ -15,7 +15,7 @@ CLI_BIN := $(CARGO_TARGET_DIR)/debug/rampart
 APT_PACKAGES := build-essential pkg-config git curl libwebkit2gtk-4.1-dev libgtk-3-dev \
   libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev libssl-dev libdbus-1-dev \
   xvfb xauth webkit2gtk-driver gnome-keyring libsecret-tools dbus dbus-x11 imagemagick \
-  xclip xdotool x11-utils \
+  xclip xdotool x11-utils python3-aiosmtpd \
   age zstd awscli restic postgresql minisign \
   prometheus prometheus-alertmanager \
   prometheus-blackbox-exporter time redis-server

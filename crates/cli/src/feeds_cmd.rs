@@ -74,7 +74,7 @@ pub enum SentryCommand {
 #[derive(Args)]
 pub struct JsonFlag {
     #[arg(long)]
-    json: bool,
+    pub json: bool,
 }
 
 #[derive(Args)]

@@ -11,6 +11,7 @@ mod backup_show;
 mod check_cmd;
 mod check_target_cmd;
 mod feeds_cmd;
+mod incident_cmd;
 mod input;
 mod kpi_cmd;
 mod otp_cmd;
@@ -90,6 +91,17 @@ enum Command {
     /// [--json]`, `check attest TARGET ID --note TEXT`.
     #[command(subcommand)]
     Check(check_cmd::CheckCommand),
+    /// Incidents: open, list, show, ack, status, note, link, assign, escalate, resolve, export.
+    #[command(subcommand)]
+    Incident(incident_cmd::IncidentCommand),
+    /// Who is on call at level 1 now.
+    Oncall(feeds_cmd::JsonFlag),
+    /// The escalation chain: `escalation show [--json]`, `escalation set --file POLICY.json`.
+    #[command(subcommand)]
+    Escalation(incident_cmd::EscalationCommand),
+    /// Escalation emails: `email set --server H --port P --tls MODE --from ADDR`, `email off`.
+    #[command(subcommand)]
+    Email(incident_cmd::EmailCommand),
     /// JWTs: decode, verify against the guide's profile with a vault secret, sign a test token.
     #[command(subcommand)]
     Jwt(tools_cmd::JwtCommand),
@@ -153,6 +165,10 @@ fn run(cli: Cli) -> CliResult {
         Command::Silences(args) => feeds_cmd::silences(&app, args),
         Command::Slack(cmd) => feeds_cmd::slack(&app, cmd),
         Command::Crypt(cmd) => tools_cmd::crypt(&app, cmd),
+        Command::Incident(cmd) => incident_cmd::run(&app, cmd),
+        Command::Oncall(args) => incident_cmd::oncall(&app, args.json),
+        Command::Escalation(cmd) => incident_cmd::escalation(&app, cmd),
+        Command::Email(cmd) => incident_cmd::email(&app, cmd),
         Command::Jwt(cmd) => tools_cmd::jwt(&app, cmd),
         Command::Hash(cmd) => tools_cmd::hash(cmd),
         Command::Check(cmd) => check_cmd::run(&app, cmd),

@@ -17,6 +17,7 @@ use rampart_store::feeds::{CheckRow, ServiceRow};
 use serde::Serialize;
 use std::time::Duration;
 
+pub mod history;
 pub mod monitor;
 pub mod notify;
 pub mod ops;
@@ -38,6 +39,11 @@ pub fn feed_error(e: FeedsError) -> CoreError {
         FeedsError::InvalidInput(_) => CoreError::InvalidInput(e.to_string()),
         other => CoreError::Network { retryable: other.retryable(), message: other.to_string() },
     }
+}
+
+/// Parses an SMTP TLS mode (`none`, `starttls`, `tls`).
+pub fn email_tls(text: &str) -> Result<rampart_feeds::email::SmtpTls> {
+    rampart_feeds::email::SmtpTls::parse(text).map_err(feed_error)
 }
 
 /// A service with its last check and uptime, for lists and detail views.
@@ -193,9 +199,12 @@ impl Rampart {
     }
 
     /// Rolls old check history up: raw results kept `raw_days` (default 7), hourly buckets to
-    /// 30 days, daily buckets to 400 days.
+    /// 30 days, daily buckets to 400 days. Alert transitions older than 400 days go too (each
+    /// alert's latest one stays).
     pub fn compact_check_history(&self, raw_days: i64) -> Result<usize> {
-        Ok(self.store.compact_check_history(self.now() * 1000, raw_days.max(1), 30, 400)?)
+        let now_ms = self.now() * 1000;
+        self.store.prune_alert_transitions(now_ms - 400 * DAY_MS)?;
+        Ok(self.store.compact_check_history(now_ms, raw_days.max(1), 30, 400)?)
     }
 
     /// Silences every alert named `alert` (or the one with that fingerprint) on each
@@ -281,9 +290,11 @@ impl Rampart {
         Ok(HealthReport { results, changes })
     }
 
-    /// Alerts from every Alertmanager (merged, grouped) and every Prometheus.
+    /// Alerts from every Alertmanager (merged, grouped) and every Prometheus. What was seen lands in the alert history (incident timelines read it).
     pub async fn alerts(&self, client: &reqwest::Client) -> Result<AlertsReport> {
-        Ok(report::alerts(&self.feeds_snapshot(client)?).await)
+        let report = report::alerts(&self.feeds_snapshot(client)?).await;
+        self.record_alert_history(&report)?;
+        Ok(report)
     }
 
     /// Unresolved issues of every Sentry project (at most `max_pages` pages each).

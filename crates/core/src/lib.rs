@@ -5,7 +5,8 @@
 //! ([`lock`]: idle and session locks, back-off, passphrase confirmation), settings
 //! ([`settings`]), service health and alert feeds ([`feeds`]) and security KPIs ([`kpi`]),
 //! encrypted backups with signed manifests ([`backups`]), the responder's tools ([`tools`]),
-//! the security checklist's targets, attestations and runs ([`checks`]) and the audit log
+//! the security checklist's targets, attestations and runs ([`checks`]), incidents and
+//! escalation ([`incidents`]) and the audit log
 //! ([`audit`]: keyed and anchored in the keychain).
 //! Every operation that touches a secret is audited. Views returned here ([`views`]) are safe to print or send over IPC:
 //! they never carry a seed or a credential value, except the explicit reveal results.
@@ -19,6 +20,7 @@ pub mod enroll;
 mod error;
 pub mod feeds;
 pub mod files;
+pub mod incidents;
 pub mod kpi;
 pub mod lock;
 pub mod logging;

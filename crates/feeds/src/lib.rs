@@ -8,11 +8,13 @@
 //! - [`sentry`]: unresolved Sentry issues with Link-header pagination;
 //! - [`bounded`]: the timeout and body cap every request above goes through;
 //! - [`slack`]: Slack incoming webhooks through a rate-limited, retrying, non-blocking queue;
+//! - [`email`]: email over SMTP (lettre, rustls), the password sent only over TLS;
 //! - [`testkit`] (feature `testkit`): loopback HTTP(S) servers and a real Prometheus +
 //!   Alertmanager harness for tests.
 
 pub mod alertmanager;
 pub mod bounded;
+pub mod email;
 mod error;
 pub mod health;
 pub mod prometheus;

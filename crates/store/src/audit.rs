@@ -52,6 +52,10 @@ pub enum AuditAction {
     Unattest,
     /// A checklist run of a named target, with its counts.
     Check,
+    /// An incident opened or changed: which one and what changed (never a note's text).
+    Incident,
+    /// An incident escalated to a level, by hand or by its timer, and who was notified.
+    Escalate,
 }
 
 impl AuditAction {
@@ -84,6 +88,8 @@ impl AuditAction {
             Self::Attest => "attest",
             Self::Unattest => "unattest",
             Self::Check => "check",
+            Self::Incident => "incident",
+            Self::Escalate => "escalate",
         }
     }
 }

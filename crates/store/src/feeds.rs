@@ -74,6 +74,9 @@ fn service_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ServiceRow> {
     })
 }
 
+/// Up or not before a window (None: no check before it), then each check in it: `(at_ms, up)`.
+pub type CheckStates = (Option<bool>, Vec<(i64, bool)>);
+
 impl Store {
     /// Adds a service; a taken name is [`StoreError::NameInUse`].
     pub fn insert_service(&self, s: &ServiceRow) -> Result<()> {
@@ -161,6 +164,33 @@ impl Store {
             })
         })?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// Whether `service` was up by its last raw check before `from_ms` (None: no such check),
+    /// then its raw checks' times and up/down from `from_ms` to `to_ms`, oldest first: enough
+    /// to tell when it went down and came back in a window.
+    pub fn check_states_between(
+        &self,
+        service: &str,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> Result<CheckStates> {
+        let id = self.service_id(service)?;
+        let before = self
+            .conn()
+            .query_row(
+                "SELECT up FROM check_results WHERE service_id = ?1 AND at_ms < ?2 \
+                 ORDER BY at_ms DESC LIMIT 1",
+                params![id, from_ms],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let mut stmt = self.conn().prepare(
+            "SELECT at_ms, up FROM check_results WHERE service_id = ?1 \
+             AND at_ms BETWEEN ?2 AND ?3 ORDER BY at_ms",
+        )?;
+        let rows = stmt.query_map(params![id, from_ms, to_ms], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok((before, rows.collect::<std::result::Result<_, _>>()?))
     }
 
     /// Checks and ups since `since_ms`, from raw results and rollups together.
@@ -338,6 +368,12 @@ mod tests {
         assert_eq!(store.list_sources("alertmanager").unwrap(), vec![am]);
         store.delete_source("alertmanager", "prod").unwrap();
         assert!(store.delete_source("alertmanager", "prod").is_err());
+
+        store.record_check("api", &check(7, false, 12), "{}").unwrap();
+        store.record_check("api", &check(9, true, 12), "{}").unwrap();
+        let (before, states) = store.check_states_between("api", 6, 100).unwrap();
+        assert_eq!((before, states), (Some(true), vec![(7, false), (9, true)]));
+        assert_eq!(store.check_states_between("api", 0, 4).unwrap(), (None, vec![]));
 
         store.delete_service("api").unwrap();
         assert!(matches!(store.service("api"), Err(StoreError::NotFound(_))));

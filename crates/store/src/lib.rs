@@ -8,9 +8,12 @@
 //! - [`feeds`]: monitored services, their check history and the alert/error sources;
 //! - [`backups`]: backup targets, sources, run history and restore drills;
 //! - [`checks`]: the checklist's named targets and attestations;
+//! - [`incidents`]: incidents, their links and events; [`alert_history`]: the alert
+//!   transitions the feeds have seen, which incident timelines read;
 //! - [`audit`]: the append-only, hash-chained audit log, keyed and anchored through an
 //!   [`audit_seal::AuditSeal`] ([`audit_verify`] checks it).
 
+pub mod alert_history;
 pub mod audit;
 pub mod audit_seal;
 #[cfg(test)]
@@ -20,6 +23,7 @@ pub mod backups;
 pub mod checks;
 pub mod credentials;
 pub mod feeds;
+pub mod incidents;
 mod migrations;
 pub mod otp_accounts;
 pub mod paths;

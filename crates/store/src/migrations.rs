@@ -165,6 +165,60 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (target, item)
     );
     "#,
+    // 5: incidents (severity P1-P4, status, owner, times in unix ms, the resolution summary and
+    // postmortem fields), what they link to (services, alert fingerprints, Sentry issues, backup
+    // sources), their own events (notes, status changes, acknowledgements, escalation steps),
+    // and the history of alert transitions the feeds have seen (firing, silenced, resolved per
+    // fingerprint), which incident timelines read.
+    r#"
+    CREATE TABLE incidents (
+        id               INTEGER PRIMARY KEY,
+        title            TEXT NOT NULL,
+        severity         TEXT NOT NULL CHECK (severity IN ('P1', 'P2', 'P3', 'P4')),
+        status           TEXT NOT NULL
+            CHECK (status IN ('investigating', 'identified', 'monitoring', 'resolved')),
+        owner            TEXT,
+        source           TEXT NOT NULL DEFAULT 'manual',
+        opened_at        INTEGER NOT NULL,
+        acknowledged_at  INTEGER,
+        resolved_at      INTEGER,
+        summary          TEXT NOT NULL DEFAULT '',
+        impact           TEXT NOT NULL DEFAULT '',
+        root_cause       TEXT NOT NULL DEFAULT '',
+        action_items     TEXT NOT NULL DEFAULT '[]',
+        escalation_level INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX incidents_status ON incidents(status, opened_at);
+    CREATE TABLE incident_links (
+        incident_id INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+        kind        TEXT NOT NULL CHECK (kind IN ('service', 'alert', 'sentry', 'backup')),
+        target      TEXT NOT NULL,
+        linked_at   INTEGER NOT NULL,
+        PRIMARY KEY (incident_id, kind, target)
+    );
+    CREATE TABLE incident_events (
+        id          INTEGER PRIMARY KEY,
+        incident_id INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+        at          INTEGER NOT NULL,
+        kind        TEXT NOT NULL,
+        author      TEXT NOT NULL DEFAULT '',
+        text        TEXT NOT NULL
+    );
+    CREATE INDEX incident_events_incident_at ON incident_events(incident_id, at);
+    CREATE TABLE alert_transitions (
+        id          INTEGER PRIMARY KEY,
+        fingerprint TEXT NOT NULL,
+        alertname   TEXT NOT NULL,
+        severity    TEXT NOT NULL DEFAULT '',
+        service     TEXT NOT NULL DEFAULT '',
+        summary     TEXT NOT NULL DEFAULT '',
+        state       TEXT NOT NULL CHECK (state IN ('firing', 'silenced', 'resolved')),
+        detail      TEXT NOT NULL DEFAULT '',
+        at          INTEGER NOT NULL
+    );
+    CREATE INDEX alert_transitions_fingerprint ON alert_transitions(fingerprint, id);
+    CREATE INDEX alert_transitions_at ON alert_transitions(at);
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -186,8 +186,7 @@ impl MonitorState {
         let mut seen = BTreeSet::new();
         let mut firing = Vec::new();
         for a in report.prometheus.iter().flat_map(|p| &p.alerts).filter(|a| a.state == "firing") {
-            let key: Vec<String> = a.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            let fingerprint = format!("prom:{}", key.join(","));
+            let fingerprint = super::history::prom_fingerprint(&a.labels);
             if seen.insert(fingerprint.clone()) {
                 firing.push(FiringAlert {
                     fingerprint,

@@ -2,7 +2,8 @@
 //! over the configured services with one shared HTTP client, every result stored through
 //! [`Rampart::record_check`], Alertmanager/Prometheus polled every 30 s and Sentry every 2 min on
 //! their own tasks, check history compacted hourly, and the latest picture kept in memory
-//! ([`Monitor`]). State changes and newly firing alerts go through the notification rules
+//! ([`Monitor`]). Every alerts poll lands in the alert history
+//! ([`Rampart::record_alert_history`]). State changes and newly firing alerts go through the notification rules
 //! ([`super::notify::decide`]) to the desktop and to Slack. One failing source never stops the
 //! others: its error shows in the overview. The host supplies access to the app and a sink for
 //! events ([`MonitorHost`]); it never waits on the network.
@@ -325,6 +326,15 @@ impl MonitorRunner {
         match poll {
             Poll::Alerts(report) => {
                 run.alerts_busy = false;
+                let seen = report.clone();
+                let recorder = host.clone();
+                tokio::spawn(async move {
+                    match blocking(&recorder, move |app| app.record_alert_history(&seen)).await {
+                        Ok(t) if !t.is_empty() => tracing::debug!(n = t.len(), "alert transitions"),
+                        Ok(_) => {}
+                        Err(e) => tracing::warn!(error = %e, "alert history not recorded"),
+                    }
+                });
                 let new = self.monitor.state().apply_alerts(report, now_ms());
                 for alert in new {
                     self.announce(host, run, FeedEvent::Firing(alert));

@@ -134,6 +134,19 @@ fn the_monitor_records_checks_and_announces_changes_and_new_alerts() {
         let firing_events =
             host.events().iter().filter(|e| matches!(e, MonitorEvent::AlertFiring(_))).count();
         assert_eq!(firing_events, 1, "later polls do not repeat it");
+        // Both alerts are in the alert history, once each; the dead source resolves nothing.
+        let fingerprints = ["a1".to_owned(), "b2".to_owned()];
+        let history = eventually(secs(5), || async {
+            let rows = host
+                .with_app(|app| Ok(app.store.alert_transitions(&fingerprints, 0, i64::MAX)?))
+                .unwrap();
+            (rows.len() >= 2).then_some(rows)
+        })
+        .await
+        .expect("the polls land in the alert history");
+        let states: Vec<(&str, &str)> =
+            history.iter().map(|t| (t.fingerprint.as_str(), t.state.as_str())).collect();
+        assert_eq!(states, [("a1", "firing"), ("b2", "firing")]);
 
         // Removing the service and reloading drops it from the picture.
         host.with_app(|app| app.service_remove("api")).unwrap();

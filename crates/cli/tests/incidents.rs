@@ -1,0 +1,175 @@
+//! `rampart incident|oncall|escalation|email` as a real process (run under
+//! tests/support/with-keyring.sh): an incident opened from a service `rampart health` found
+//! down, noted, escalated by hand to Slack (a local server speaking Slack's webhook API) and by
+//! email (a real SMTP server, aiosmtpd, with the password from the vault), acknowledged,
+//! resolved with a summary, exported; errors that say what to do.
+
+mod common;
+
+use common::Cli;
+use rampart_feeds::testkit::{Response, SmtpSink, TestServer};
+use serde_json::{Value, json};
+use std::time::Duration;
+
+fn json_of(cli: &Cli, args: &[&str]) -> Value {
+    serde_json::from_str(&cli.ok(args, "")).unwrap()
+}
+
+#[test]
+fn an_incident_from_a_down_service_is_escalated_to_slack_and_email_then_resolved_and_exported() {
+    let rt = rampart_feeds::tokio::runtime::Runtime::new().unwrap();
+    let down = rt.block_on(TestServer::start(|_| Response::json(503, json!({"status": "down"}))));
+    let slack = rt.block_on(TestServer::start(|_| Response::text(200, "ok")));
+    let smtp = SmtpSink::start(Some(("rampart", "smtp-pass-42")));
+    let cli = Cli::new();
+
+    cli.ok(&["service", "add", "api", "--url", &down.url("/health")], "");
+    assert!(!cli.run(&["health"], "").status.success(), "api is down");
+    let e = cli.fails(&["incident", "open"], "");
+    assert!(e.contains("pass --title"), "{e}");
+    let opened = json_of(&cli, &["incident", "open", "--from-service", "api", "--json"]);
+    assert_eq!((opened["id"].as_i64(), opened["severity"].as_str()), (Some(1), Some("P1")));
+    assert_eq!(opened["title"], "api is down");
+    assert_eq!(
+        opened["severityDefinition"],
+        "Critical: system down, data breach, security exploit"
+    );
+    let id = cli.ok(&["incident", "open", "--title", "Docs stale", "--severity", "p4"], "");
+    assert_eq!(id.trim(), "2");
+    cli.ok(&["incident", "note", "1", "restarting the pod"], "");
+
+    // The chain: an on-call engineer at level 1, the security team at level 2.
+    let policy = json!({
+        "levels": [
+            {"name": "On-call engineer", "contacts": [{"name": "ana", "email": "ana@example.test", "slack": "U123ANA"}]},
+            {"name": "Security team", "contacts": [{"name": "sec", "email": "security@example.test", "slack": "#security"}]},
+            {"name": "Management", "contacts": []},
+            {"name": "External", "contacts": []}
+        ],
+        "waitMinutes": {"p1": 15, "p2": 60, "p3": null, "p4": null}
+    });
+    let work = tempfile::tempdir().unwrap();
+    let file = work.path().join("policy.json");
+    std::fs::write(&file, policy.to_string()).unwrap();
+    cli.ok(&["escalation", "set", "--file", file.to_str().unwrap()], "");
+    assert_eq!(cli.ok(&["oncall"], "").trim(), "ana");
+    std::fs::write(&file, "{\"levels\": []}").unwrap();
+    let e = cli.fails(&["escalation", "set", "--file", file.to_str().unwrap()], "");
+    assert!(e.contains("1 to 10 levels"), "{e}");
+
+    let hook = slack.url("/services/T000/B000/hooksecret");
+    assert!(
+        cli.run(&["vault", "set", "slack-hook", "--kind", "webhookUrl"], &hook).status.success()
+    );
+    cli.ok(&["slack", "set", "--webhook-from", "slack-hook"], "");
+    assert!(cli.run(&["vault", "set", "smtp-password"], "smtp-pass-42").status.success());
+    let port = smtp.port.to_string();
+    let email = ["email", "set", "--server", "127.0.0.1", "--port", &port, "--tls", "none"];
+    cli.ok(
+        &[
+            &email[..],
+            &[
+                "--from",
+                "rampart@example.test",
+                "--user",
+                "rampart",
+                "--password-from",
+                "smtp-password",
+            ],
+        ]
+        .concat(),
+        "",
+    );
+
+    // The first due step reaches the on-call engineer; by hand it moves to the security team.
+    let out = cli.ok(&["incident", "escalate", "--due"], "");
+    assert!(out.contains("#1 -> level 1 (On-call engineer)"), "{out}");
+    assert!(
+        out.contains("Slack: delivered") && out.contains("email to ana@example.test: delivered"),
+        "{out}"
+    );
+    let out = cli.ok(&["incident", "escalate", "1"], "");
+    assert!(out.contains("#1 -> level 2 (Security team)"), "{out}");
+    let posted = slack.requests();
+    let last = posted
+        .iter()
+        .map(|r| r.body_json())
+        .find(|b| b["attachments"][0]["text"].as_str().unwrap_or("").contains("level 2"))
+        .expect("the level-2 message");
+    assert_eq!(last["text"], "[P1] Incident #1: api is down");
+    assert_eq!(last["attachments"][0]["color"], "#FF0000");
+    assert!(last["attachments"][0]["text"].as_str().unwrap().contains("#security"));
+    let mails = smtp.wait_for(2, Duration::from_secs(10));
+    assert!(mails.len() >= 2, "{mails:?}");
+    let to_sec = mails
+        .iter()
+        .find(|m| m.to == ["security@example.test"])
+        .expect("the security team's email");
+    assert_eq!(to_sec.login, "rampart", "logged in with the vault password");
+    assert!(
+        to_sec.data.contains("Incident #1: api is down")
+            && to_sec.data.contains("rampart incident ack 1")
+    );
+
+    cli.ok(&["incident", "ack", "1", "--by", "ana"], "");
+    assert!(cli.ok(&["incident", "escalate", "--due"], "").is_empty(), "acknowledged: nothing due");
+    let e = cli.fails(&["incident", "status", "1", "resolved"], "");
+    assert!(e.contains("pass --summary"), "{e}");
+    let e = cli.fails(&["incident", "status", "1", "fixed"], "");
+    assert!(e.contains("use investigating, identified, monitoring or resolved"), "{e}");
+    cli.ok(
+        &[
+            "incident",
+            "resolve",
+            "1",
+            "--summary",
+            "pod restarted",
+            "--root-cause",
+            "OOM",
+            "--action",
+            "raise memory limit",
+        ],
+        "",
+    );
+
+    let show = json_of(&cli, &["incident", "show", "1", "--json"]);
+    assert_eq!(show["status"], "resolved");
+    assert_eq!(show["owner"], "ana");
+    let kinds: Vec<&str> =
+        show["timeline"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    for k in ["health", "opened", "note", "escalation", "notify", "ack", "resolved"] {
+        assert!(kinds.contains(&k), "{k} missing from {kinds:?}");
+    }
+    assert!(
+        show["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["at"].as_str().unwrap().ends_with('Z'))
+    );
+    let list = json_of(&cli, &["incident", "list", "--open", "--json"]);
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["id"], 2);
+
+    let md = work.path().join("pm.md");
+    cli.ok(&["incident", "export", "1", "--format", "md", "--out", md.to_str().unwrap()], "");
+    let text = std::fs::read_to_string(&md).unwrap();
+    assert!(
+        text.contains("# Postmortem: api is down") && text.contains("## Root cause\nOOM"),
+        "{text}"
+    );
+    let html = work.path().join("pm.html");
+    cli.ok(&["incident", "export", "1", "--format", "html", "--out", html.to_str().unwrap()], "");
+    assert!(std::fs::read_to_string(&html).unwrap().contains("<h2>Timeline (UTC)</h2>"));
+    let e = cli.fails(&["incident", "show", "9"], "");
+    assert!(e.contains("no incident #9: `rampart incident list` shows them"), "{e}");
+
+    // No secret reached the output, the audit log or the logs.
+    let audit = cli.ok(&["audit", "log", "--json"], "");
+    assert!(audit.contains("incident:1 level 2 (Security team)"), "{audit}");
+    assert!(!audit.contains("smtp-pass-42") && !audit.contains("hooksecret"));
+    for log in std::fs::read_dir(cli.data_dir().join("logs")).into_iter().flatten().flatten() {
+        let text = std::fs::read_to_string(log.path()).unwrap_or_default();
+        assert!(!text.contains("smtp-pass-42") && !text.contains("hooksecret"));
+    }
+}
