@@ -10,4 +10,7 @@ fn main() {
     if let Err(e) = tauri_build::try_build(attributes) {
         panic!("tauri-build failed: {e:#}");
     }
+    // The built UI is embedded by generate_context!: rebuild when it changes, or a UI-only
+    // change (`make ui`) would leave the app serving the previous build.
+    println!("cargo:rerun-if-changed=ui/dist");
 }

@@ -281,3 +281,25 @@ test('the KPI page shows the nine KPIs of the guide, uptime from the checks Ramp
   );
   screenshot('kpis');
 });
+
+test('the checklist runs against a target and grades its headers', async () => {
+  const server = createServer((req, res) => {
+    res.setHeader('X-Powered-By', 'Express');
+    res.setHeader('Content-Type', 'application/json');
+    res.end(JSON.stringify({ status: 'ok' }));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const url = `http://127.0.0.1:${server.address().port}`;
+    execFileSync(process.env.RAMPART_CLI, ['check', 'target', 'add', 'e2e-api', '--url', url], { encoding: 'utf8' });
+    await s.click('[data-testid="nav-checks"]');
+    await s.click('[data-testid="check-run"]');
+    await s.find('[data-testid="check-grades"]', 60000);
+    assert.match(await s.text('[data-testid="check-grades"]'), /Headers [A-F]/);
+    assert.match(await s.text('[data-testid="check-tally"]'), /^\d+ fail/, 'failures counted first');
+    await s.find('[data-testid="check-item-transport.https"]');
+    screenshot('checklist');
+  } finally {
+    server.close();
+  }
+});

@@ -88,6 +88,7 @@ describe('ChecklistView', () => {
 
     await fireEvent.click(screen.getByTestId('check-run'));
     expect(await screen.findByTestId('check-grades')).toHaveTextContent('Headers D (30)');
+    expect(screen.getByTestId('check-tally')).toHaveTextContent('1 fail · 1 unknown');
     expect(ipc.named('check_run')[0].args).toEqual({ name: 'staging', only: [] });
     expect(https).toHaveTextContent('fail');
     expect(https).toHaveTextContent('the target URL is plain HTTP');
