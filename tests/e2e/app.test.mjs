@@ -303,3 +303,24 @@ test('the checklist runs against a target and grades its headers', async () => {
     server.close();
   }
 });
+
+test('an incident responder opens a P1, notes, resolves it, and the CLI sees the same timeline', async () => {
+  await s.click('[data-testid="nav-incidents"]');
+  await s.type('[data-testid="incident-title"]', 'Checkout API failing');
+  await s.click('[data-testid="incident-open"]');
+  await s.find('[data-testid="incident-detail"]');
+  await s.click('[data-testid="incident-ack"]');
+  await s.type('[data-testid="incident-note"]', 'rolled back release 42');
+  await s.click('[data-testid="incident-note-add"]');
+  for (let i = 0; i < 30 && !(await s.text('[data-testid="incident-timeline"]')).includes('rolled back'); i++) await sleep(100);
+  assert.match(await s.text('[data-testid="incident-timeline"]'), /rolled back release 42/);
+  screenshot('incident');
+  await s.type('[data-testid="incident-summary"]', 'bad deploy rolled back');
+  await s.click('[data-testid="incident-resolve"]');
+  await s.gone('[data-testid="incident-resolve"]');
+  const listed = JSON.parse(execFileSync(process.env.RAMPART_CLI, ['incident', 'list', '--json'], { encoding: 'utf8' }));
+  const made = listed.find((i) => i.title === 'Checkout API failing');
+  assert.equal(made.status, 'resolved');
+  const shown = execFileSync(process.env.RAMPART_CLI, ['incident', 'show', String(made.id)], { encoding: 'utf8' });
+  assert.match(shown, /rolled back release 42/);
+});

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod backups;
 pub mod checks;
 pub mod feeds;
+pub mod incidents;
 pub mod kpi;
 pub mod lock;
 pub mod otp;
@@ -95,6 +96,12 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         tools::tools_hash_inspect,
         tools::tools_hash_check,
         tools::tools_copy,
+        incidents::incident_list,
+        incidents::incident_detail,
+        incidents::incident_open,
+        incidents::incident_ack,
+        incidents::incident_note,
+        incidents::incident_set_status,
         kpi::kpi_report,
         kpi::kpi_query_set,
         kpi::kpi_run_query,

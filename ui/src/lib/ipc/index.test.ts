@@ -307,6 +307,22 @@ const CASES: [string, () => Promise<unknown>, string, Record<string, unknown>][]
     'check_run',
     { name: 'web', only: ['transport'] },
   ],
+  ['incidentList', () => ipc.incidentList(true), 'incident_list', { openOnly: true }],
+  ['incidentDetail', () => ipc.incidentDetail(3), 'incident_detail', { id: 3 }],
+  [
+    'incidentOpen',
+    () => ipc.incidentOpen({ title: 'API down', severity: 'P1', origin: { type: 'manual' } }),
+    'incident_open',
+    { incident: { title: 'API down', severity: 'P1', origin: { type: 'manual' } } },
+  ],
+  ['incidentAck', () => ipc.incidentAck(3), 'incident_ack', { id: 3 }],
+  ['incidentNote', () => ipc.incidentNote(3, 'rolled back'), 'incident_note', { id: 3, text: 'rolled back' }],
+  [
+    'incidentSetStatus',
+    () => ipc.incidentSetStatus(3, 'resolved', 'fixed'),
+    'incident_set_status',
+    { id: 3, status: 'resolved', summary: 'fixed', force: false },
+  ],
 ];
 
 describe('command wrappers', () => {
@@ -393,6 +409,12 @@ describe('command wrappers', () => {
       tools_hash_inspect: true,
       tools_hash_check: true,
       tools_copy: true,
+      incident_list: true,
+      incident_detail: true,
+      incident_open: true,
+      incident_ack: true,
+      incident_note: true,
+      incident_set_status: true,
       kpi_report: true,
       kpi_query_set: true,
       kpi_run_query: true,

@@ -44,7 +44,11 @@ import type {
   JwtDecoded,
   JwtSigned,
   JwtVerifyReport,
+  IncidentDetail,
+  IncidentStatus,
+  IncidentView,
   KpiRange,
+  NewIncident,
   KpiReport,
   PromSeries,
   FeedsSettings,
@@ -440,3 +444,20 @@ export const kpiQuerySet = (id: string, query: string | null): Promise<null> =>
   call('kpi_query_set', { id, query });
 /** Runs PromQL now against the first Prometheus: the series, or Prometheus's own error. */
 export const kpiRunQuery = (expr: string): Promise<PromSeries[]> => call('kpi_run_query', { expr });
+
+// ---- Incidents -------------------------------------------------------------------------------------
+export const incidentList = (openOnly: boolean): Promise<IncidentView[]> =>
+  call('incident_list', { openOnly });
+export const incidentDetail = (id: number): Promise<IncidentDetail> => call('incident_detail', { id });
+export const incidentOpen = (incident: NewIncident): Promise<IncidentView> =>
+  call('incident_open', { incident });
+export const incidentAck = (id: number): Promise<IncidentView> => call('incident_ack', { id });
+export const incidentNote = (id: number, text: string): Promise<IncidentView> =>
+  call('incident_note', { id, text });
+/** Resolving needs a summary; `force` resolves while linked alerts still fire. */
+export const incidentSetStatus = (
+  id: number,
+  status: IncidentStatus,
+  summary: string | null,
+  force = false,
+): Promise<IncidentView> => call('incident_set_status', { id, status, summary, force });

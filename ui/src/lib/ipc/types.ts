@@ -767,6 +767,67 @@ export interface HashCheck {
 }
 
 /** Every command the shell exposes, with its arguments (camelCase) and result. */
+// ---- Incidents (the guide's P1-P4 and its escalation) ----------------------------------------------
+
+export type Priority = 'P1' | 'P2' | 'P3' | 'P4';
+export type IncidentStatus = 'investigating' | 'identified' | 'monitoring' | 'resolved';
+export type IncidentOrigin =
+  | { type: 'manual' }
+  | { type: 'alert'; alert: string }
+  | { type: 'service'; service: string }
+  | { type: 'sentry'; issue: string };
+
+export interface NewIncident {
+  /** Empty: taken from the origin. */
+  title: string;
+  /** null: suggested from the origin. */
+  severity: Priority | null;
+  origin: IncidentOrigin;
+  services?: string[];
+  alerts?: string[];
+  owner?: string | null;
+}
+
+export interface IncidentLink {
+  kind: string;
+  target: string;
+}
+
+export interface IncidentView {
+  id: number;
+  title: string;
+  severity: Priority;
+  /** The guide's definition of the level. */
+  severityDefinition: string;
+  status: IncidentStatus;
+  owner: string | null;
+  source: string;
+  /** RFC 3339 UTC. */
+  openedAt: string;
+  acknowledgedAt: string | null;
+  resolvedAt: string | null;
+  summary: string;
+  impact: string;
+  rootCause: string;
+  actionItems: string[];
+  escalationLevel: number;
+  links: IncidentLink[];
+}
+
+export interface TimelineEntry {
+  /** RFC 3339 UTC. */
+  at: string;
+  atMs: number;
+  kind: string;
+  text: string;
+}
+
+export interface IncidentDetail extends IncidentView {
+  timeline: TimelineEntry[];
+  /** Linked alerts not resolved yet. */
+  stillFiring: string[];
+}
+
 // ---- Security KPIs ---------------------------------------------------------------------------------
 
 export type KpiRange = '24h' | '7d' | '30d';
@@ -1013,6 +1074,15 @@ export interface Commands {
   /** The password is used once and never stored or logged. */
   tools_hash_check: { args: { hash: string; password: string }; result: HashCheck };
   /** Copies a tool's result from Rust; the clipboard is cleared after the usual delay. */
+  incident_list: { args: { openOnly: boolean }; result: IncidentView[] };
+  incident_detail: { args: { id: number }; result: IncidentDetail };
+  incident_open: { args: { incident: NewIncident }; result: IncidentView };
+  incident_ack: { args: { id: number }; result: IncidentView };
+  incident_note: { args: { id: number; text: string }; result: IncidentView };
+  incident_set_status: {
+    args: { id: number; status: IncidentStatus; summary: string | null; force: boolean };
+    result: IncidentView;
+  };
   kpi_report: { args: { range: KpiRange }; result: KpiReport };
   kpi_query_set: { args: { id: string; query: string | null }; result: null };
   kpi_run_query: { args: { expr: string }; result: PromSeries[] };

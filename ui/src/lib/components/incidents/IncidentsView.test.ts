@@ -1,0 +1,98 @@
+import { fireEvent, render, screen, within } from '@testing-library/svelte';
+import { describe, expect, it } from 'vitest';
+import IncidentsView from './IncidentsView.svelte';
+import type { IncidentDetail, IncidentView } from '$lib/ipc';
+import { mockCommands } from '../../../test/ipc';
+
+function incident(partial: Partial<IncidentView> & Pick<IncidentView, 'id' | 'title'>): IncidentView {
+  return {
+    severity: 'P2',
+    severityDefinition: 'Degraded service, a vulnerability',
+    status: 'investigating',
+    owner: null,
+    source: 'manual',
+    openedAt: '2026-12-03T03:00:00Z',
+    acknowledgedAt: null,
+    resolvedAt: null,
+    summary: '',
+    impact: '',
+    rootCause: '',
+    actionItems: [],
+    escalationLevel: 0,
+    links: [],
+    ...partial,
+  };
+}
+
+function detail(view: IncidentView, stillFiring: string[] = []): IncidentDetail {
+  return {
+    ...view,
+    stillFiring,
+    timeline: [{ at: view.openedAt, atMs: 0, kind: 'opened', text: `opened as ${view.severity}` }],
+  };
+}
+
+describe('IncidentsView', () => {
+  it('lists open incidents P1 first and resolved last, and shows one with its timeline', async () => {
+    const list = [
+      incident({ id: 1, title: 'Old outage', severity: 'P1', status: 'resolved', summary: 'fixed' }),
+      incident({ id: 2, title: 'Slow API' }),
+      incident({ id: 3, title: 'DB down', severity: 'P1' }),
+    ];
+    mockCommands({
+      incident_list: () => list,
+      incident_detail: ({ id }) => detail(list.find((i) => i.id === id)!),
+    });
+    render(IncidentsView);
+    const rows = await screen.findAllByTestId('incident-row');
+    expect(rows.map((r) => r.textContent)).toEqual([
+      expect.stringContaining('DB down'),
+      expect.stringContaining('Slow API'),
+      expect.stringContaining('Old outage'),
+    ]);
+    await fireEvent.click(rows[0]);
+    const shown = await screen.findByTestId('incident-detail');
+    expect(within(shown).getByTestId('incident-timeline')).toHaveTextContent('opened as P1');
+    expect(within(shown).getByTestId('incident-ack')).toBeTruthy();
+  });
+
+  it('opens one by hand with the chosen level, and resolving needs a summary and says what still fires', async () => {
+    let made: IncidentView | null = null;
+    const mock = mockCommands({
+      incident_list: () => (made ? [made] : []),
+      incident_open: ({ incident: n }) =>
+        (made = incident({ id: 7, title: n.title, severity: n.severity ?? 'P3' })),
+      incident_detail: () => detail(made!, ['HighErrorRate (abc)']),
+      incident_set_status: ({ force }) => {
+        if (!force)
+          throw { kind: 'conflict', message: 'linked alerts still fire: HighErrorRate (abc); add --force' };
+        return (made = { ...made!, status: 'resolved' });
+      },
+    });
+    render(IncidentsView);
+    expect(await screen.findByTestId('incidents-empty')).toBeTruthy();
+    await fireEvent.input(screen.getByTestId('incident-title'), { target: { value: 'Checkout failing' } });
+    await fireEvent.change(screen.getByTestId('incident-severity'), { target: { value: 'P1' } });
+    await fireEvent.click(screen.getByTestId('incident-open'));
+    const shown = await screen.findByTestId('incident-detail');
+    expect(mock.named('incident_open')[0].args).toEqual({
+      incident: { title: 'Checkout failing', severity: 'P1', origin: { type: 'manual' } },
+    });
+    expect(shown).toHaveTextContent('Still firing: HighErrorRate (abc)');
+    const resolve = within(shown).getByTestId('incident-resolve') as HTMLButtonElement;
+    expect(resolve.disabled).toBe(true);
+    await fireEvent.input(within(shown).getByTestId('incident-summary'), {
+      target: { value: 'rolled back' },
+    });
+    await fireEvent.click(resolve);
+    expect(await screen.findByRole('alert')).toHaveTextContent('linked alerts still fire');
+    await fireEvent.click(within(shown).getByText('Resolve anyway'));
+    await screen.findAllByTestId('incident-row');
+    expect(mock.named('incident_set_status').at(-1)!.args).toEqual({
+      id: 7,
+      status: 'resolved',
+      summary: 'rolled back',
+      force: true,
+    });
+  });
+});
