@@ -112,14 +112,10 @@ fn format_unit(unit: &str, v: f64) -> String {
 }
 
 fn query(app: &Rampart, expr: &str, prometheus: Option<String>, json: bool) -> CliResult {
-    let client = client()?;
-    let snapshot = app.feeds_snapshot(&client)?;
-    let prom = match prometheus {
-        Some(name) => snapshot.prometheus.into_iter().find(|p| p.name == name),
-        None => snapshot.prometheus.into_iter().next(),
-    }
-    .ok_or_else(|| {
-        Failure::new("no such Prometheus: add one with `rampart prometheus add NAME --url URL`")
+    let prom = app.kpi_prometheus(&client()?, prometheus.as_deref())?.ok_or_else(|| {
+        Failure::new(
+            "no Prometheus configured: add one with `rampart prometheus add NAME --url URL`",
+        )
     })?;
     let series = block_on(run_query(&prom, expr))??;
     if json {

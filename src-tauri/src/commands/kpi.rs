@@ -30,8 +30,8 @@ pub async fn kpi_query_set(state: S<'_>, id: String, query: Option<String>) -> I
 #[tauri::command]
 pub async fn kpi_run_query(state: S<'_>, monitor: M<'_>, expr: String) -> IpcResult<Vec<Series>> {
     let client = monitor.client().clone();
-    let snapshot = unlocked(state.inner(), move |app| app.feeds_snapshot(&client)).await?;
-    let prometheus = snapshot.prometheus.into_iter().next().ok_or_else(|| {
+    let prometheus = unlocked(state.inner(), move |app| app.kpi_prometheus(&client, None)).await?;
+    let prometheus = prometheus.ok_or_else(|| {
         IpcError::from(CoreError::NotFound(
             "no Prometheus configured: add one in Settings > Alert and error sources".into(),
         ))

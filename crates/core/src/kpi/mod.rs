@@ -194,6 +194,24 @@ impl Rampart {
         self.audit(AuditAction::Settings, &format!("kpi query {id}: {what}"))
     }
 
+    /// The Prometheus the KPIs and hand-run queries ask: the one named, or the first
+    /// configured; `None` when none is configured (a missing name is an error).
+    pub fn kpi_prometheus(
+        &self,
+        client: &reqwest::Client,
+        name: Option<&str>,
+    ) -> Result<Option<Prometheus>> {
+        let mut configured = self.feeds_snapshot(client)?.prometheus.into_iter();
+        match name {
+            None => Ok(configured.next()),
+            Some(name) => configured.find(|p| p.name == name).map(Some).ok_or_else(|| {
+                CoreError::NotFound(format!(
+                    "no Prometheus named {name:?}: check the name given to `rampart prometheus add`"
+                ))
+            }),
+        }
+    }
+
     /// Everything a dashboard run needs: the Prometheus to ask (`prometheus` by name, or the
     /// first configured), each KPI's query, and the KPIs from Rampart's records, computed now.
     pub fn kpi_plan(
@@ -203,17 +221,7 @@ impl Rampart {
         prometheus: Option<&str>,
     ) -> Result<KpiPlan> {
         let now = self.now();
-        let snapshot = self.feeds_snapshot(client)?;
-        let prometheus = match prometheus {
-            Some(name) => {
-                Some(snapshot.prometheus.into_iter().find(|p| p.name == name).ok_or_else(|| {
-                    CoreError::NotFound(format!(
-                        "no Prometheus named {name:?}: check the name given to `rampart prometheus add`"
-                    ))
-                })?)
-            }
-            None => snapshot.prometheus.into_iter().next(),
-        };
+        let prometheus = self.kpi_prometheus(client, prometheus)?;
         let overrides = self.kpi_queries()?;
         let since = now - range.seconds();
         let mut kpis = Vec::with_capacity(KPIS.len());
