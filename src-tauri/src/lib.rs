@@ -20,6 +20,10 @@ mod ipc_tests_checks;
 #[cfg(test)]
 mod ipc_tests_confirm;
 #[cfg(test)]
+mod ipc_tests_incidents;
+#[cfg(test)]
+mod ipc_tests_kpi;
+#[cfg(test)]
 mod ipc_tests_tools;
 
 use rampart_core::{Config, Rampart};
