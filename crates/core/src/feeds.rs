@@ -146,7 +146,7 @@ impl Rampart {
     /// One service with its last result and uptime.
     pub fn service_view(&self, name: &str) -> Result<ServiceView> {
         let row = self.store.service(name)?;
-        let now_ms = self.now() * 1000;
+        let now_ms = self.now_ms();
         let mut uptime = [None; 4];
         for (slot, days) in uptime.iter_mut().zip([1, 7, 30, 90]) {
             let u = self.store.uptime(name, now_ms - days * DAY_MS)?;
@@ -202,7 +202,7 @@ impl Rampart {
     /// 30 days, daily buckets to 400 days. Alert transitions older than 400 days go too (each
     /// alert's latest one stays).
     pub fn compact_check_history(&self, raw_days: i64) -> Result<usize> {
-        let now_ms = self.now() * 1000;
+        let now_ms = self.now_ms();
         self.store.prune_alert_transitions(now_ms - 400 * DAY_MS)?;
         Ok(self.store.compact_check_history(now_ms, raw_days.max(1), 30, 400)?)
     }

@@ -106,4 +106,9 @@ impl Rampart {
     pub fn now(&self) -> i64 {
         self.clock.now()
     }
+
+    /// Now, in unix milliseconds, from the injected clock.
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
 }

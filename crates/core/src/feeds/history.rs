@@ -77,7 +77,7 @@ impl Rampart {
         let has_am = !self.store.list_sources(super::KIND_AM)?.is_empty();
         let seen = observations(report, has_am);
         let complete = report.errors.is_empty();
-        Ok(self.store.record_alert_states(&seen, self.now() * 1000, complete)?)
+        Ok(self.store.record_alert_states(&seen, self.now_ms(), complete)?)
     }
 }
 

@@ -119,7 +119,7 @@ impl Rampart {
         let hours = hours.clamp(1, 90 * 24);
         let service = self.service_view(name)?;
         let step_ms = step_for(hours);
-        let since = self.now() * 1000 - hours * 3_600_000;
+        let since = self.now_ms() - hours * 3_600_000;
         let latency = self
             .service_latency(name, since, step_ms)?
             .into_iter()

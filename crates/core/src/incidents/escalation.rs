@@ -195,7 +195,7 @@ impl Rampart {
         let policy = self.escalation_policy()?;
         let row = self.store.incident(id)?;
         let view = self.incident_view(id)?;
-        let now = self.now() * 1000;
+        let now = self.now_ms();
         let current = row.escalation_level.max(0) as u32;
         let top = policy.levels.len() as u32;
         let (level, reason) = if by_hand {
@@ -275,7 +275,7 @@ impl Rampart {
     /// Records how a notification went on the incident's timeline.
     pub fn incident_record_delivery(&self, id: i64, text: &str) -> Result<()> {
         let event = EventRow {
-            at: self.now() * 1000,
+            at: self.now_ms(),
             kind: "notify".into(),
             author: String::new(),
             text: text.to_owned(),

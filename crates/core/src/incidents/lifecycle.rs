@@ -31,7 +31,7 @@ impl Rampart {
         let mut row = self.store.incident(id)?;
         change(&mut row)?;
         let event = EventRow {
-            at: self.now() * 1000,
+            at: self.now_ms(),
             kind: kind.into(),
             author: crate::feeds::ops::author(None),
             text,
@@ -84,7 +84,7 @@ impl Rampart {
             } else {
                 format!(" (forced while firing: {})", firing.join(", "))
             };
-            let now = self.now() * 1000;
+            let now = self.now_ms();
             return self.incident_change(
                 id,
                 "resolved",
@@ -119,7 +119,7 @@ impl Rampart {
             )));
         }
         let by = crate::feeds::ops::author(by);
-        let now = self.now() * 1000;
+        let now = self.now_ms();
         let owner_text = match row.owner {
             None => format!("; owner now {by}"),
             Some(_) => String::new(),
@@ -147,7 +147,7 @@ impl Rampart {
         let text = check_text("note", text, 10_000)?;
         self.store.incident(id)?;
         let event = EventRow {
-            at: self.now() * 1000,
+            at: self.now_ms(),
             kind: "note".into(),
             author: crate::feeds::ops::author(by),
             text,
@@ -165,7 +165,7 @@ impl Rampart {
     pub fn incident_link(&self, id: i64, kind: &str, target: &str) -> Result<IncidentView> {
         let target = self.link_target(kind, target)?;
         self.store.incident(id)?;
-        let now = self.now() * 1000;
+        let now = self.now_ms();
         let link = LinkRow { kind: kind.into(), target: target.clone(), linked_at: now };
         self.store.transaction(|store| {
             if store.add_incident_link(id, &link)? {
@@ -190,7 +190,7 @@ impl Rampart {
 
     /// Removes a link.
     pub fn incident_unlink(&self, id: i64, kind: &str, target: &str) -> Result<IncidentView> {
-        let now = self.now() * 1000;
+        let now = self.now_ms();
         self.store.transaction(|store| {
             store.remove_incident_link(id, kind, target)?;
             let event = EventRow {

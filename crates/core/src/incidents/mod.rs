@@ -340,7 +340,7 @@ impl Rampart {
             Some(o) => Some(check_text("owner", o, 128)?),
             None => None,
         };
-        let now = self.now() * 1000;
+        let now = self.now_ms();
         let author = crate::feeds::ops::author(None);
         let row = IncidentRow {
             id: 0,

@@ -229,6 +229,49 @@ fn an_alert_group_incident_runs_its_course_and_its_timeline_fills_itself() {
 }
 
 #[test]
+fn a_health_change_within_the_same_second_as_opening_and_resolving_stays_in_order() {
+    // Health results carry real milliseconds; an incident opened and resolved within the
+    // second a check found the service down must still show that check, before "opened".
+    let dir = tempfile::tempdir().unwrap();
+    let (app, clock) = app(dir.path());
+    app.service_add(&Service::new("api", "http://127.0.0.1:9/health")).unwrap();
+    clock.advance_ms(300);
+    let mut r = CheckResult {
+        service: "api".into(),
+        at_ms: clock.now_ms(),
+        status: Health::Down,
+        latency_ms: 5,
+        http_status: Some(503),
+        reasons: Vec::new(),
+        cert_days_left: None,
+        health: None,
+    };
+    app.record_check(&r).unwrap();
+    clock.advance_ms(200);
+    let mut n = new(Origin::Service { service: "api".into() });
+    n.services = vec!["api".into()];
+    app.incident_open(&n).unwrap();
+    clock.advance_ms(200);
+    r.at_ms = clock.now_ms();
+    r.status = Health::Up;
+    app.record_check(&r).unwrap();
+    clock.advance_ms(200);
+    app.incident_set_status(1, Status::Resolved, Some("restarted"), true).unwrap();
+    let kinds: Vec<(String, String)> = app
+        .incident_timeline(1)
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.kind, e.text))
+        .filter(|(k, _)| k != "link")
+        .collect();
+    let kinds: Vec<(&str, &str)> = kinds.iter().map(|(k, t)| (k.as_str(), t.as_str())).collect();
+    assert_eq!(kinds[0], ("health", "api is down"), "{kinds:#?}");
+    assert_eq!(kinds[1].0, "opened", "{kinds:#?}");
+    assert_eq!(kinds[2], ("health", "api is up"), "{kinds:#?}");
+    assert_eq!(kinds[3].0, "resolved", "{kinds:#?}");
+}
+
+#[test]
 fn links_are_checked_and_forced_resolution_is_recorded() {
     let dir = tempfile::tempdir().unwrap();
     let (app, _clock) = app(dir.path());

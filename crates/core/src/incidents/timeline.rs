@@ -37,7 +37,7 @@ impl Rampart {
         let row = self.store.incident(id)?;
         let links = self.store.incident_links(id)?;
         let from = row.opened_at - LEAD_MS;
-        let to = row.resolved_at.unwrap_or(self.now() * 1000);
+        let to = row.resolved_at.unwrap_or(self.now_ms());
         let targets = |kind: &str| -> Vec<String> {
             links.iter().filter(|l| l.kind == kind).map(|l| l.target.clone()).collect()
         };
