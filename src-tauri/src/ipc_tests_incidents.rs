@@ -36,6 +36,77 @@ fn every_incident_payload_has_exactly_the_fields_the_ui_contract_names() {
         assert!(detail_fields.remove(own), "IncidentDetail has {own}");
     }
     assert_eq!(detail_fields, ts_fields("IncidentView"), "IncidentDetail flattens IncidentView");
+    let contact = rampart_core::incidents::escalation::Contact {
+        name: "ana".into(),
+        email: Some("ana@example.test".into()),
+        phone: Some("+15550100".into()),
+        slack: Some("U123".into()),
+    };
+    assert_eq!(json_fields(&contact), ts_fields("Contact"), "Contact drifted");
+    let on_call = app.on_call_now().unwrap();
+    assert_eq!(on_call.on_call, None, "no policy contacts yet");
+    assert_eq!(json_fields(&on_call), ts_fields("OnCallNow"), "OnCallNow drifted");
     assert_eq!(serde_json::to_value(view.status).unwrap(), "investigating");
     assert_eq!(serde_json::to_value(view.severity).unwrap(), "P1");
+}
+
+/// The tray's "Open incident" item: an incident for the newest firing alert, announced to the
+/// window; while locked nothing is opened.
+#[test]
+fn the_trays_incident_item_opens_one_for_the_newest_alert_and_tells_the_window() {
+    use crate::state::Shared;
+    use rampart_core::feeds::{AlertsReport, PromAlert, PromReport};
+    use rampart_core::incidents::Priority;
+    use std::sync::{Arc, mpsc};
+    use tauri::Listener;
+
+    let dir = tempfile::tempdir().unwrap();
+    let service = format!("rampart-ipc-tray-incident-{}", std::process::id());
+    let config = Config { data_dir: dir.path().to_owned(), keychain: Keychain::new(service) };
+    let rampart = Rampart::open(config).unwrap();
+    let labels = [("alertname", "HighErrorRate"), ("severity", "critical"), ("service", "api")];
+    let alert = PromAlert {
+        labels: labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        annotations: Default::default(),
+        state: "firing".into(),
+        active_at: None,
+        value: None,
+    };
+    let prom = PromReport {
+        name: "prom".into(),
+        readiness: None,
+        alerts: vec![alert],
+        rule_groups: vec![],
+    };
+    let report = AlertsReport { groups: vec![], prometheus: vec![prom], errors: vec![] };
+    rampart.record_alert_history(&report).unwrap();
+    let shared = Arc::new(Shared::new(rampart, None));
+    let app = tauri::test::mock_builder()
+        .plugin(tauri_plugin_notification::init())
+        .manage(shared.clone())
+        .build(tauri::generate_context!("tauri.conf.json"))
+        .unwrap();
+    let (tx, rx) = mpsc::channel();
+    app.listen(crate::tray::INCIDENT_OPENED, move |e| {
+        let _ = tx.send(e.payload().to_owned());
+    });
+
+    let newest = shared.read_only(|a| a.newest_firing_alert()).unwrap().expect("one firing");
+    crate::tray::open_incident(app.handle(), &shared, &newest.fingerprint);
+    assert_eq!(rx.recv_timeout(std::time::Duration::from_secs(5)).unwrap(), "1");
+    let opened = shared.read_only(|a| a.incident_view(1)).unwrap();
+    assert_eq!(opened.severity, Priority::P1, "a critical alert suggests P1");
+    assert!(opened.title.starts_with("HighErrorRate"), "{}", opened.title);
+    assert!(opened.links.iter().any(|l| l.kind == "alert" && l.target == newest.fingerprint));
+
+    // Locked: nothing is opened and nothing announced.
+    shared
+        .with_lock(|app, lock| {
+            lock.lock(true);
+            app.lock_state(lock)
+        })
+        .unwrap();
+    crate::tray::open_incident(app.handle(), &shared, &newest.fingerprint);
+    assert!(rx.recv_timeout(std::time::Duration::from_millis(300)).is_err());
+    assert_eq!(shared.background(|a| a.incident_list(false)).unwrap().len(), 1);
 }

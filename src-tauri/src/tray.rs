@@ -1,5 +1,6 @@
 //! The tray icon: pinned accounts for one-click copy, the feeds' firing alerts and down services
-//! (menu line, tooltip and, where the platform shows one, the title), show window, lock, quit.
+//! (menu line, tooltip and, where the platform shows one, the title), one click to open an
+//! incident for the newest firing alert, show window, lock, quit.
 //! The menu is rebuilt when pins, accounts or the feeds' counts change ([`refresh`],
 //! [`set_feeds`]). While locked, the menu lists no accounts.
 
@@ -8,9 +9,12 @@ use rampart_core::feeds::monitor::FeedsCounts;
 use std::sync::{Arc, Mutex};
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
-use tauri::{AppHandle, Manager, Runtime};
+use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 const TRAY_ID: &str = "rampart";
+const INCIDENT_PREFIX: &str = "incident:";
+/// Event carrying the id of an incident opened outside the UI (the tray): the UI shows it.
+pub const INCIDENT_OPENED: &str = "incidents://opened";
 
 /// The feeds' last (firing alerts, down services), as the tray shows them.
 #[derive(Default)]
@@ -92,9 +96,19 @@ fn build_menu<R: Runtime>(handle: &AppHandle<R>, shared: &Shared) -> tauri::Resu
         }
     }
     menu.append(&PredefinedMenuItem::separator(handle)?)?;
-    if let Some(text) = feeds_text(feeds_counts(handle)) {
+    let counts = feeds_counts(handle);
+    if let Some(text) = feeds_text(counts) {
         let label = format!("Feeds: {text}");
         menu.append(&MenuItem::with_id(handle, "feeds", label, true, None::<&str>)?)?;
+    }
+    if counts.is_some_and(|(firing, _)| firing > 0)
+        && let Ok(Some(alert)) = shared.read_only(|app| app.newest_firing_alert())
+    {
+        let on =
+            if alert.service.is_empty() { String::new() } else { format!(" on {}", alert.service) };
+        let label = format!("Open incident: {}{on}", alert.alertname);
+        let id = format!("{INCIDENT_PREFIX}{}", alert.fingerprint);
+        menu.append(&MenuItem::with_id(handle, id, label, true, None::<&str>)?)?;
     }
     menu.append(&MenuItem::with_id(handle, "show", "Show Rampart", true, None::<&str>)?)?;
     menu.append(&MenuItem::with_id(handle, "lock", "Lock", true, None::<&str>)?)?;
@@ -123,16 +137,41 @@ pub fn refresh<R: Runtime>(handle: &AppHandle<R>) {
     }
 }
 
+fn show_window<R: Runtime>(handle: &AppHandle<R>) {
+    if let Some(w) = handle.get_webview_window("main") {
+        let _ = w.show();
+        let _ = w.set_focus();
+    }
+}
+
+/// Opens an incident for the alert (its whole group) and shows it in the window.
+pub(crate) fn open_incident<R: Runtime>(handle: &AppHandle<R>, shared: &Shared, fingerprint: &str) {
+    use rampart_core::incidents::{NewIncident, Origin};
+    let new = NewIncident {
+        title: String::new(),
+        severity: None,
+        origin: Origin::Alert { alert: fingerprint.to_owned() },
+        services: vec![],
+        alerts: vec![],
+        owner: None,
+    };
+    show_window(handle);
+    match shared.unlocked(|app| app.incident_open(&new)) {
+        Ok(view) => {
+            let _ = handle.emit(INCIDENT_OPENED, view.id);
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "incident from the tray not opened");
+            crate::notify::show(handle, "Rampart: no incident opened", &e.to_string());
+        }
+    }
+}
+
 fn on_menu_event<R: Runtime>(handle: &AppHandle<R>, event: tauri::menu::MenuEvent) {
     let id = event.id().as_ref().to_owned();
     let shared = handle.state::<Arc<Shared>>().inner().clone();
     match id.as_str() {
-        "show" | "feeds" => {
-            if let Some(w) = handle.get_webview_window("main") {
-                let _ = w.show();
-                let _ = w.set_focus();
-            }
-        }
+        "show" | "feeds" => show_window(handle),
         "lock" => {
             let state = shared.with_lock(|app, lock| {
                 lock.lock(app.has_passphrase()?);
@@ -148,7 +187,9 @@ fn on_menu_event<R: Runtime>(handle: &AppHandle<R>, event: tauri::menu::MenuEven
             handle.exit(0)
         }
         other => {
-            if let Some(account_id) = other.strip_prefix("copy:")
+            if let Some(fingerprint) = other.strip_prefix(INCIDENT_PREFIX) {
+                open_incident(handle, &shared, fingerprint);
+            } else if let Some(account_id) = other.strip_prefix("copy:")
                 && let Err(e) = crate::commands::otp::copy_code(handle, &shared, account_id, false)
             {
                 tracing::warn!(error = %e.message, "tray copy failed");

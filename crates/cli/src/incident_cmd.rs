@@ -9,7 +9,7 @@ use rampart_core::Rampart;
 use rampart_core::incidents::escalation::Policy;
 use rampart_core::incidents::lifecycle::PostmortemFields;
 use rampart_core::incidents::notify::EmailSettings;
-use rampart_core::incidents::{IncidentView, NewIncident, Origin, Priority, Status, oncall};
+use rampart_core::incidents::{IncidentView, NewIncident, Origin, Priority, Status};
 use std::path::PathBuf;
 
 #[derive(Subcommand)]
@@ -255,13 +255,11 @@ fn done(i: IncidentView, what: &str) -> CliResult {
 
 /// Who is on call (level 1) now.
 pub fn oncall(app: &Rampart, json: bool) -> CliResult {
-    let policy = app.escalation_policy()?;
-    let who = oncall::on_call(&policy.rota, &policy, app.now());
+    let now = app.on_call_now()?;
     if json {
-        let contact = who.as_deref().and_then(|n| policy.contact(n));
-        return print_json(&serde_json::json!({ "onCall": who, "contact": contact }));
+        return print_json(&now);
     }
-    match who {
+    match now.on_call {
         Some(name) => println!("{name}"),
         None => {
             return Err(Failure::new(

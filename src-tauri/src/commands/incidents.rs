@@ -1,13 +1,16 @@
 //! Incident commands: the list, one incident with its timeline, opening one by hand (or from a
-//! service, an alert or a Sentry issue), acknowledging, notes and status changes. Every change
-//! is audited by core.
+//! service, an alert or a Sentry issue), acknowledging, notes and status changes, the
+//! postmortem export (to a file the user picks) and who is on call. Every change is audited by
+//! core.
 
 use super::{read_only, unlocked};
-use crate::error::IpcResult;
+use crate::error::{IpcError, IpcResult};
 use crate::state::Shared;
+use rampart_core::incidents::oncall::OnCallNow;
 use rampart_core::incidents::{IncidentDetail, IncidentView, NewIncident, Status};
+use serde::Deserialize;
 use std::sync::Arc;
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 
 type S<'a> = State<'a, Arc<Shared>>;
 
@@ -49,4 +52,46 @@ pub async fn incident_set_status(
         app.incident_set_status(id, status, summary.as_deref(), force)
     })
     .await
+}
+
+/// A postmortem's file format.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum PostmortemFormat {
+    Md,
+    Html,
+}
+
+/// Exports incident `id` as a postmortem to a file the user picks; `None` when they cancel.
+#[tauri::command]
+pub async fn incident_export<R: Runtime>(
+    handle: AppHandle<R>,
+    state: S<'_>,
+    id: i64,
+    format: PostmortemFormat,
+) -> IpcResult<Option<String>> {
+    use tauri_plugin_dialog::DialogExt;
+    let (ext, filter) = match format {
+        PostmortemFormat::Md => ("md", "Markdown"),
+        PostmortemFormat::Html => ("html", "Printable HTML page"),
+    };
+    // Read first: a missing incident is an error before any dialog opens.
+    let text = unlocked(state.inner(), move |app| app.incident_export(id, ext)).await?;
+    let dialog = handle
+        .dialog()
+        .file()
+        .set_file_name(format!("incident-{id}-postmortem.{ext}"))
+        .add_filter(filter, &[ext]);
+    let picked = tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
+        .await
+        .map_err(|e| IpcError::internal(e.to_string()))?;
+    let Some(path) = picked.and_then(|p| p.into_path().ok()) else { return Ok(None) };
+    rampart_core::files::write_secret_file(&path, text.as_bytes())?;
+    Ok(Some(path.display().to_string()))
+}
+
+/// Who is on call at level 1 now.
+#[tauri::command]
+pub async fn incident_on_call(state: S<'_>) -> IpcResult<OnCallNow> {
+    read_only(state.inner(), |app| app.on_call_now()).await
 }

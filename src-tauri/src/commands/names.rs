@@ -79,6 +79,8 @@ pub const COMMANDS: &[&str] = &[
     "incident_ack",
     "incident_note",
     "incident_set_status",
+    "incident_export",
+    "incident_on_call",
     "kpi_report",
     "kpi_query_set",
     "kpi_run_query",

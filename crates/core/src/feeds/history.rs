@@ -79,6 +79,17 @@ impl Rampart {
         let complete = report.errors.is_empty();
         Ok(self.store.record_alert_states(&seen, self.now_ms(), complete)?)
     }
+
+    /// The alert that started firing most recently and still fires (not silenced), from the
+    /// alert history: what the tray offers to open an incident for.
+    pub fn newest_firing_alert(&self) -> Result<Option<TransitionRow>> {
+        Ok(self
+            .store
+            .open_alert_states()?
+            .into_values()
+            .filter(|t| t.state == "firing")
+            .max_by_key(|t| t.at))
+    }
 }
 
 #[cfg(test)]

@@ -76,6 +76,24 @@ pub fn on_call(rota: &Rota, policy: &Policy, now: i64) -> Option<String> {
     Some(people[week.rem_euclid(people.len() as i64) as usize].clone())
 }
 
+/// Who is on call now, with how to reach them (the Overview and `rampart oncall --json`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OnCallNow {
+    pub on_call: Option<String>,
+    pub contact: Option<super::escalation::Contact>,
+}
+
+impl crate::Rampart {
+    /// Who is on call at level 1 now, from the stored policy and rota.
+    pub fn on_call_now(&self) -> Result<OnCallNow> {
+        let policy = self.escalation_policy()?;
+        let on_call = on_call(&policy.rota, &policy, self.now());
+        let contact = on_call.as_deref().and_then(|n| policy.contact(n)).cloned();
+        Ok(OnCallNow { on_call, contact })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -272,6 +272,28 @@ fn a_health_change_within_the_same_second_as_opening_and_resolving_stays_in_orde
 }
 
 #[test]
+fn the_newest_alert_still_firing_is_what_the_tray_offers() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, clock) = app(dir.path());
+    assert!(app.newest_firing_alert().unwrap().is_none(), "nothing recorded yet");
+    let old = seen("a1", "DiskFull", "warning", "firing");
+    app.store.record_alert_states(std::slice::from_ref(&old), clock.now_ms(), true).unwrap();
+    clock.advance(60);
+    let newer = seen("a2", "HighErrorRate", "critical", "firing");
+    app.store.record_alert_states(&[old.clone(), newer.clone()], clock.now_ms(), true).unwrap();
+    let top = app.newest_firing_alert().unwrap().unwrap();
+    assert_eq!((top.fingerprint.as_str(), top.alertname.as_str()), ("a2", "HighErrorRate"));
+    // Silenced, then gone: neither is offered; the older one still firing is.
+    clock.advance(60);
+    let muted = seen("a2", "HighErrorRate", "critical", "silenced");
+    app.store.record_alert_states(&[old.clone(), muted], clock.now_ms(), true).unwrap();
+    assert_eq!(app.newest_firing_alert().unwrap().unwrap().fingerprint, "a1");
+    clock.advance(60);
+    app.store.record_alert_states(&[], clock.now_ms(), true).unwrap();
+    assert!(app.newest_firing_alert().unwrap().is_none(), "all resolved");
+}
+
+#[test]
 fn links_are_checked_and_forced_resolution_is_recorded() {
     let dir = tempfile::tempdir().unwrap();
     let (app, _clock) = app(dir.path());

@@ -321,6 +321,8 @@ const CASES: [string, () => Promise<unknown>, string, Record<string, unknown>][]
     'incident_set_status',
     { id: 3, status: 'resolved', summary: 'fixed', force: false },
   ],
+  ['incidentExport', () => ipc.incidentExport(3, 'html'), 'incident_export', { id: 3, format: 'html' }],
+  ['incidentOnCall', () => ipc.incidentOnCall(), 'incident_on_call', {}],
 ];
 
 describe('command wrappers', () => {
@@ -413,6 +415,8 @@ describe('command wrappers', () => {
       incident_ack: true,
       incident_note: true,
       incident_set_status: true,
+      incident_export: true,
+      incident_on_call: true,
       kpi_report: true,
       kpi_query_set: true,
       kpi_run_query: true,

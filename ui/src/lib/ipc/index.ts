@@ -47,6 +47,8 @@ import type {
   IncidentDetail,
   IncidentStatus,
   IncidentView,
+  OnCallNow,
+  PostmortemFormat,
   KpiRange,
   NewIncident,
   KpiReport,
@@ -412,6 +414,8 @@ export const onBackupEvent = (handler: (event: BackupEvent) => void): Promise<Un
   listenEvent('backup://event', handler);
 export const onAlertFiring = (handler: (alert: FiringAlert) => void): Promise<UnlistenFn> =>
   listenEvent('feeds://alert-firing', handler);
+export const onIncidentOpened = (handler: (id: number) => void): Promise<UnlistenFn> =>
+  listenEvent('incidents://opened', handler);
 
 /** Subscribes from a component: returns a synchronous cleanup that also handles a late `listen`. */
 export function subscribe(start: Promise<UnlistenFn>): () => void {
@@ -461,3 +465,7 @@ export const incidentSetStatus = (
   summary: string | null,
   force = false,
 ): Promise<IncidentView> => call('incident_set_status', { id, status, summary, force });
+/** Saves a postmortem where the user picks; resolves to the path, or null when cancelled. */
+export const incidentExport = (id: number, format: PostmortemFormat): Promise<string | null> =>
+  call('incident_export', { id, format });
+export const incidentOnCall = (): Promise<OnCallNow> => call('incident_on_call', {});

@@ -788,6 +788,23 @@ export interface NewIncident {
   owner?: string | null;
 }
 
+/** Someone the escalation chain notifies. */
+export interface Contact {
+  name: string;
+  email: string | null;
+  phone: string | null;
+  /** A Slack user id (`U...`) or a channel (`#name`). */
+  slack: string | null;
+}
+
+/** Who is on call at level 1 now. */
+export interface OnCallNow {
+  onCall: string | null;
+  contact: Contact | null;
+}
+
+export type PostmortemFormat = 'md' | 'html';
+
 export interface IncidentLink {
   kind: string;
   target: string;
@@ -1083,6 +1100,9 @@ export interface Commands {
     args: { id: number; status: IncidentStatus; summary: string | null; force: boolean };
     result: IncidentView;
   };
+  /** null: the user cancelled the save dialog. */
+  incident_export: { args: { id: number; format: PostmortemFormat }; result: string | null };
+  incident_on_call: { args: Record<string, never>; result: OnCallNow };
   kpi_report: { args: { range: KpiRange }; result: KpiReport };
   kpi_query_set: { args: { id: string; query: string | null }; result: null };
   kpi_run_query: { args: { expr: string }; result: PromSeries[] };
@@ -1115,4 +1135,6 @@ export interface Events {
   'feeds://alert-firing': FiringAlert;
   /** A backup started, progressed, finished or was missed; configuration changed. */
   'backup://event': BackupEvent;
+  /** An incident was opened outside the page (from the tray): its id, to show it. */
+  'incidents://opened': number;
 }

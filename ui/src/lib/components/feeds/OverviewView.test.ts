@@ -5,13 +5,23 @@ import Toasts from '../common/Toasts.svelte';
 import { mockCommands } from '../../../test/ipc';
 import { MACHINE, overview } from '../../../test/feeds';
 import { reloadFeeds } from '$lib/state/feeds.svelte';
+import { nav } from '$lib/state/nav.svelte';
+import type { IncidentView, OnCallNow } from '$lib/ipc';
 
-async function renderWith(data = overview()) {
+const ON_CALL: OnCallNow = {
+  onCall: 'ana',
+  contact: { name: 'ana', email: 'ana@example.test', phone: '+15550100', slack: 'U123ANA' },
+};
+
+async function renderWith(data = overview(), onCall: OnCallNow = ON_CALL) {
   const ipc = mockCommands({
     feeds_overview: () => data,
     machine_stats: () => MACHINE,
     silence_create: () => [{ alertmanager: 'prod', silenceId: 's-9', alerts: 1 }],
     feeds_refresh: () => null,
+    incident_on_call: () => onCall,
+    incident_open: ({ incident }) =>
+      ({ id: 7, title: 'api is down', severity: 'P1', origin: incident.origin }) as unknown as IncidentView,
   });
   await reloadFeeds();
   const onnavigate = vi.fn();
@@ -35,9 +45,68 @@ describe('OverviewView', () => {
     expect(screen.queryByTestId('all-clear')).toBeNull();
     await fireEvent.click(screen.getByTestId('tile-down'));
     expect(onnavigate).toHaveBeenCalledWith('services');
-    await fireEvent.click(within(statuses[0]).getByRole('button'));
+    await fireEvent.click(within(statuses[0]).getAllByRole('button')[0]);
     expect(onnavigate).toHaveBeenCalledWith('services', 'api');
     expect(await screen.findByTestId('machine-cpu')).toHaveTextContent('13% of 8 cores');
+  });
+
+  it('shows who is on call and how to reach them, or says nobody is', async () => {
+    await renderWith();
+    expect(await screen.findByTestId('on-call')).toHaveTextContent(
+      'On call: ana +15550100 · ana@example.test · Slack U123ANA',
+    );
+  });
+
+  it('says nobody is on call and where to fix it', async () => {
+    await renderWith(overview(), { onCall: null, contact: null });
+    expect(await screen.findByTestId('on-call')).toHaveTextContent(/Nobody is on call: add level 1 contacts/);
+  });
+
+  it('opens an incident for a down service in one click and goes to it', async () => {
+    nav.page = 'overview';
+    const { ipc } = await renderWith();
+    const down = screen.getAllByTestId('service-status')[0];
+    await fireEvent.click(within(down).getByTestId('incident-from-service'));
+    await waitFor(() => expect(nav.page).toBe('incidents'));
+    expect(ipc.named('incident_open')[0].args).toEqual({
+      incident: { title: '', severity: null, origin: { type: 'service', service: 'api' } },
+    });
+    expect(nav.incident).toBe(7);
+    expect(await screen.findByText('Incident #7 opened as P1: api is down')).toBeInTheDocument();
+    expect(
+      screen.getAllByTestId('service-status')[1].querySelector('[data-testid="incident-from-service"]'),
+    ).toBeNull();
+  });
+
+  it('opens an incident for a firing alert group by its fingerprint', async () => {
+    const { ipc } = await renderWith();
+    await fireEvent.click(within(screen.getAllByTestId('alert-group')[0]).getByTestId('incident-from-alert'));
+    await waitFor(() => expect(ipc.named('incident_open')).toHaveLength(1));
+    expect(ipc.named('incident_open')[0].args).toEqual({
+      incident: { title: '', severity: null, origin: { type: 'alert', alert: 'fp-db' } },
+    });
+  });
+
+  it('opens an incident for a Sentry issue by its short id', async () => {
+    const { ipc } = await renderWith();
+    await fireEvent.click(within(screen.getByTestId('sentry-issue')).getByTestId('incident-from-sentry'));
+    await waitFor(() => expect(ipc.named('incident_open')).toHaveLength(1));
+    expect(ipc.named('incident_open')[0].args).toEqual({
+      incident: { title: '', severity: null, origin: { type: 'sentry', issue: 'API-1' } },
+    });
+  });
+
+  it('shows why an incident could not be opened', async () => {
+    const { ipc } = await renderWith();
+    ipc.spy.mockImplementationOnce(() => {
+      throw { kind: 'notFound', message: 'service "api" not found' };
+    });
+    await fireEvent.click(
+      within(screen.getAllByTestId('service-status')[0]).getByTestId('incident-from-service'),
+    );
+    expect(
+      await screen.findByText(/Could not open an incident: service "api" not found/),
+    ).toBeInTheDocument();
   });
 
   it('silences an alert by fingerprint with the chosen duration and a required comment', async () => {

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import IncidentsView from './IncidentsView.svelte';
 import type { IncidentDetail, IncidentView } from '$lib/ipc';
 import { mockCommands } from '../../../test/ipc';
+import Toasts from '../common/Toasts.svelte';
+import { nav } from '$lib/state/nav.svelte';
 
 function incident(partial: Partial<IncidentView> & Pick<IncidentView, 'id' | 'title'>): IncidentView {
   return {
@@ -94,5 +96,32 @@ describe('IncidentsView', () => {
       summary: 'rolled back',
       force: true,
     });
+  });
+
+  it('shows an incident opened elsewhere, and saves its postmortem where the user picks', async () => {
+    const list = [incident({ id: 3, title: 'DB down', severity: 'P1' }), incident({ id: 4, title: 'Slow' })];
+    let saved: string | null = '/home/ana/incident-3-postmortem.md';
+    const mock = mockCommands({
+      incident_list: () => list,
+      incident_detail: ({ id }) => detail(list.find((i) => i.id === id)!),
+      incident_export: ({ format }) => {
+        if (format === 'html') throw { kind: 'io', message: 'could not write /ro/x.html: read-only' };
+        return saved;
+      },
+    });
+    nav.incident = 3;
+    render(IncidentsView);
+    render(Toasts);
+    const shown = await screen.findByTestId('incident-detail');
+    expect(shown).toHaveTextContent('DB down');
+    expect(nav.incident).toBeNull();
+    await fireEvent.click(within(shown).getByTestId('incident-export-md'));
+    expect(await screen.findByText('Postmortem saved to /home/ana/incident-3-postmortem.md')).toBeTruthy();
+    expect(mock.named('incident_export')[0].args).toEqual({ id: 3, format: 'md' });
+    saved = null; // cancelled: nothing to say
+    await fireEvent.click(within(shown).getByTestId('incident-export-md'));
+    await fireEvent.click(within(shown).getByTestId('incident-export-html'));
+    expect(await screen.findByRole('alert')).toHaveTextContent('could not write /ro/x.html: read-only');
+    expect(screen.getAllByText(/Postmortem saved/)).toHaveLength(1);
   });
 });
