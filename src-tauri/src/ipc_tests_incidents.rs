@@ -43,6 +43,22 @@ fn every_incident_payload_has_exactly_the_fields_the_ui_contract_names() {
         slack: Some("U123".into()),
     };
     assert_eq!(json_fields(&contact), ts_fields("Contact"), "Contact drifted");
+    let mut policy = app.escalation_policy().unwrap();
+    policy.rota.overrides.push(rampart_core::incidents::oncall::Override {
+        contact: "Security team".into(),
+        from: 0,
+        until: 1,
+    });
+    let shapes = [
+        ("EscalationPolicy", json_fields(&policy)),
+        ("EscalationLevel", json_fields(&policy.levels[0])),
+        ("EscalationWaits", json_fields(&policy.wait_minutes)),
+        ("Rota", json_fields(&policy.rota)),
+        ("RotaOverride", json_fields(&policy.rota.overrides[0])),
+    ];
+    for (name, rust) in shapes {
+        assert_eq!(rust, ts_fields(name), "{name}: Rust payload and types.ts drifted");
+    }
     let on_call = app.on_call_now().unwrap();
     assert_eq!(on_call.on_call, None, "no policy contacts yet");
     assert_eq!(json_fields(&on_call), ts_fields("OnCallNow"), "OnCallNow drifted");

@@ -199,6 +199,14 @@ test('on-call adds a service and the overview shows it go down and come back', a
     assert.equal(await s.text('[data-testid="nav-services-count"]'), '1', 'the sidebar counts the down service');
     screenshot('overview');
 
+    // One click from the down service to a P1 incident whose timeline already has the outage.
+    await s.click('[data-testid="service-status"][data-service="api"] [data-testid="incident-from-service"]');
+    const detail = await s.find('[data-testid="incident-detail"]', 10000);
+    assert.ok(detail, 'the new incident is shown');
+    assert.match(await s.text('[data-testid="incident-detail"] h3'), /P1\s+api is down/);
+    assert.match(await s.text('[data-testid="incident-timeline"]'), /health\s+api is down/);
+    await s.click('[data-testid="nav-overview"]');
+
     healthy = true;
     await s.find('[data-testid="service-status"][data-service="api"][data-status="up"]', 15000);
     // Asynchronously: this process serves the health endpoint the CLI checks.
@@ -323,4 +331,18 @@ test('an incident responder opens a P1, notes, resolves it, and the CLI sees the
   assert.equal(made.status, 'resolved');
   const shown = execFileSync(process.env.RAMPART_CLI, ['incident', 'show', String(made.id)], { encoding: 'utf8' });
   assert.match(shown, /rolled back release 42/);
+
+  // The escalation chain: ana joins level 1, and the Overview says she is on call.
+  await s.click('[data-testid="escalation-open"]');
+  await s.find('[data-testid="escalation-level"]');
+  await s.click('[data-testid="escalation-level"] [data-testid="escalation-add-contact"]');
+  await s.type('[data-testid="escalation-contact"] input[aria-label="Name"]', 'ana');
+  await s.type('[data-testid="escalation-contact"] input[aria-label="Slack"]', 'U123ANA');
+  screenshot('escalation');
+  await s.click('[data-testid="escalation-save"]');
+  await s.gone('[data-testid="escalation-dialog"]');
+  assert.equal(execFileSync(process.env.RAMPART_CLI, ['oncall'], { encoding: 'utf8' }).trim(), 'ana');
+  await s.click('[data-testid="nav-overview"]');
+  for (let i = 0; i < 30 && !(await s.text('[data-testid="on-call"]')).includes('ana'); i++) await sleep(100);
+  assert.match(await s.text('[data-testid="on-call"]'), /On call: ana/);
 });

@@ -1,11 +1,12 @@
 //! Incident commands: the list, one incident with its timeline, opening one by hand (or from a
 //! service, an alert or a Sentry issue), acknowledging, notes and status changes, the
-//! postmortem export (to a file the user picks) and who is on call. Every change is audited by
+//! postmortem export (to a file the user picks), the escalation chain and who is on call. Every change is audited by
 //! core.
 
 use super::{read_only, unlocked};
 use crate::error::{IpcError, IpcResult};
 use crate::state::Shared;
+use rampart_core::incidents::escalation::Policy;
 use rampart_core::incidents::oncall::OnCallNow;
 use rampart_core::incidents::{IncidentDetail, IncidentView, NewIncident, Status};
 use serde::Deserialize;
@@ -94,4 +95,16 @@ pub async fn incident_export<R: Runtime>(
 #[tauri::command]
 pub async fn incident_on_call(state: S<'_>) -> IpcResult<OnCallNow> {
     read_only(state.inner(), |app| app.on_call_now()).await
+}
+
+/// The escalation chain: levels with contacts, the waits per severity, the rota.
+#[tauri::command]
+pub async fn escalation_get(state: S<'_>) -> IpcResult<Policy> {
+    read_only(state.inner(), |app| app.escalation_policy()).await
+}
+
+/// Replaces the escalation chain (validated; audited as a settings change).
+#[tauri::command]
+pub async fn escalation_set(state: S<'_>, policy: Policy) -> IpcResult<Policy> {
+    unlocked(state.inner(), move |app| app.set_escalation_policy(&policy)).await
 }

@@ -104,6 +104,8 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         incidents::incident_set_status,
         incidents::incident_export,
         incidents::incident_on_call,
+        incidents::escalation_get,
+        incidents::escalation_set,
         kpi::kpi_report,
         kpi::kpi_query_set,
         kpi::kpi_run_query,

@@ -81,6 +81,8 @@ pub const COMMANDS: &[&str] = &[
     "incident_set_status",
     "incident_export",
     "incident_on_call",
+    "escalation_get",
+    "escalation_set",
     "kpi_report",
     "kpi_query_set",
     "kpi_run_query",

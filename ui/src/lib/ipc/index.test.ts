@@ -2,7 +2,7 @@ import { emit } from '@tauri-apps/api/event';
 import { mockIPC } from '@tauri-apps/api/mocks';
 import { describe, expect, it, vi } from 'vitest';
 import * as ipc from './index';
-import type { Commands, LockState, SourceSpec, TargetSpec } from './types';
+import type { Commands, EscalationPolicy, LockState, SourceSpec, TargetSpec } from './types';
 
 const settings = { clipboardClearSeconds: 20, idleLockMinutes: 5, rotateAfterDays: 90 };
 const service = {
@@ -57,6 +57,12 @@ const TARGET = {
   links: [],
   loginBurst: false,
   plainPort: null,
+};
+
+const POLICY: EscalationPolicy = {
+  levels: [{ name: 'On-call engineer', contacts: [{ name: 'ana', email: null, phone: null, slack: 'U1' }] }],
+  waitMinutes: { p1: 15, p2: 60, p3: null, p4: null },
+  rota: { contacts: [], start: 345600, overrides: [] },
 };
 
 const CASES: [string, () => Promise<unknown>, string, Record<string, unknown>][] = [
@@ -323,6 +329,8 @@ const CASES: [string, () => Promise<unknown>, string, Record<string, unknown>][]
   ],
   ['incidentExport', () => ipc.incidentExport(3, 'html'), 'incident_export', { id: 3, format: 'html' }],
   ['incidentOnCall', () => ipc.incidentOnCall(), 'incident_on_call', {}],
+  ['escalationGet', () => ipc.escalationGet(), 'escalation_get', {}],
+  ['escalationSet', () => ipc.escalationSet(POLICY), 'escalation_set', { policy: POLICY }],
 ];
 
 describe('command wrappers', () => {
@@ -417,6 +425,8 @@ describe('command wrappers', () => {
       incident_set_status: true,
       incident_export: true,
       incident_on_call: true,
+      escalation_get: true,
+      escalation_set: true,
       kpi_report: true,
       kpi_query_set: true,
       kpi_run_query: true,

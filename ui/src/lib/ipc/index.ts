@@ -48,6 +48,7 @@ import type {
   IncidentStatus,
   IncidentView,
   OnCallNow,
+  EscalationPolicy,
   PostmortemFormat,
   KpiRange,
   NewIncident,
@@ -469,3 +470,6 @@ export const incidentSetStatus = (
 export const incidentExport = (id: number, format: PostmortemFormat): Promise<string | null> =>
   call('incident_export', { id, format });
 export const incidentOnCall = (): Promise<OnCallNow> => call('incident_on_call', {});
+export const escalationGet = (): Promise<EscalationPolicy> => call('escalation_get', {});
+export const escalationSet = (policy: EscalationPolicy): Promise<EscalationPolicy> =>
+  call('escalation_set', { policy });

@@ -797,6 +797,44 @@ export interface Contact {
   slack: string | null;
 }
 
+/** One step of the escalation chain. */
+export interface EscalationLevel {
+  name: string;
+  contacts: Contact[];
+}
+
+/** Minutes an unacknowledged incident waits at a level before moving up; null = never. */
+export interface EscalationWaits {
+  p1: number | null;
+  p2: number | null;
+  p3: number | null;
+  p4: number | null;
+}
+
+export interface RotaOverride {
+  contact: string;
+  /** Unix seconds, inclusive. */
+  from: number;
+  /** Unix seconds, exclusive. */
+  until: number;
+}
+
+/** The weekly on-call rotation at level 1. */
+export interface Rota {
+  /** Contact names in turn; empty = level 1's contacts in order. */
+  contacts: string[];
+  /** When the first person's week starts (unix seconds). */
+  start: number;
+  overrides: RotaOverride[];
+}
+
+/** The guide's escalation chain as data. */
+export interface EscalationPolicy {
+  levels: EscalationLevel[];
+  waitMinutes: EscalationWaits;
+  rota: Rota;
+}
+
 /** Who is on call at level 1 now. */
 export interface OnCallNow {
   onCall: string | null;
@@ -1103,6 +1141,8 @@ export interface Commands {
   /** null: the user cancelled the save dialog. */
   incident_export: { args: { id: number; format: PostmortemFormat }; result: string | null };
   incident_on_call: { args: Record<string, never>; result: OnCallNow };
+  escalation_get: { args: Record<string, never>; result: EscalationPolicy };
+  escalation_set: { args: { policy: EscalationPolicy }; result: EscalationPolicy };
   kpi_report: { args: { range: KpiRange }; result: KpiReport };
   kpi_query_set: { args: { id: string; query: string | null }; result: null };
   kpi_run_query: { args: { expr: string }; result: PromSeries[] };
