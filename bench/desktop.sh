@@ -42,17 +42,35 @@ Xvfb :77 -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
 pids+=($!)
 export DISPLAY=:77
 sleep 1
+# Codes page: the app opens on it (the start-page setting) and logs when it served the list.
+"$CARGO_TARGET_DIR/release/rampart" settings --start-page codes >/dev/null
 rampart=$(python3 bench/measure.py rampart "$CARGO_TARGET_DIR/release/rampart-desktop" --title Rampart \
   --ready-log "$RAMPART_DATA_DIR/logs" --ready-text "first code list served" --idle "$idle")
+# Overview: the feeds monitor polls a local /health every 30 s while the page is open.
+python3 bench/targets.py 1 "$work/urls.txt" "$work/control.txt" >"$work/targets.out" &
+pids+=($!)
+for _ in $(seq 50); do grep -q ready "$work/targets.out" 2>/dev/null && break; sleep 0.1; done
+health_url=$(head -1 "$work/urls.txt")
+"$CARGO_TARGET_DIR/release/rampart" service add api --url "$health_url" >/dev/null
+"$CARGO_TARGET_DIR/release/rampart" settings --start-page overview >/dev/null
+overview=$(python3 bench/measure.py rampart-overview "$CARGO_TARGET_DIR/release/rampart-desktop" --title Rampart \
+  --idle "$idle")
 bare=$(python3 bench/measure.py bare-tauri "$CARGO_TARGET_DIR/release/bare-tauri" --title bare-tauri --idle "$idle")
-python3 - "$rampart" "$bare" <<'PY'
+python3 - "$rampart" "$overview" "$bare" <<'PY'
 import json, sys
-r, b = (json.loads(x) for x in sys.argv[1:])
+r, o, b = (json.loads(x) for x in sys.argv[1:])
 rows = [("window mapped (ms)", "window_mapped_ms"), ("first code list served (ms)", "first_code_list_ms"),
-        ("PSS, app + WebKit (MB)", "pss_mb_total"), ("CPU over idle window (s)", "idle_cpu_seconds")]
-print(f"{'':32} {'rampart':>12} {'bare tauri':>12}")
+        ("PSS, app + WebKit (MB)", "pss_mb_total"), ("PSS after idle window (MB)", "pss_mb_after_idle"),
+        ("CPU over idle window (s)", "idle_cpu_seconds")]
+fmt = lambda v: "-" if v is None else str(v)
+print(f"{'':32} {'codes page':>12} {'overview':>12} {'bare tauri':>12} {'codes/bare':>11}")
 for label, key in rows:
-    fmt = lambda v: "-" if v is None else str(v)
-    print(f"{label:32} {fmt(r.get(key)):>12} {fmt(b.get(key)):>12}")
-print("PSS by process: rampart", r["pss_mb_by_process"], "| bare", b["pss_mb_by_process"])
+    ratio = ""
+    if isinstance(r.get(key), (int, float)) and isinstance(b.get(key), (int, float)) and b[key]:
+        ratio = f"{r[key] / b[key]:.2f}x"
+    if key == "first_code_list_ms" and r.get(key) and b.get("window_mapped_ms"):
+        ratio = f"{r[key] / b['window_mapped_ms']:.2f}x mapped"
+    print(f"{label:32} {fmt(r.get(key)):>12} {fmt(o.get(key)):>12} {fmt(b.get(key)):>12} {ratio:>11}")
+print("PSS by process: codes", r["pss_mb_by_process"], "| overview", o["pss_mb_by_process"],
+      "| bare", b["pss_mb_by_process"])
 PY

@@ -3,8 +3,8 @@
 
 usage: measure.py NAME BINARY [--ready-log FILE --ready-text TEXT] [--idle SECONDS]
 Prints one line of JSON: ms to the window being mapped, ms to the ready log line (if asked),
-PSS in MB of the app and of its WebKit children (from /proc/PID/smaps_rollup) after settling,
-and CPU seconds used over the idle window.
+PSS in MB of the app and of its WebKit children (from /proc/PID/smaps_rollup) after settling
+and again after the idle window (growth), and CPU seconds used over the idle window.
 """
 import argparse, json, os, subprocess, sys, time
 
@@ -97,6 +97,7 @@ def main():
     time.sleep(a.idle)
     pids = tree(proc.pid)
     c1 = sum(cpu_ticks(p) for p in pids)
+    pss_after = sum(pss_kb(p) for p in pids)
     proc.terminate()
     try:
         proc.wait(10)
@@ -109,6 +110,7 @@ def main():
         "pss_mb_total": round(sum(pss.values()) / 1024, 1),
         "pss_mb_by_process": {k: round(v / 1024, 1) for k, v in sorted(pss.items())},
         "idle_cpu_seconds": round((c1 - c0) / TICK, 2),
+        "pss_mb_after_idle": round(pss_after / 1024, 1),
         "idle_window_s": a.idle,
     }))
 

@@ -52,7 +52,7 @@ fn every_incident_payload_has_exactly_the_fields_the_ui_contract_names() {
     let shapes = [
         ("EscalationPolicy", json_fields(&policy)),
         ("EscalationLevel", json_fields(&policy.levels[0])),
-        ("EscalationWaits", json_fields(&policy.wait_minutes)),
+        ("EscalationWaits", json_fields(policy.wait_minutes)),
         ("Rota", json_fields(&policy.rota)),
         ("RotaOverride", json_fields(&policy.rota.overrides[0])),
     ];

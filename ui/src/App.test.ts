@@ -1,9 +1,10 @@
 import { emit } from '@tauri-apps/api/event';
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import App from './App.svelte';
 import type { LockState } from '$lib/ipc';
 import { reportActivity } from '$lib/state/lock.svelte';
+import { nav } from '$lib/state/nav.svelte';
 import { codeView, mockCommands, type Handlers } from './test/ipc';
 import { MACHINE, overview } from './test/feeds';
 
@@ -29,6 +30,40 @@ async function renderCodes() {
 }
 
 describe('App', () => {
+  beforeEach(() => {
+    nav.page = 'overview';
+    nav.incident = null;
+  });
+
+  it('opens on the code list when Settings say so, at the first unlock if it starts locked', async () => {
+    const settings = {
+      clipboardClearSeconds: 20,
+      idleLockMinutes: 5,
+      rotateAfterDays: 90,
+      startPage: 'codes' as const,
+    };
+    let locked = true;
+    mockCommands(
+      base({
+        lock_state: () => (locked ? LOCKED : UNLOCKED),
+        lock_unlock: () => {
+          locked = false;
+          return UNLOCKED;
+        },
+        settings_get: () => {
+          if (locked) throw { kind: 'locked', message: 'Rampart is locked.' };
+          return settings;
+        },
+      }),
+    );
+    render(App);
+    expect(await screen.findByTestId('lock-screen')).toBeInTheDocument();
+    await fireEvent.input(screen.getByTestId('unlock-passphrase'), { target: { value: 'pw' } });
+    await fireEvent.click(screen.getByTestId('unlock-submit'));
+    expect(await screen.findByTestId('code-row')).toBeInTheDocument();
+    expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('One-time codes');
+  });
+
   it('shows the lock screen when lock_state says locked, and the app after unlocking', async () => {
     mockCommands(base({ lock_state: () => LOCKED, lock_unlock: () => UNLOCKED }));
     render(App);
@@ -73,7 +108,12 @@ describe('App', () => {
         lock_state: () => ({ ...UNLOCKED, hasPassphrase: false }),
         vault_list: () => [],
         audit_log: () => [],
-        settings_get: () => ({ clipboardClearSeconds: 20, idleLockMinutes: 5, rotateAfterDays: 90 }),
+        settings_get: () => ({
+          clipboardClearSeconds: 20,
+          idleLockMinutes: 5,
+          rotateAfterDays: 90,
+          startPage: 'overview',
+        }),
       }),
     );
     await renderCodes();

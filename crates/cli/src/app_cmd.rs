@@ -17,6 +17,9 @@ pub struct SettingsArgs {
     /// Days after which a credential is flagged for rotation.
     #[arg(long)]
     rotate_after: Option<u32>,
+    /// The page the desktop app opens on: overview or codes.
+    #[arg(long)]
+    start_page: Option<String>,
     #[arg(long)]
     json: bool,
 }
@@ -32,8 +35,10 @@ pub enum PassphraseCommand {
 
 pub fn settings(app: &Rampart, args: SettingsArgs) -> CliResult {
     let mut s = app.settings()?;
-    let changing =
-        args.clipboard_clear.is_some() || args.idle_lock.is_some() || args.rotate_after.is_some();
+    let changing = args.clipboard_clear.is_some()
+        || args.idle_lock.is_some()
+        || args.rotate_after.is_some()
+        || args.start_page.is_some();
     if let Some(v) = args.clipboard_clear {
         s.clipboard_clear_seconds = v;
     }
@@ -42,6 +47,9 @@ pub fn settings(app: &Rampart, args: SettingsArgs) -> CliResult {
     }
     if let Some(v) = args.rotate_after {
         s.rotate_after_days = v;
+    }
+    if let Some(v) = args.start_page {
+        s.start_page = rampart_core::settings::StartPage::parse(&v)?;
     }
     if changing {
         s = app.set_settings(s)?;
@@ -55,6 +63,11 @@ pub fn settings(app: &Rampart, args: SettingsArgs) -> CliResult {
         s.idle_lock_minutes
     );
     println!("credentials flagged for rotation after {} days", s.rotate_after_days);
+    let page = match s.start_page {
+        rampart_core::settings::StartPage::Overview => "the Overview",
+        rampart_core::settings::StartPage::Codes => "the code list",
+    };
+    println!("desktop app opens on {page}");
     Ok(())
 }
 

@@ -198,6 +198,12 @@ fn settings_passphrase_and_pins_are_scriptable() {
     assert_eq!(s["idleLockMinutes"], 5);
     let err = cli.fails(&["settings", "--idle-lock", "45"], "");
     assert!(err.contains("between 1 and 30 minutes"), "{err}");
+    assert!(cli.ok(&["settings"], "").contains("desktop app opens on the Overview"));
+    assert!(cli.ok(&["settings", "--start-page", "codes"], "").contains("opens on the code list"));
+    let err = cli.fails(&["settings", "--start-page", "kpis"], "");
+    assert!(err.contains("use overview or codes"), "{err}");
+    let s: serde_json::Value = serde_json::from_str(&cli.ok(&["settings", "--json"], "")).unwrap();
+    assert_eq!((s["startPage"].as_str(), s["idleLockMinutes"].as_u64()), (Some("codes"), Some(5)));
 
     cli.ok(&["passphrase", "set"], "correct horse battery\n");
     let err = cli.fails(&["passphrase", "set"], "wrong current pass\nnew passphrase 123\n");

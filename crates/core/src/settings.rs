@@ -1,4 +1,5 @@
-//! User preferences: clipboard auto-clear, idle lock, and the credential rotate-by period. Every
+//! User preferences: clipboard auto-clear, idle lock, the credential rotate-by period and the
+//! page the desktop opens on. Every
 //! change of preferences (these and the feeds') is audited as `settings` with the fields that
 //! changed, from and to ([`changes`]); preferences hold no secrets, only names and numbers.
 
@@ -15,11 +16,41 @@ pub struct Settings {
     pub idle_lock_minutes: u32,
     /// Credentials older than this many days are flagged for rotation.
     pub rotate_after_days: u32,
+    /// The page the desktop app opens on.
+    pub start_page: StartPage,
+}
+
+/// The page the desktop app opens on: on-call engineers start from the Overview, admins who
+/// mostly hand out codes from the code list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum StartPage {
+    #[default]
+    Overview,
+    Codes,
+}
+
+impl StartPage {
+    /// `overview` or `codes`; anything else says what is accepted.
+    pub fn parse(text: &str) -> Result<Self> {
+        match text {
+            "overview" => Ok(Self::Overview),
+            "codes" => Ok(Self::Codes),
+            other => Err(CoreError::InvalidInput(format!(
+                "{other:?} is not a start page: use overview or codes"
+            ))),
+        }
+    }
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { clipboard_clear_seconds: 20, idle_lock_minutes: 15, rotate_after_days: 90 }
+        Self {
+            clipboard_clear_seconds: 20,
+            idle_lock_minutes: 15,
+            rotate_after_days: 90,
+            start_page: StartPage::Overview,
+        }
     }
 }
 
@@ -89,6 +120,20 @@ mod tests {
         assert!(err.to_string().contains("between 1 and 30 minutes"));
         assert!(Settings { idle_lock_minutes: 31, ..Default::default() }.validate().is_err());
         assert!(Settings { clipboard_clear_seconds: 1, ..Default::default() }.validate().is_err());
+        assert_eq!(StartPage::parse("codes").unwrap(), StartPage::Codes);
+        let err = StartPage::parse("kpis").unwrap_err().to_string();
+        assert!(err.contains("use overview or codes"), "{err}");
+    }
+
+    #[test]
+    fn settings_saved_before_the_start_page_existed_open_on_the_overview() {
+        let old: Settings = serde_json::from_str(
+            r#"{"clipboardClearSeconds": 30, "idleLockMinutes": 5, "rotateAfterDays": 90}"#,
+        )
+        .unwrap();
+        assert_eq!((old.start_page, old.clipboard_clear_seconds), (StartPage::Overview, 30));
+        let json = serde_json::to_value(Settings { start_page: StartPage::Codes, ..old }).unwrap();
+        assert_eq!(json["startPage"], "codes");
     }
 
     #[test]

@@ -4,7 +4,12 @@ import { describe, expect, it, vi } from 'vitest';
 import * as ipc from './index';
 import type { Commands, EscalationPolicy, LockState, SourceSpec, TargetSpec } from './types';
 
-const settings = { clipboardClearSeconds: 20, idleLockMinutes: 5, rotateAfterDays: 90 };
+const settings = {
+  clipboardClearSeconds: 20,
+  idleLockMinutes: 5,
+  rotateAfterDays: 90,
+  startPage: 'overview',
+};
 const service = {
   name: 'api',
   environment: 'prod',

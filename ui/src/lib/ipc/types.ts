@@ -137,10 +137,14 @@ export interface AuditVerify {
   warning: string | null;
 }
 
+/** The page the desktop app opens on. */
+export type StartPage = 'overview' | 'codes';
+
 export interface Settings {
   clipboardClearSeconds: number;
   idleLockMinutes: number;
   rotateAfterDays: number;
+  startPage: StartPage;
 }
 
 // ---- Feeds: services, alerts, Sentry, notifications ------------------------------------------------
