@@ -402,3 +402,79 @@ fn postmortems_fill_the_template_once_and_the_html_escapes_hostile_fields() {
     let audit = app.audit_log(3).unwrap();
     assert!(audit.iter().any(|e| e.action == "export" && e.subject == "incident:1 postmortem md"));
 }
+
+#[test]
+fn the_escalation_timer_is_prepared_run_without_the_app_and_recorded() {
+    use notify::{EscalationOutcome, PreparedEscalation};
+    fn is_send<T: Send + 'static>(_: &T) {}
+    let rt = rampart_feeds::tokio::runtime::Runtime::new().unwrap();
+    let slack = rt.block_on(rampart_feeds::testkit::TestServer::start(|_| {
+        rampart_feeds::testkit::Response::text(200, "ok")
+    }));
+    let dir = tempfile::tempdir().unwrap();
+    let (app, clock) = app(dir.path());
+    let hook = crate::SecretString::new(slack.url("/services/T0/B0/hooksecret"));
+    app.vault_add("hook", crate::CredentialKind::WebhookUrl, &hook, vec![]).unwrap();
+    app.set_slack_webhook(Some("hook")).unwrap();
+    let client = crate::feeds::reqwest::Client::new();
+
+    // Nothing open: nothing due, nothing to deliver or record.
+    let prepared = app.escalation_prepare_due(&client).unwrap();
+    assert!(prepared.is_empty() && prepared.escalated().is_empty());
+    let outcome = rt.block_on(prepared.run());
+    assert_eq!(outcome, EscalationOutcome::default());
+    assert!(app.escalation_record(&outcome).unwrap().is_empty());
+
+    let mut n = new(Origin::Manual);
+    n.title = "Brute force on /login".into();
+    n.severity = Some(Priority::P1);
+    let id = app.incident_open(&n).unwrap().id;
+    let mut p4 = new(Origin::Manual);
+    p4.title = "Docs".into();
+    p4.severity = Some(Priority::P4);
+    app.incident_open(&p4).unwrap();
+    clock.advance(15 * 60);
+    // P1 at 15 min is due level 2 (it skipped level 1's tick); the P4 is due level 1.
+    let prepared: PreparedEscalation = app.escalation_prepare_due(&client).unwrap();
+    is_send(&prepared);
+    let escalated = prepared.escalated();
+    assert_eq!(escalated.len(), 2, "{escalated:?}");
+    let p1 = escalated.iter().find(|e| e.id == id).unwrap();
+    assert_eq!(
+        (p1.level, p1.level_name.as_str(), p1.severity, p1.title.as_str()),
+        (2, "Security team", Priority::P1, "Brute force on /login")
+    );
+    // A second tick before the first is delivered takes nothing again.
+    assert!(app.escalation_prepare_due(&client).unwrap().is_empty(), "taken once");
+    // The responder acknowledges while the notifications are on their way.
+    app.incident_ack(id, Some("alice")).unwrap();
+    let outcome = rt.block_on(prepared.run());
+    assert_eq!(slack.requests().len(), 2, "one message per step, no more");
+    assert!(outcome.deliveries.iter().all(|d| d.outcomes == ["Slack: delivered"]), "{outcome:?}");
+    let recorded = app.escalation_record(&outcome).unwrap();
+    assert_eq!(recorded, escalated);
+    clock.advance(3600);
+    assert!(app.escalation_prepare_due(&client).unwrap().is_empty(), "acknowledged");
+    assert_eq!(slack.requests().len(), 2, "no second notification");
+
+    let t = app.incident_timeline(id).unwrap();
+    let kinds: Vec<&str> = t.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds, ["opened", "escalation", "ack", "notify"], "{t:#?}");
+    assert!(
+        t[1].text.starts_with("escalated to level 2 (Security team), unacknowledged for 15 min")
+    );
+    assert_eq!(t[3].text, "Slack: delivered");
+    let audit: Vec<String> = app.audit_log(20).unwrap().into_iter().map(|e| e.subject).collect();
+    assert!(audit.contains(&"incident:1 level 2 notified: 1 delivered, 0 failed".to_owned()));
+    assert!(audit.iter().any(|s| s.starts_with("incident:1 level 2 (Security team)")));
+    assert!(!audit.iter().any(|s| s.contains("hooksecret")));
+
+    // By hand: one step, through the same three calls.
+    let prepared = app.escalation_prepare(&client, id).unwrap();
+    assert_eq!(prepared.escalated()[0].level, 3);
+    let outcome = rt.block_on(prepared.run());
+    app.escalation_record(&outcome).unwrap();
+    assert_eq!(slack.requests().len(), 3);
+    let e = app.escalation_prepare(&client, 99).err().unwrap();
+    assert!(matches!(e, CoreError::NotFound(_)), "{e}");
+}
