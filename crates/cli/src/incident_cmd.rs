@@ -1,12 +1,12 @@
-//! `rampart incident ...`, `rampart oncall`, `rampart escalation show|set` and
-//! `rampart email set`: incidents, their escalation and postmortems from the shell, over the
+//! `rampart incident ...`, `rampart oncall`, `rampart escalation show|set`,
+//! `rampart contacts add|list|rm` and `rampart email set`: incidents, their escalation and postmortems from the shell, over the
 //! same core calls as the desktop app. Times print in UTC.
 
 use crate::feeds_cmd::{block_on, client};
 use crate::{CliResult, Failure, print_json};
 use clap::{Args, Subcommand};
 use rampart_core::Rampart;
-use rampart_core::incidents::escalation::Policy;
+use rampart_core::incidents::escalation::{Contact, Policy};
 use rampart_core::incidents::lifecycle::PostmortemFields;
 use rampart_core::incidents::notify::EmailSettings;
 use rampart_core::incidents::{IncidentView, NewIncident, Origin, Priority, Status, oncall};
@@ -265,7 +265,7 @@ pub fn oncall(app: &Rampart, json: bool) -> CliResult {
         Some(name) => println!("{name}"),
         None => {
             return Err(Failure::new(
-                "nobody is on call: add contacts to level 1 with `rampart escalation set --file POLICY.json`",
+                "nobody is on call: add contacts to level 1 with `rampart contacts add NAME --level 1`",
             ));
         }
     }
@@ -359,5 +359,72 @@ pub fn email(app: &Rampart, cmd: EmailCommand) -> CliResult {
         }
     }
     eprintln!("email settings saved");
+    Ok(())
+}
+
+#[derive(Subcommand)]
+pub enum ContactsCommand {
+    /// Adds a contact to a level of the escalation chain (1 = on-call engineer).
+    Add {
+        name: String,
+        /// 1..N (`rampart escalation show` lists the levels).
+        #[arg(long)]
+        level: u32,
+        #[arg(long)]
+        email: Option<String>,
+        /// Digits with an optional leading +.
+        #[arg(long)]
+        phone: Option<String>,
+        /// A Slack member id (U123ABC) or channel (#security).
+        #[arg(long)]
+        slack: Option<String>,
+    },
+    /// Every contact with its level.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Removes a contact (--level when the name is on several levels).
+    Rm {
+        name: String,
+        #[arg(long)]
+        level: Option<u32>,
+    },
+}
+
+pub fn contacts(app: &Rampart, cmd: ContactsCommand) -> CliResult {
+    match cmd {
+        ContactsCommand::Add { name, level, email, phone, slack } => {
+            app.contact_add(level, &Contact { name: name.clone(), email, phone, slack })?;
+            eprintln!("{name} added at level {level}");
+        }
+        ContactsCommand::Rm { name, level } => {
+            app.contact_remove(&name, level)?;
+            eprintln!("{name} removed");
+        }
+        ContactsCommand::List { json } => {
+            let list = app.contacts()?;
+            if json {
+                return print_json(&list);
+            }
+            if list.is_empty() {
+                eprintln!(
+                    "no contacts: add one with `rampart contacts add NAME --level 1 --email ADDR`"
+                );
+            }
+            let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+            for c in &list {
+                println!(
+                    "{} {:<18} {:<20} {:<28} {:<16} {}",
+                    c.level,
+                    c.level_name,
+                    c.name,
+                    dash(&c.email),
+                    dash(&c.phone),
+                    dash(&c.slack)
+                );
+            }
+        }
+    }
     Ok(())
 }
