@@ -85,6 +85,10 @@ pub enum IncidentCommand {
         #[arg(long)]
         force: bool,
     },
+    /// The postmortem template both exports follow: `template show`, `template set --file F`,
+    /// `template reset` (back to the blameless default).
+    #[command(subcommand)]
+    Template(TemplateCommand),
     /// Writes the postmortem as Markdown or a printable HTML page.
     Export {
         id: i64,
@@ -93,6 +97,19 @@ pub enum IncidentCommand {
         #[arg(long)]
         out: PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+pub enum TemplateCommand {
+    /// Prints the template (placeholders such as {{title}} and {{timeline}}).
+    Show,
+    /// Replaces it with a file's text.
+    Set {
+        #[arg(long)]
+        file: PathBuf,
+    },
+    /// Back to the blameless default.
+    Reset,
 }
 
 #[derive(Args)]
@@ -236,6 +253,27 @@ pub fn run(app: &Rampart, cmd: IncidentCommand) -> CliResult {
                 app.incident_set_postmortem(id, &fields)?;
             }
             done(app.incident_set_status(id, Status::Resolved, Some(&summary), force)?, "resolved")
+        }
+        IncidentCommand::Template(TemplateCommand::Show) => {
+            print!("{}", app.postmortem_template_get()?);
+            if app.postmortem_template_is_default()? {
+                eprintln!(
+                    "(the blameless default; `rampart incident template set --file F` replaces it)"
+                );
+            }
+            Ok(())
+        }
+        IncidentCommand::Template(TemplateCommand::Set { file }) => {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| Failure::new(format!("could not read {}: {e}", file.display())))?;
+            app.postmortem_template_set(&text)?;
+            eprintln!("postmortem template saved: both exports follow it");
+            Ok(())
+        }
+        IncidentCommand::Template(TemplateCommand::Reset) => {
+            app.postmortem_template_reset()?;
+            eprintln!("postmortem template back to the blameless default");
+            Ok(())
         }
         IncidentCommand::Export { id, format, out } => {
             let text = app.incident_export(id, &format)?;

@@ -161,6 +161,25 @@ fn an_incident_from_a_down_service_is_escalated_to_slack_and_email_then_resolved
     let html = work.path().join("pm.html");
     cli.ok(&["incident", "export", "1", "--format", "html", "--out", html.to_str().unwrap()], "");
     assert!(std::fs::read_to_string(&html).unwrap().contains("<h2>Timeline (UTC)</h2>"));
+    // An edited template: both exports follow it; a bad one is refused with the names to use.
+    let default = cli.ok(&["incident", "template", "show"], "");
+    assert!(default.contains("_Blameless") && default.contains("{{timeline}}"), "{default}");
+    let tpl = work.path().join("tpl.md");
+    std::fs::write(&tpl, "# Review: {{title}}\n\n## Fix\n{{root_cause}}\n").unwrap();
+    cli.ok(&["incident", "template", "set", "--file", tpl.to_str().unwrap()], "");
+    assert!(cli.ok(&["incident", "template", "show"], "").starts_with("# Review: {{title}}"));
+    cli.ok(&["incident", "export", "1", "--format", "html", "--out", html.to_str().unwrap()], "");
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        page.contains("<h1>Review: api is down</h1>") && page.contains("<h2>Fix</h2>\n<p>OOM</p>"),
+        "{page}"
+    );
+    assert!(!page.contains("Timeline"), "{page}");
+    std::fs::write(&tpl, "{{title}} {{cause}}").unwrap();
+    let e = cli.fails(&["incident", "template", "set", "--file", tpl.to_str().unwrap()], "");
+    assert!(e.contains("{{cause}} is not a placeholder: use title, id"), "{e}");
+    cli.ok(&["incident", "template", "reset"], "");
+    assert_eq!(cli.ok(&["incident", "template", "show"], ""), default);
     let e = cli.fails(&["incident", "show", "9"], "");
     assert!(e.contains("no incident #9: `rampart incident list` shows them"), "{e}");
 
