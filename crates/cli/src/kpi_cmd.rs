@@ -89,7 +89,10 @@ fn shown(k: &KpiValue) -> String {
     let Some(v) = k.value else {
         return format!("-  ({})", k.note.as_deref().unwrap_or("no value"));
     };
-    let value = format_unit(k.def.unit, v);
+    let mut value = format_unit(k.def.unit, v);
+    if let Some(detail) = &k.detail {
+        value = format!("{value}  ({detail})");
+    }
     match k.def.threshold {
         Some(t) => {
             let side = if t.above_is_bad { "<=" } else { ">=" };
