@@ -3,9 +3,11 @@
 //! uptime, backup success rate and security events per day come from Rampart's own records.
 //! Building the plan reads the app ([`Rampart::kpi_plan`]); running it ([`KpiPlan::run`]) needs
 //! no app, so a front end never holds the app across the network calls. One failing query
-//! never hides the others: its error is on its own KPI.
+//! never hides the others: its error is on its own KPI. [`report`] is the weekly security
+//! report of the same KPIs with their trend.
 
 pub mod defs;
+pub mod report;
 
 use crate::{AuditAction, CoreError, Rampart, Result};
 pub use defs::{KPIS, KpiDef, KpiSource, Threshold, kpi};
