@@ -1,12 +1,12 @@
-//! `rampart incident ...`, `rampart oncall`, `rampart escalation show|set` and
-//! `rampart email set`: incidents, their escalation and postmortems from the shell, over the
+//! `rampart incident ...`, `rampart oncall`, `rampart escalation show|set`,
+//! `rampart contacts add|list|rm` and `rampart email set`: incidents, their escalation and postmortems from the shell, over the
 //! same core calls as the desktop app. Times print in UTC.
 
 use crate::feeds_cmd::{block_on, client};
 use crate::{CliResult, Failure, print_json};
 use clap::{Args, Subcommand};
 use rampart_core::Rampart;
-use rampart_core::incidents::escalation::Policy;
+use rampart_core::incidents::escalation::{Contact, Policy};
 use rampart_core::incidents::lifecycle::PostmortemFields;
 use rampart_core::incidents::notify::EmailSettings;
 use rampart_core::incidents::{IncidentView, NewIncident, Origin, Priority, Status};
@@ -85,6 +85,10 @@ pub enum IncidentCommand {
         #[arg(long)]
         force: bool,
     },
+    /// The postmortem template both exports follow: `template show`, `template set --file F`,
+    /// `template reset` (back to the blameless default).
+    #[command(subcommand)]
+    Template(TemplateCommand),
     /// Writes the postmortem as Markdown or a printable HTML page.
     Export {
         id: i64,
@@ -93,6 +97,19 @@ pub enum IncidentCommand {
         #[arg(long)]
         out: PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+pub enum TemplateCommand {
+    /// Prints the template (placeholders such as {{title}} and {{timeline}}).
+    Show,
+    /// Replaces it with a file's text.
+    Set {
+        #[arg(long)]
+        file: PathBuf,
+    },
+    /// Back to the blameless default.
+    Reset,
 }
 
 #[derive(Args)]
@@ -237,6 +254,27 @@ pub fn run(app: &Rampart, cmd: IncidentCommand) -> CliResult {
             }
             done(app.incident_set_status(id, Status::Resolved, Some(&summary), force)?, "resolved")
         }
+        IncidentCommand::Template(TemplateCommand::Show) => {
+            print!("{}", app.postmortem_template_get()?);
+            if app.postmortem_template_is_default()? {
+                eprintln!(
+                    "(the blameless default; `rampart incident template set --file F` replaces it)"
+                );
+            }
+            Ok(())
+        }
+        IncidentCommand::Template(TemplateCommand::Set { file }) => {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| Failure::new(format!("could not read {}: {e}", file.display())))?;
+            app.postmortem_template_set(&text)?;
+            eprintln!("postmortem template saved: both exports follow it");
+            Ok(())
+        }
+        IncidentCommand::Template(TemplateCommand::Reset) => {
+            app.postmortem_template_reset()?;
+            eprintln!("postmortem template back to the blameless default");
+            Ok(())
+        }
         IncidentCommand::Export { id, format, out } => {
             let text = app.incident_export(id, &format)?;
             std::fs::write(&out, text)
@@ -263,7 +301,7 @@ pub fn oncall(app: &Rampart, json: bool) -> CliResult {
         Some(name) => println!("{name}"),
         None => {
             return Err(Failure::new(
-                "nobody is on call: add contacts to level 1 with `rampart escalation set --file POLICY.json`",
+                "nobody is on call: add contacts to level 1 with `rampart contacts add NAME --level 1`",
             ));
         }
     }
@@ -357,5 +395,72 @@ pub fn email(app: &Rampart, cmd: EmailCommand) -> CliResult {
         }
     }
     eprintln!("email settings saved");
+    Ok(())
+}
+
+#[derive(Subcommand)]
+pub enum ContactsCommand {
+    /// Adds a contact to a level of the escalation chain (1 = on-call engineer).
+    Add {
+        name: String,
+        /// 1..N (`rampart escalation show` lists the levels).
+        #[arg(long)]
+        level: u32,
+        #[arg(long)]
+        email: Option<String>,
+        /// Digits with an optional leading +.
+        #[arg(long)]
+        phone: Option<String>,
+        /// A Slack member id (U123ABC) or channel (#security).
+        #[arg(long)]
+        slack: Option<String>,
+    },
+    /// Every contact with its level.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Removes a contact (--level when the name is on several levels).
+    Rm {
+        name: String,
+        #[arg(long)]
+        level: Option<u32>,
+    },
+}
+
+pub fn contacts(app: &Rampart, cmd: ContactsCommand) -> CliResult {
+    match cmd {
+        ContactsCommand::Add { name, level, email, phone, slack } => {
+            app.contact_add(level, &Contact { name: name.clone(), email, phone, slack })?;
+            eprintln!("{name} added at level {level}");
+        }
+        ContactsCommand::Rm { name, level } => {
+            app.contact_remove(&name, level)?;
+            eprintln!("{name} removed");
+        }
+        ContactsCommand::List { json } => {
+            let list = app.contacts()?;
+            if json {
+                return print_json(&list);
+            }
+            if list.is_empty() {
+                eprintln!(
+                    "no contacts: add one with `rampart contacts add NAME --level 1 --email ADDR`"
+                );
+            }
+            let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+            for c in &list {
+                println!(
+                    "{} {:<18} {:<20} {:<28} {:<16} {}",
+                    c.level,
+                    c.level_name,
+                    c.name,
+                    dash(&c.email),
+                    dash(&c.phone),
+                    dash(&c.slack)
+                );
+            }
+        }
+    }
     Ok(())
 }

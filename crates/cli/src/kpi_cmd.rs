@@ -6,6 +6,7 @@ use crate::{CliResult, Failure, print_json};
 use clap::{Args, Subcommand};
 use rampart_core::Rampart;
 use rampart_core::kpi::{KpiRange, KpiValue, run_query};
+use std::path::PathBuf;
 
 #[derive(Args)]
 pub struct KpiArgs {
@@ -27,6 +28,24 @@ enum KpiCommand {
     SetQuery { id: String, query: String },
     /// Goes back to a KPI's default PromQL.
     ResetQuery { id: String },
+    /// Writes the security report: every KPI this period against the one before, with its
+    /// trend and threshold, breached ones first (Markdown or a printable HTML page).
+    Report {
+        /// 24h, 7d or 30d.
+        #[arg(long, default_value = "7d")]
+        range: String,
+        /// md or html.
+        #[arg(long)]
+        format: String,
+        #[arg(long)]
+        out: PathBuf,
+        /// Replace FILE if it exists.
+        #[arg(long)]
+        force: bool,
+        /// The Prometheus to ask (default: the first configured).
+        #[arg(long)]
+        prometheus: Option<String>,
+    },
     /// Runs a PromQL expression now and prints the series, or Prometheus's error.
     Query {
         expr: String,
@@ -50,6 +69,26 @@ pub fn run(app: &Rampart, args: KpiArgs) -> CliResult {
             Ok(())
         }
         Some(KpiCommand::Query { expr, prometheus, json }) => query(app, &expr, prometheus, json),
+        Some(KpiCommand::Report { range, format, out, force, prometheus }) => {
+            let range = KpiRange::parse(&range)?;
+            rampart_core::kpi::report::check_format(&format)?;
+            if out.exists() && !force {
+                return Err(Failure::new(format!(
+                    "{} exists: pass --force to replace it",
+                    out.display()
+                )));
+            }
+            let plan = app.kpi_report_plan(&client()?, range, prometheus.as_deref())?;
+            let report = block_on(plan.run())?;
+            app.kpi_report_write(&report, &format, &out, force)?;
+            let breached = report.kpis.iter().filter(|k| k.breached).count();
+            let unknown = report.kpis.iter().filter(|k| k.current.is_none()).count();
+            eprintln!(
+                "wrote {}: {breached} KPIs past their threshold, {unknown} unknown",
+                out.display()
+            );
+            Ok(())
+        }
         None => dashboard(app, &args.range, args.prometheus.as_deref(), args.json),
     }
 }
@@ -89,7 +128,10 @@ fn shown(k: &KpiValue) -> String {
     let Some(v) = k.value else {
         return format!("-  ({})", k.note.as_deref().unwrap_or("no value"));
     };
-    let value = format_unit(k.def.unit, v);
+    let mut value = format_unit(k.def.unit, v);
+    if let Some(detail) = &k.detail {
+        value = format!("{value}  ({detail})");
+    }
     match k.def.threshold {
         Some(t) => {
             let side = if t.above_is_bad { "<=" } else { ">=" };
@@ -100,15 +142,7 @@ fn shown(k: &KpiValue) -> String {
 }
 
 fn format_unit(unit: &str, v: f64) -> String {
-    match unit {
-        "ratio" => format!("{:.2}%", v * 100.0),
-        "seconds" if v < 1.0 => format!("{:.0} ms", v * 1000.0),
-        "seconds" => format!("{v:.2} s"),
-        "cores" => format!("{v:.2} cores"),
-        "perHour" => format!("{v:.1}/h"),
-        "perDay" => format!("{v:.1}/day"),
-        _ => format!("{v}"),
-    }
+    rampart_core::kpi::report::format_value(unit, v)
 }
 
 fn query(app: &Rampart, expr: &str, prometheus: Option<String>, json: bool) -> CliResult {

@@ -99,6 +99,10 @@ enum Command {
     /// The escalation chain: `escalation show [--json]`, `escalation set --file POLICY.json`.
     #[command(subcommand)]
     Escalation(incident_cmd::EscalationCommand),
+    /// The escalation chain's contacts: `contacts add NAME --level N [--email E] [--phone P]
+    /// [--slack U_OR_#CHANNEL]`, `contacts list [--json]`, `contacts rm NAME [--level N]`.
+    #[command(subcommand)]
+    Contacts(incident_cmd::ContactsCommand),
     /// Escalation emails: `email set --server H --port P --tls MODE --from ADDR`, `email off`.
     #[command(subcommand)]
     Email(incident_cmd::EmailCommand),
@@ -168,6 +172,7 @@ fn run(cli: Cli) -> CliResult {
         Command::Incident(cmd) => incident_cmd::run(&app, cmd),
         Command::Oncall(args) => incident_cmd::oncall(&app, args.json),
         Command::Escalation(cmd) => incident_cmd::escalation(&app, cmd),
+        Command::Contacts(cmd) => incident_cmd::contacts(&app, cmd),
         Command::Email(cmd) => incident_cmd::email(&app, cmd),
         Command::Jwt(cmd) => tools_cmd::jwt(&app, cmd),
         Command::Hash(cmd) => tools_cmd::hash(cmd),

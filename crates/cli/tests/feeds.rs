@@ -328,4 +328,23 @@ fn kpis_from_a_real_prometheus_with_an_edited_and_a_broken_query() {
     let err = cli.fails(&["kpi", "query", "rate("], "");
     assert!(err.contains("parse error"), "{err}");
     cli.ok(&["kpi", "reset-query", "failed-logins"], "");
+
+    // The security report: written once, refused over the file, replaced with --force.
+    let out = cli.work_dir().join("weekly.html");
+    let out = out.to_str().unwrap();
+    let err = cli.fails(&["kpi", "report", "--format", "pdf", "--out", out], "");
+    assert!(err.contains("use md or html"), "{err}");
+    cli.ok(&["kpi", "report", "--format", "html", "--out", out], "");
+    let page = std::fs::read_to_string(out).unwrap();
+    assert!(
+        page.contains("Security report: the last 7 days") && page.contains("CPU usage"),
+        "{page}"
+    );
+    assert!(page.contains("From Prometheus &quot;local&quot;"), "{page}");
+    let err = cli.fails(&["kpi", "report", "--format", "md", "--out", out], "");
+    assert!(err.contains("weekly.html exists: pass --force to replace it"), "{err}");
+    cli.ok(&["kpi", "report", "--range", "24h", "--format", "md", "--out", out, "--force"], "");
+    let md = std::fs::read_to_string(out).unwrap();
+    assert!(md.starts_with("# Security report: the last 24 hours"), "{md}");
+    assert!(md.contains("| KPI | This period | Previous | Trend | Threshold | Status |"), "{md}");
 }

@@ -161,6 +161,25 @@ fn an_incident_from_a_down_service_is_escalated_to_slack_and_email_then_resolved
     let html = work.path().join("pm.html");
     cli.ok(&["incident", "export", "1", "--format", "html", "--out", html.to_str().unwrap()], "");
     assert!(std::fs::read_to_string(&html).unwrap().contains("<h2>Timeline (UTC)</h2>"));
+    // An edited template: both exports follow it; a bad one is refused with the names to use.
+    let default = cli.ok(&["incident", "template", "show"], "");
+    assert!(default.contains("_Blameless") && default.contains("{{timeline}}"), "{default}");
+    let tpl = work.path().join("tpl.md");
+    std::fs::write(&tpl, "# Review: {{title}}\n\n## Fix\n{{root_cause}}\n").unwrap();
+    cli.ok(&["incident", "template", "set", "--file", tpl.to_str().unwrap()], "");
+    assert!(cli.ok(&["incident", "template", "show"], "").starts_with("# Review: {{title}}"));
+    cli.ok(&["incident", "export", "1", "--format", "html", "--out", html.to_str().unwrap()], "");
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        page.contains("<h1>Review: api is down</h1>") && page.contains("<h2>Fix</h2>\n<p>OOM</p>"),
+        "{page}"
+    );
+    assert!(!page.contains("Timeline"), "{page}");
+    std::fs::write(&tpl, "{{title}} {{cause}}").unwrap();
+    let e = cli.fails(&["incident", "template", "set", "--file", tpl.to_str().unwrap()], "");
+    assert!(e.contains("{{cause}} is not a placeholder: use title, id"), "{e}");
+    cli.ok(&["incident", "template", "reset"], "");
+    assert_eq!(cli.ok(&["incident", "template", "show"], ""), default);
     let e = cli.fails(&["incident", "show", "9"], "");
     assert!(e.contains("no incident #9: `rampart incident list` shows them"), "{e}");
 
@@ -171,5 +190,80 @@ fn an_incident_from_a_down_service_is_escalated_to_slack_and_email_then_resolved
     for log in std::fs::read_dir(cli.data_dir().join("logs")).into_iter().flatten().flatten() {
         let text = std::fs::read_to_string(log.path()).unwrap_or_default();
         assert!(!text.contains("smtp-pass-42") && !text.contains("hooksecret"));
+    }
+}
+
+/// `rampart contacts add|list|rm`: the escalation chain's contacts one by one, each field
+/// checked with advice, stored in the policy `escalation show` prints, audited; whoever is on
+/// call hands over to the next one when removed.
+#[test]
+fn contacts_are_added_listed_and_removed_and_the_rota_follows() {
+    let cli = Cli::new();
+    let e = cli.fails(&["oncall"], "");
+    assert!(e.contains("rampart contacts add NAME --level 1"), "{e}");
+    cli.ok(
+        &[
+            "contacts",
+            "add",
+            "ana",
+            "--level",
+            "1",
+            "--email",
+            "ana@example.test",
+            "--slack",
+            "U123ANA",
+        ],
+        "",
+    );
+    cli.ok(&["contacts", "add", "bo", "--level", "1", "--phone", "+44 20 7946 0958"], "");
+    cli.ok(&["contacts", "add", "bo", "--level", "3", "--slack", "#management"], "");
+    assert_eq!(cli.ok(&["oncall"], "").trim(), "ana");
+
+    for (args, want) in [
+        (vec!["--level", "1", "--email", "ana-at-example"], "write it as name@example.com"),
+        (vec!["--level", "1", "--slack", "@ana"], "Copy member ID"),
+        (vec!["--level", "1", "--phone", "call me"], "optional leading +"),
+        (vec!["--level", "9"], "levels 1 to 4"),
+        (vec!["--level", "1"], "already a contact at level 1"),
+    ] {
+        let e = cli.fails(&[&["contacts", "add", "ana"][..], &args[..]].concat(), "");
+        assert!(e.contains(want), "{args:?}: {e}");
+    }
+    let e = cli.fails(&["contacts", "add", "eve\u{1b}[31m", "--level", "2"], "");
+    assert!(e.contains("control characters"), "{e}");
+
+    let list = json_of(&cli, &["contacts", "list", "--json"]);
+    let rows: Vec<(i64, &str)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["level"].as_i64().unwrap(), c["name"].as_str().unwrap()))
+        .collect();
+    assert_eq!(rows, [(1, "ana"), (1, "bo"), (2, "Security team"), (3, "bo")]);
+    assert_eq!(list[0]["slack"], "U123ANA");
+    assert_eq!(list[1]["phone"], "+44 20 7946 0958");
+    let text = cli.ok(&["contacts", "list"], "");
+    assert!(text.contains("ana@example.test") && text.contains("#management"), "{text}");
+    let policy = json_of(&cli, &["escalation", "show", "--json"]);
+    assert_eq!(policy["levels"][0]["contacts"][1]["name"], "bo");
+
+    let e = cli.fails(&["contacts", "rm", "bo"], "");
+    assert!(e.contains("levels 1 and 3: say which with --level"), "{e}");
+    let e = cli.fails(&["contacts", "rm", "zed"], "");
+    assert!(e.contains("`rampart contacts list` shows them"), "{e}");
+    cli.ok(&["contacts", "rm", "ana"], "");
+    assert_eq!(cli.ok(&["oncall"], "").trim(), "bo", "the next one is on call");
+    cli.ok(&["contacts", "rm", "bo", "--level", "1"], "");
+    let e = cli.fails(&["oncall"], "");
+    assert!(e.contains("nobody is on call"), "{e}");
+
+    let audit = cli.ok(&["audit", "log", "--json"], "");
+    for want in [
+        "escalation contact ana added at level 1",
+        "escalation contact bo added at level 3",
+        "escalation contact ana removed from level 1",
+        "escalation contact bo removed from level 1",
+    ] {
+        assert!(audit.contains(want), "{want} missing: {audit}");
     }
 }

@@ -157,6 +157,21 @@ impl Store {
         Ok(all)
     }
 
+    /// Alerts that started firing between `from` and `to` (unix ms, inclusive), oldest first:
+    /// each `firing` transition whose alert had no earlier transition or had resolved (a
+    /// silence ending or a second silence is not a new start).
+    pub fn alert_starts_between(&self, from: i64, to: i64) -> Result<Vec<TransitionRow>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM alert_transitions t WHERE state = 'firing' \
+             AND at BETWEEN ?1 AND ?2 AND COALESCE((SELECT p.state FROM alert_transitions p \
+               WHERE p.fingerprint = t.fingerprint AND p.id < t.id ORDER BY p.id DESC LIMIT 1), \
+               'resolved') = 'resolved' ORDER BY at, id"
+        );
+        let mut stmt = self.conn().prepare(&sql)?;
+        let rows = stmt.query_map(params![from, to], from_row)?;
+        Ok(rows.collect::<std::result::Result<Vec<_>, _>>()?)
+    }
+
     /// Drops transitions older than `before` (unix ms), keeping each alert's latest one so an
     /// open alert is never forgotten. Returns the rows dropped.
     pub fn prune_alert_transitions(&self, before: i64) -> Result<usize> {
@@ -230,8 +245,20 @@ mod tests {
         );
         assert_eq!(store.alert_transitions(&["b".into()], 350, 1_000).unwrap().len(), 1);
 
+        // Starts: a at 100 and again at 500, b at 300; silences are not starts.
+        let starts = store.alert_starts_between(0, 1_000).unwrap();
+        assert_eq!(
+            states(&starts),
+            [t("a", "firing", 100), t("b", "firing", 300), t("a", "firing", 500)]
+        );
+        assert_eq!(states(&store.alert_starts_between(101, 500).unwrap()).len(), 2);
+        // Silenced, then firing again when the silence ends: not a new start.
+        store.record_alert_states(&[seen("a", "silenced", "s3")], 600, true).unwrap();
+        store.record_alert_states(&[seen("a", "firing", "")], 700, true).unwrap();
+        assert!(store.alert_starts_between(600, 1_000).unwrap().is_empty());
+
         // Pruning keeps the latest of each alert (a's firing at 500, b's resolution at 400).
-        assert_eq!(store.prune_alert_transitions(10_000).unwrap(), 5);
+        assert_eq!(store.prune_alert_transitions(10_000).unwrap(), 7);
         assert_eq!(store.open_alert_states().unwrap().len(), 1);
     }
 }

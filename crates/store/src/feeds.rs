@@ -195,15 +195,21 @@ impl Store {
 
     /// Checks and ups since `since_ms`, from raw results and rollups together.
     pub fn uptime(&self, service: &str, since_ms: i64) -> Result<Uptime> {
+        self.uptime_between(service, since_ms, i64::MAX)
+    }
+
+    /// Checks and ups from `from_ms` (inclusive) until `to_ms` (exclusive), from raw results
+    /// and the rollups that start in the range.
+    pub fn uptime_between(&self, service: &str, from_ms: i64, to_ms: i64) -> Result<Uptime> {
         let id = self.service_id(service)?;
         let (checks, ups) = self.conn().query_row(
             "SELECT COALESCE(SUM(c), 0), COALESCE(SUM(u), 0) FROM ( \
                SELECT COUNT(*) AS c, SUM(up) AS u FROM check_results \
-                 WHERE service_id = ?1 AND at_ms >= ?2 \
+                 WHERE service_id = ?1 AND at_ms >= ?2 AND at_ms < ?3 \
                UNION ALL \
                SELECT SUM(checks), SUM(ups) FROM check_rollups \
-                 WHERE service_id = ?1 AND start_ms >= ?2)",
-            params![id, since_ms],
+                 WHERE service_id = ?1 AND start_ms >= ?2 AND start_ms < ?3)",
+            params![id, from_ms, to_ms],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
         Ok(Uptime { checks, ups })

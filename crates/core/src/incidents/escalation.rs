@@ -11,7 +11,7 @@ use crate::{AuditAction, CoreError, Rampart, Result};
 use rampart_store::incidents::EventRow;
 use serde::{Deserialize, Serialize};
 
-const KEY: &str = "incidents.escalation";
+pub(crate) const KEY: &str = "incidents.escalation";
 
 /// Someone to notify.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,26 +91,26 @@ impl Default for Policy {
 }
 
 impl Policy {
-    /// 1-10 levels with names, contacts with names (unique), waits of 1 min to 7 days.
+    /// 1-10 levels with names, contacts with names (unique on their level) and well-formed
+    /// email, phone and Slack fields, waits of 1 min to 7 days.
     pub fn validate(&self) -> Result<()> {
         let bad = |m: String| Err(CoreError::InvalidInput(m));
         if self.levels.is_empty() || self.levels.len() > 10 {
             return bad("the escalation chain needs 1 to 10 levels".into());
         }
-        let mut names = std::collections::BTreeSet::new();
         for (i, level) in self.levels.iter().enumerate() {
             if level.name.trim().is_empty() {
                 return bad(format!("level {} needs a name", i + 1));
             }
+            let mut names = std::collections::BTreeSet::new();
             for c in &level.contacts {
-                super::check_text("contact name", &c.name, 128)?;
+                c.validate()?;
                 if !names.insert(c.name.as_str()) {
-                    return bad(format!("the contact name {:?} is used twice", c.name));
-                }
-                if let Some(e) = &c.email
-                    && (!e.contains('@') || e.contains(char::is_whitespace))
-                {
-                    return bad(format!("{}: {e:?} is not an email address", c.name));
+                    return bad(format!(
+                        "the contact name {:?} is used twice at level {}",
+                        c.name,
+                        i + 1
+                    ));
                 }
             }
         }
@@ -271,17 +271,6 @@ impl Rampart {
         }
         Ok(steps)
     }
-
-    /// Records how a notification went on the incident's timeline.
-    pub fn incident_record_delivery(&self, id: i64, text: &str) -> Result<()> {
-        let event = EventRow {
-            at: self.now_ms(),
-            kind: "notify".into(),
-            author: String::new(),
-            text: text.to_owned(),
-        };
-        Ok(self.store.add_incident_event(id, &event)?)
-    }
 }
 
 /// `opened 2027-01-15T08:00:00Z` for messages.
@@ -322,13 +311,13 @@ mod tests {
         p.wait_minutes.p1 = Some(0);
         assert!(p.validate().unwrap_err().to_string().contains("P1 wait must be 1 minute"));
         let mut p = Policy::default();
-        p.levels[0].contacts.push(Contact {
+        p.levels[1].contacts.push(Contact {
             name: "Security team".into(),
             email: None,
             phone: None,
             slack: None,
         });
-        assert!(p.validate().unwrap_err().to_string().contains("used twice"));
+        assert!(p.validate().unwrap_err().to_string().contains("used twice at level 2"));
         let mut p = Policy::default();
         p.levels[2].contacts.push(Contact {
             name: "Boss".into(),

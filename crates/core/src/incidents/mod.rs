@@ -6,11 +6,13 @@
 //!   issue, with a suggested severity) and reading;
 //! - [`lifecycle`]: status, acknowledge, owner, notes, links, postmortem fields;
 //! - [`timeline`]: the timeline from stored records;
-//! - [`escalation`], [`oncall`], [`notify`]: the escalation chain, the rota and notifying;
+//! - [`escalation`], [`contacts`], [`oncall`], [`notify`]: the escalation chain, its contacts,
+//!   the rota and notifying;
 //! - [`postmortem`]: Markdown and printable HTML exports.
 //!
 //! Every change is audited (`incident:ID ...`); times are unix ms inside, RFC 3339 UTC outside.
 
+pub mod contacts;
 pub mod escalation;
 pub mod lifecycle;
 pub mod notify;

@@ -1,14 +1,19 @@
 //! Telling an escalation level: a Slack message in the guide's format (the feeds' webhook,
 //! its colour from the severity, the level's Slack users mentioned) and an email over SMTP to
 //! the level's addresses (server, port, TLS and sender in settings as `incidents.email`, the
-//! password read from the vault by name). [`Notifier`] is detached from the database, so the
-//! desktop can deliver on its own tasks; each outcome goes back on the timeline.
+//! password read from the vault by name). Escalating is split like a check run so the desktop
+//! never holds the app across an await: [`Rampart::escalation_prepare_due`] (or
+//! [`Rampart::escalation_prepare`] by hand) takes the steps and reads the secrets (sync), the
+//! [`PreparedEscalation`] delivers (async, `Send`, no store), and
+//! [`Rampart::escalation_record`] puts each outcome on the timeline and in the audit log
+//! (sync). The CLI's [`Rampart::incident_escalate_due`] chains the same three.
 
 use super::Priority;
 use super::escalation::Step;
 use crate::feeds::{Level, SlackMessage, reqwest};
 use crate::{AuditAction, CoreError, Rampart, Result, SecretString};
 use rampart_feeds::email::{self, Email, SmtpConfig, SmtpTls};
+use rampart_store::incidents::EventRow;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
@@ -218,38 +223,172 @@ impl Rampart {
         Ok(Notifier { client: client.clone(), slack, email })
     }
 
-    /// Escalates incident `id` one level by hand and notifies that level.
+    /// Prepares moving incident `id` up one level by hand: takes the step (the level, the
+    /// timeline and the audit log record it at once) and returns what to deliver.
+    pub fn escalation_prepare(
+        &self,
+        client: &reqwest::Client,
+        id: i64,
+    ) -> Result<PreparedEscalation> {
+        let notifier = self.incident_notifier(client)?;
+        let step = self
+            .incident_escalation_step(id, true)?
+            .ok_or_else(|| CoreError::Internal("no step".into()))?;
+        Ok(PreparedEscalation { notifier, steps: vec![step], at_unix: self.now() })
+    }
+
+    /// Prepares the escalation timer's tick: takes a step for every open incident that is due
+    /// to move up now (empty when none is) and returns what to deliver. Taking a step raises
+    /// the incident's level, so a second tick before this one is delivered and recorded does
+    /// not notify the same level again. Sync and short: the desktop calls it holding the app,
+    /// runs the result without it, and gives the outcome to [`Rampart::escalation_record`].
+    pub fn escalation_prepare_due(&self, client: &reqwest::Client) -> Result<PreparedEscalation> {
+        let notifier = self.incident_notifier(client)?;
+        let steps = self.incident_due_steps()?;
+        Ok(PreparedEscalation { notifier, steps, at_unix: self.now() })
+    }
+
+    /// Records how delivering went: one `notify` entry per channel on each incident's timeline
+    /// and one audit entry per step (counts only: outcome texts may name addresses). Returns
+    /// what was escalated, for a desktop notification.
+    pub fn escalation_record(&self, outcome: &EscalationOutcome) -> Result<Vec<Escalated>> {
+        let now = self.now_ms();
+        self.store.transaction(|store| {
+            for d in &outcome.deliveries {
+                let id = d.step.incident.id;
+                for text in &d.outcomes {
+                    let event = EventRow {
+                        at: now,
+                        kind: "notify".into(),
+                        author: String::new(),
+                        text: text.clone(),
+                    };
+                    store.add_incident_event(id, &event)?;
+                }
+                let failed = d.outcomes.iter().filter(|o| o.contains(": failed:")).count();
+                store.audit(
+                    self.now(),
+                    AuditAction::Escalate,
+                    &format!(
+                        "incident:{id} level {} notified: {} delivered, {failed} failed",
+                        d.step.level,
+                        d.outcomes.len() - failed
+                    ),
+                )?;
+            }
+            Ok(())
+        })?;
+        Ok(outcome.escalated())
+    }
+
+    /// Escalates incident `id` one level by hand and notifies that level (prepare, run,
+    /// record: the desktop's path, chained).
     pub async fn incident_escalate(
         &self,
         client: &reqwest::Client,
         id: i64,
     ) -> Result<(Step, Vec<String>)> {
-        let notifier = self.incident_notifier(client)?;
-        let step = self
-            .incident_escalation_step(id, true)?
+        let outcome = self.escalation_prepare(client, id)?.run().await;
+        self.escalation_record(&outcome)?;
+        let d = outcome
+            .deliveries
+            .into_iter()
+            .next()
             .ok_or_else(|| CoreError::Internal("no step".into()))?;
-        let outcomes = notifier.deliver(&step, self.now()).await;
-        for o in &outcomes {
-            self.incident_record_delivery(id, o)?;
-        }
-        Ok((step, outcomes))
+        Ok((d.step, d.outcomes))
     }
 
     /// Escalates every open incident that is due (the timer; `rampart incident escalate --due`
-    /// from cron does the same) and notifies each level.
+    /// from cron does the same) and notifies each level: prepare, run, record chained.
     pub async fn incident_escalate_due(
         &self,
         client: &reqwest::Client,
     ) -> Result<Vec<(Step, Vec<String>)>> {
-        let notifier = self.incident_notifier(client)?;
-        let mut done = Vec::new();
-        for step in self.incident_due_steps()? {
-            let outcomes = notifier.deliver(&step, self.now()).await;
-            for o in &outcomes {
-                self.incident_record_delivery(step.incident.id, o)?;
-            }
-            done.push((step, outcomes));
+        let outcome = self.escalation_prepare_due(client)?.run().await;
+        self.escalation_record(&outcome)?;
+        Ok(outcome.deliveries.into_iter().map(|d| (d.step, d.outcomes)).collect())
+    }
+}
+
+/// Steps taken and ready to deliver, detached from the database: it owns the steps and the
+/// notifier (the Slack webhook and SMTP password as [`SecretString`]), so it is `Send` and runs
+/// without the app.
+pub struct PreparedEscalation {
+    notifier: Notifier,
+    steps: Vec<Step>,
+    at_unix: i64,
+}
+
+/// One step and how delivering it went, one line per channel.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Delivery {
+    pub step: Step,
+    pub outcomes: Vec<String>,
+}
+
+/// What [`PreparedEscalation::run`] did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EscalationOutcome {
+    pub deliveries: Vec<Delivery>,
+}
+
+/// What was escalated, for a desktop notification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Escalated {
+    pub id: i64,
+    /// 1-based.
+    pub level: u32,
+    pub level_name: String,
+    pub severity: Priority,
+    pub title: String,
+}
+
+impl Escalated {
+    fn of(step: &Step) -> Self {
+        Self {
+            id: step.incident.id,
+            level: step.level,
+            level_name: step.level_name.clone(),
+            severity: step.incident.severity,
+            title: step.incident.title.clone(),
         }
-        Ok(done)
+    }
+}
+
+impl PreparedEscalation {
+    /// Nothing was due.
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty()
+    }
+
+    /// The steps taken.
+    pub fn steps(&self) -> &[Step] {
+        &self.steps
+    }
+
+    /// What was escalated (known before delivering).
+    pub fn escalated(&self) -> Vec<Escalated> {
+        self.steps.iter().map(Escalated::of).collect()
+    }
+
+    /// Delivers every step to Slack and by email, one after the other; never fails, a
+    /// channel that failed says so in its outcome line.
+    pub async fn run(self) -> EscalationOutcome {
+        let mut deliveries = Vec::with_capacity(self.steps.len());
+        for step in self.steps {
+            let outcomes = self.notifier.deliver(&step, self.at_unix).await;
+            deliveries.push(Delivery { step, outcomes });
+        }
+        EscalationOutcome { deliveries }
+    }
+}
+
+impl EscalationOutcome {
+    /// What was escalated.
+    pub fn escalated(&self) -> Vec<Escalated> {
+        self.deliveries.iter().map(|d| Escalated::of(&d.step)).collect()
     }
 }

@@ -59,16 +59,47 @@ impl Rota {
     }
 }
 
+/// The people in turn: the rota's own list, else level 1's contacts in order.
+fn people(rota: &Rota, policy: &Policy) -> Vec<String> {
+    match rota.contacts.is_empty() {
+        false => rota.contacts.clone(),
+        true => policy
+            .levels
+            .first()
+            .map(|l| l.contacts.iter().map(|c| c.name.clone()).collect())
+            .unwrap_or_default(),
+    }
+}
+
+/// `after`'s rota realigned after its people changed (a contact added or removed), so whoever
+/// the rotation had on call at `now` under `before` still is; when that person left the turn,
+/// the next one in turn is. Weeks keep their boundaries: only whose week it is moves.
+/// Overrides are left as they are.
+pub fn realign(before: &Policy, after: &Policy, now: i64) -> Rota {
+    let mut rota = after.rota.clone();
+    let (old, new) = (people(&before.rota, before), people(&rota, after));
+    if old.is_empty() || new.is_empty() {
+        return rota;
+    }
+    let current = (now - before.rota.start).div_euclid(WEEK).rem_euclid(old.len() as i64) as usize;
+    let Some(want) =
+        (0..old.len()).map(|k| &old[(current + k) % old.len()]).find(|p| new.contains(p))
+    else {
+        return rota;
+    };
+    let index = new.iter().position(|p| p == want).unwrap_or(0) as i64;
+    let week = (now - rota.start).div_euclid(WEEK);
+    rota.start += (week - index).rem_euclid(new.len() as i64) * WEEK;
+    rota
+}
+
 /// The contact on call at `now` (unix seconds): the latest override covering `now`, else the
 /// rotation's person of the week. None when nobody is in the rotation.
 pub fn on_call(rota: &Rota, policy: &Policy, now: i64) -> Option<String> {
     if let Some(o) = rota.overrides.iter().rev().find(|o| (o.from..o.until).contains(&now)) {
         return Some(o.contact.clone());
     }
-    let people: Vec<String> = match rota.contacts.is_empty() {
-        false => rota.contacts.clone(),
-        true => policy.levels.first()?.contacts.iter().map(|c| c.name.clone()).collect(),
-    };
+    let people = people(rota, policy);
     if people.is_empty() {
         return None;
     }

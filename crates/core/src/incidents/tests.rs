@@ -406,6 +406,22 @@ fn postmortems_fill_the_template_once_and_the_html_escapes_hostile_fields() {
     );
 
     let html = app.incident_export(id, "html").unwrap();
+    // The default template's sections, in its order.
+    let order: Vec<usize> = [
+        "<h1>Postmortem: ",
+        "<em>Blameless",
+        "<li>Severity: P3",
+        "<h2>Summary</h2>",
+        "<h2>Impact</h2>",
+        "<h2>Timeline (UTC)</h2>\n<table>",
+        "<h2>Root cause</h2>",
+        "<h2>Action items</h2>",
+        "<h2>Linked alerts and services</h2>\n<ul>\n<li>alert: &lt;img",
+    ]
+    .iter()
+    .map(|h| html.find(h).unwrap_or_else(|| panic!("{h} missing: {html}")))
+    .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
     for bad in ["<script", "<img", "<iframe", "<a href", "javascript:alert(4)\">"] {
         assert!(!html.contains(bad), "{bad} got through: {html}");
     }
@@ -416,11 +432,136 @@ fn postmortems_fill_the_template_once_and_the_html_escapes_hostile_fields() {
     assert!(html.contains("default-src 'none'"), "the page loads nothing");
     assert!(html.contains("<li>Alert on disk &gt; 80%</li>"));
 
-    app.set_postmortem_template(Some("## {{title}}\n{{nope}} {{root_cause}}")).unwrap();
+    // Both exports follow an edited template; unknown placeholders are refused when saving.
+    let e = app.postmortem_template_set("## {{title}}\n{{nope}} {{root_cause}}").unwrap_err();
+    assert!(e.to_string().contains("{{nope}} is not a placeholder: use title, id"), "{e}");
+    assert!(
+        app.postmortem_template_set("no placeholders")
+            .unwrap_err()
+            .to_string()
+            .contains("uses no placeholder")
+    );
+    assert!(
+        app.postmortem_template_set("{{title").unwrap_err().to_string().contains("never closed")
+    );
+    assert!(
+        app.postmortem_template_set("{{title}}\u{1b}[2J")
+            .unwrap_err()
+            .to_string()
+            .contains("control characters")
+    );
+    assert!(app.postmortem_template_is_default().unwrap());
+    let custom = "# Review of {{title}}\n_No blame._ Owner: {{owner}}\n\n## What we saw\n{{timeline}}\n\n## Fixes\n{{action_items}}\n- follow up in a week\n\n## Why\n{{root_cause}}\n";
+    app.postmortem_template_set(custom).unwrap();
+    assert_eq!(app.postmortem_template_get().unwrap(), custom);
+    assert!(!app.postmortem_template_is_default().unwrap());
     let md = app.incident_export(id, "md").unwrap();
-    assert!(md.starts_with(&format!("## {evil}\n{{{{nope}}}} </p><a")), "{md}");
-    assert!(app.set_postmortem_template(Some("no placeholders")).is_err());
+    assert!(md.starts_with(&format!("# Review of {evil}\n_No blame._")), "{md}");
+    assert!(!md.contains("## Impact"), "{md}");
+    let html = app.incident_export(id, "html").unwrap();
+    assert!(html.contains("<h1>Review of &lt;script&gt;alert(1)&lt;/script&gt; &amp;"), "{html}");
+    assert!(html.contains("<p><em>No blame.</em> Owner: "), "{html}");
+    assert!(html.contains("<h2>What we saw</h2>\n<table>"), "{html}");
+    assert!(html.contains("<h2>Fixes</h2>\n<ul class=\"todo\">\n<li>Alert on disk &gt; 80%</li>\n</ul>\n<ul>\n<li>follow up in a week</li>"), "{html}");
+    assert!(html.contains("<h2>Why</h2>\n<p>&lt;/p&gt;&lt;a href=&quot;javascript:alert(4)&quot;&gt;x&lt;/a&gt;</p>"), "{html}");
+    assert!(
+        !html.contains("Impact") && !html.contains("<script") && !html.contains("<a href"),
+        "{html}"
+    );
+    app.postmortem_template_reset().unwrap();
+    assert!(app.postmortem_template_is_default().unwrap());
+    assert!(app.incident_export(id, "md").unwrap().contains("## Impact"));
     assert!(app.incident_export(id, "pdf").unwrap_err().to_string().contains("use md or html"));
-    let audit = app.audit_log(3).unwrap();
-    assert!(audit.iter().any(|e| e.action == "export" && e.subject == "incident:1 postmortem md"));
+    let audit: Vec<String> = app
+        .audit_log(20)
+        .unwrap()
+        .into_iter()
+        .map(|e| format!("{} {}", e.action, e.subject))
+        .collect();
+    assert!(audit.contains(&"export incident:1 postmortem md".to_owned()), "{audit:?}");
+    assert!(audit.contains(&"settings postmortem template".to_owned()), "{audit:?}");
+    assert!(audit.contains(&"settings postmortem template: default".to_owned()), "{audit:?}");
+    // Unknown placeholders in a stored template (from an older version) stay as written.
+    let d = app.incident_detail(id).unwrap();
+    assert_eq!(postmortem::render_markdown("{{nope}} {{id}}", &d), "{{nope}} 1");
+    assert_eq!(
+        postmortem::render_html("{{nope}} {{id}}", &d).matches("<p>{{nope}} 1</p>").count(),
+        1
+    );
+}
+
+#[test]
+fn the_escalation_timer_is_prepared_run_without_the_app_and_recorded() {
+    use notify::{EscalationOutcome, PreparedEscalation};
+    fn is_send<T: Send + 'static>(_: &T) {}
+    let rt = rampart_feeds::tokio::runtime::Runtime::new().unwrap();
+    let slack = rt.block_on(rampart_feeds::testkit::TestServer::start(|_| {
+        rampart_feeds::testkit::Response::text(200, "ok")
+    }));
+    let dir = tempfile::tempdir().unwrap();
+    let (app, clock) = app(dir.path());
+    let hook = crate::SecretString::new(slack.url("/services/T0/B0/hooksecret"));
+    app.vault_add("hook", crate::CredentialKind::WebhookUrl, &hook, vec![]).unwrap();
+    app.set_slack_webhook(Some("hook")).unwrap();
+    let client = crate::feeds::reqwest::Client::new();
+
+    // Nothing open: nothing due, nothing to deliver or record.
+    let prepared = app.escalation_prepare_due(&client).unwrap();
+    assert!(prepared.is_empty() && prepared.escalated().is_empty());
+    let outcome = rt.block_on(prepared.run());
+    assert_eq!(outcome, EscalationOutcome::default());
+    assert!(app.escalation_record(&outcome).unwrap().is_empty());
+
+    let mut n = new(Origin::Manual);
+    n.title = "Brute force on /login".into();
+    n.severity = Some(Priority::P1);
+    let id = app.incident_open(&n).unwrap().id;
+    let mut p4 = new(Origin::Manual);
+    p4.title = "Docs".into();
+    p4.severity = Some(Priority::P4);
+    app.incident_open(&p4).unwrap();
+    clock.advance(15 * 60);
+    // P1 at 15 min is due level 2 (it skipped level 1's tick); the P4 is due level 1.
+    let prepared: PreparedEscalation = app.escalation_prepare_due(&client).unwrap();
+    is_send(&prepared);
+    let escalated = prepared.escalated();
+    assert_eq!(escalated.len(), 2, "{escalated:?}");
+    let p1 = escalated.iter().find(|e| e.id == id).unwrap();
+    assert_eq!(
+        (p1.level, p1.level_name.as_str(), p1.severity, p1.title.as_str()),
+        (2, "Security team", Priority::P1, "Brute force on /login")
+    );
+    // A second tick before the first is delivered takes nothing again.
+    assert!(app.escalation_prepare_due(&client).unwrap().is_empty(), "taken once");
+    // The responder acknowledges while the notifications are on their way.
+    app.incident_ack(id, Some("alice")).unwrap();
+    let outcome = rt.block_on(prepared.run());
+    assert_eq!(slack.requests().len(), 2, "one message per step, no more");
+    assert!(outcome.deliveries.iter().all(|d| d.outcomes == ["Slack: delivered"]), "{outcome:?}");
+    let recorded = app.escalation_record(&outcome).unwrap();
+    assert_eq!(recorded, escalated);
+    clock.advance(3600);
+    assert!(app.escalation_prepare_due(&client).unwrap().is_empty(), "acknowledged");
+    assert_eq!(slack.requests().len(), 2, "no second notification");
+
+    let t = app.incident_timeline(id).unwrap();
+    let kinds: Vec<&str> = t.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds, ["opened", "escalation", "ack", "notify"], "{t:#?}");
+    assert!(
+        t[1].text.starts_with("escalated to level 2 (Security team), unacknowledged for 15 min")
+    );
+    assert_eq!(t[3].text, "Slack: delivered");
+    let audit: Vec<String> = app.audit_log(20).unwrap().into_iter().map(|e| e.subject).collect();
+    assert!(audit.contains(&"incident:1 level 2 notified: 1 delivered, 0 failed".to_owned()));
+    assert!(audit.iter().any(|s| s.starts_with("incident:1 level 2 (Security team)")));
+    assert!(!audit.iter().any(|s| s.contains("hooksecret")));
+
+    // By hand: one step, through the same three calls.
+    let prepared = app.escalation_prepare(&client, id).unwrap();
+    assert_eq!(prepared.escalated()[0].level, 3);
+    let outcome = rt.block_on(prepared.run());
+    app.escalation_record(&outcome).unwrap();
+    assert_eq!(slack.requests().len(), 3);
+    let e = app.escalation_prepare(&client, 99).err().unwrap();
+    assert!(matches!(e, CoreError::NotFound(_)), "{e}");
 }

@@ -137,5 +137,29 @@ pub fn kpi(id: &str) -> crate::Result<&'static KpiDef> {
     })
 }
 
-/// Audit actions that count as security events.
+/// Audit actions that count as security events (with security alerts starting to fire, see
+/// [`is_security_alert`]).
 pub const SECURITY_EVENTS: &[&str] = &["failed-unlock", "failed-restore"];
+
+/// Words in an alert's name that make it a security alert (case-insensitive): the guide's
+/// security concerns (failed logins, brute force, rate limits hit, intrusions, exploits).
+pub const SECURITY_ALERT_WORDS: &[&str] = &[
+    "security",
+    "auth",
+    "login",
+    "brute",
+    "intrusion",
+    "breach",
+    "exploit",
+    "attack",
+    "injection",
+    "credential",
+    "ratelimit",
+];
+
+/// Whether an alert counts as a security event: its name holds one of
+/// [`SECURITY_ALERT_WORDS`] (`FailedLoginSpike`, `BruteForceSuspected`, `SecurityScanDetected`).
+pub fn is_security_alert(alertname: &str) -> bool {
+    let name = alertname.to_ascii_lowercase().replace(['_', '-'], "");
+    SECURITY_ALERT_WORDS.iter().any(|w| name.contains(w))
+}

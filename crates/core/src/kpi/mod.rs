@@ -3,9 +3,11 @@
 //! uptime, backup success rate and security events per day come from Rampart's own records.
 //! Building the plan reads the app ([`Rampart::kpi_plan`]); running it ([`KpiPlan::run`]) needs
 //! no app, so a front end never holds the app across the network calls. One failing query
-//! never hides the others: its error is on its own KPI.
+//! never hides the others: its error is on its own KPI. [`report`] is the weekly security
+//! report of the same KPIs with their trend.
 
 pub mod defs;
+pub mod report;
 
 use crate::{AuditAction, CoreError, Rampart, Result};
 pub use defs::{KPIS, KpiDef, KpiSource, Threshold, kpi};
@@ -75,11 +77,22 @@ pub struct KpiValue {
     pub breached: bool,
     /// Why there is no value (no Prometheus configured, no data, the query's error).
     pub note: Option<String>,
+    /// What a value from Rampart's records is made of (`3 audit events, 2 security alerts`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 impl KpiValue {
     fn new(def: KpiDef, query: Option<String>) -> Self {
-        Self { def, query, value: None, points: Vec::new(), breached: false, note: None }
+        Self {
+            def,
+            query,
+            value: None,
+            points: Vec::new(),
+            breached: false,
+            note: None,
+            detail: None,
+        }
     }
 
     fn with_value(mut self, value: Option<f64>, points: Vec<(f64, f64)>) -> Self {
@@ -236,21 +249,24 @@ impl Rampart {
                         None => v.noted("no Prometheus configured"),
                     }
                 }
-                KpiSource::Rampart => self.rampart_kpi(def, since)?,
+                // Up to and including the current second.
+                KpiSource::Rampart => self.rampart_kpi(def, since, now + 1)?,
             };
             kpis.push(value);
         }
         Ok(KpiPlan { range, now, prometheus, kpis })
     }
 
-    /// A KPI from Rampart's own records since `since` (unix seconds).
-    fn rampart_kpi(&self, def: KpiDef, since: i64) -> Result<KpiValue> {
+    /// A KPI from Rampart's own records from `from` (inclusive) until `to` (exclusive), unix
+    /// seconds.
+    pub(crate) fn rampart_kpi(&self, def: KpiDef, from: i64, to: i64) -> Result<KpiValue> {
         let v = KpiValue::new(def, None);
+        let in_range = |at: i64| at >= from && at < to;
         Ok(match def.id {
             "uptime" => {
                 let (mut checks, mut ups) = (0i64, 0i64);
                 for s in self.store.list_services()? {
-                    let u = self.store.uptime(&s.name, since * 1000)?;
+                    let u = self.store.uptime_between(&s.name, from * 1000, to * 1000)?;
                     checks += u.checks;
                     ups += u.ups;
                 }
@@ -263,7 +279,7 @@ impl Rampart {
                 let runs: Vec<_> = self
                     .backup_runs(None, 10_000)?
                     .into_iter()
-                    .filter(|r| r.started_at >= since)
+                    .filter(|r| in_range(r.started_at))
                     .collect();
                 let good = runs.iter().filter(|r| r.ok).count();
                 match runs.len() {
@@ -272,13 +288,29 @@ impl Rampart {
                 }
             }
             "security-events" => {
-                let events = self
+                let audited = self
                     .audit_log(100_000)?
                     .into_iter()
-                    .filter(|e| e.at >= since && defs::SECURITY_EVENTS.contains(&e.action.as_str()))
+                    .filter(|e| {
+                        in_range(e.at) && defs::SECURITY_EVENTS.contains(&e.action.as_str())
+                    })
                     .count();
-                let days = ((self.now() - since) as f64 / 86_400.0).max(1.0);
-                v.with_value(Some(events as f64 / days), Vec::new())
+                let alerts = self
+                    .store
+                    .alert_starts_between(from * 1000, to * 1000 - 1)?
+                    .into_iter()
+                    .filter(|t| defs::is_security_alert(&t.alertname))
+                    .count();
+                // Ranges are whole days (the current one runs a second past now).
+                let days = ((to - from) as f64 / 86_400.0).round().max(1.0);
+                let mut v = v.with_value(Some((audited + alerts) as f64 / days), Vec::new());
+                v.detail = Some(format!(
+                    "{audited} audit event{} (failed unlocks and restores), {alerts} security \
+                     alert{} started firing",
+                    if audited == 1 { "" } else { "s" },
+                    if alerts == 1 { "" } else { "s" },
+                ));
+                v
             }
             other => v.noted(format!("{other} has no Rampart source")),
         })
@@ -316,5 +348,77 @@ mod tests {
         assert!(kpi("nope").unwrap_err().to_string().contains("backup-success-rate"));
         let ids: Vec<_> = KPIS.iter().map(|k| k.id).collect();
         assert_eq!(ids.len(), 9);
+    }
+
+    #[test]
+    fn security_events_count_failed_unlocks_and_security_alerts_starting_to_fire() {
+        use crate::lock::AppLock;
+        use crate::{Config, FixedClock, Keychain, SecretString};
+        use rampart_store::alert_history::AlertObservation;
+        const T0: i64 = 1_800_000_000;
+        let dir = tempfile::tempdir().unwrap();
+        let clock = std::sync::Arc::new(FixedClock::new(T0 - 3 * 86_400));
+        let name = format!("rampart-kpi-test-{}", std::process::id());
+        let config = Config { data_dir: dir.path().into(), keychain: Keychain::new(&name) };
+        let app = Rampart::open_with_clock(config, clock.clone()).unwrap();
+        let seen = |fp: &str, name: &str, state: &str| AlertObservation {
+            fingerprint: fp.into(),
+            alertname: name.into(),
+            severity: "critical".into(),
+            service: "api".into(),
+            summary: String::new(),
+            state: state.into(),
+            detail: if state == "silenced" { "s1".into() } else { String::new() },
+        };
+        let record = |at: i64, alerts: &[AlertObservation]| {
+            app.store.record_alert_states(alerts, at * 1000, true).unwrap();
+        };
+        // Three days ago: a login alert (outside 24 h, inside 7 d).
+        record(T0 - 3 * 86_400, &[seen("old", "FailedLoginSpike", "firing")]);
+        record(T0 - 3 * 86_400 + 60, &[]);
+        // Today: brute force fires, is silenced, fires again when the silence ends (one
+        // start), resolves and fires again (a second start); an intrusion alert; CPU is not a
+        // security alert.
+        let h = 3_600;
+        record(T0 - 5 * h, &[seen("bf", "BruteForceSuspected", "firing")]);
+        record(T0 - 4 * h, &[seen("bf", "BruteForceSuspected", "silenced")]);
+        record(T0 - 3 * h, &[seen("bf", "BruteForceSuspected", "firing")]);
+        record(T0 - 2 * h, &[]);
+        record(
+            T0 - h,
+            &[
+                seen("bf", "BruteForceSuspected", "firing"),
+                seen("ids", "intrusion_detected", "firing"),
+                seen("cpu", "HighCPUUsage", "firing"),
+            ],
+        );
+        // A wrong passphrase an hour ago.
+        clock.set(T0 - h);
+        app.set_passphrase(None, Some(&SecretString::new("a long passphrase".into()))).unwrap();
+        let mut lock = AppLock::new(true, app.now());
+        app.unlock(&mut lock, &SecretString::new("wrong guess".into())).unwrap_err();
+
+        clock.set(T0);
+        let day = app.rampart_kpi(*kpi("security-events").unwrap(), T0 - 86_400, T0 + 1).unwrap();
+        assert_eq!(day.value, Some(4.0), "{day:?}");
+        assert_eq!(
+            day.detail.as_deref(),
+            Some("1 audit event (failed unlocks and restores), 3 security alerts started firing")
+        );
+        let week =
+            app.rampart_kpi(*kpi("security-events").unwrap(), T0 - 7 * 86_400, T0 + 1).unwrap();
+        assert_eq!(week.value, Some(5.0 / 7.0), "the login alert three days ago too: {week:?}");
+        let before = app
+            .rampart_kpi(*kpi("security-events").unwrap(), T0 - 2 * 86_400, T0 - 86_400)
+            .unwrap();
+        assert_eq!(before.value, Some(0.0));
+        assert!(
+            defs::is_security_alert("SecurityScanDetected")
+                && defs::is_security_alert("Unauthorized_Access")
+        );
+        assert!(
+            defs::is_security_alert("rate-limit-exceeded")
+                && !defs::is_security_alert("DatabaseDown")
+        );
     }
 }

@@ -1,0 +1,638 @@
+//! The weekly security report (the guide's monthly review reads it): every KPI for this
+//! period and the one of the same length before it, with the trend, the threshold and whether
+//! it is past it; breached KPIs first, unknown ones last with the reason. Prometheus KPIs run
+//! their query as two instant queries, at the end of each period; KPIs from Rampart's records
+//! are computed over each period from the history. Split like the dashboard: the plan reads
+//! the app ([`Rampart::kpi_report_plan`]), [`ReportPlan::run`] asks Prometheus without it.
+//! [`render_markdown`] and [`render_html`] (a printable page, every field escaped, no script)
+//! are pure; [`Rampart::kpi_report_write`] writes one atomically and never overwrites unless
+//! told to.
+
+use super::{KPIS, KpiDef, KpiRange, KpiSource, KpiValue, Threshold, worst};
+use crate::incidents::postmortem::escape;
+use crate::views::rfc3339;
+use crate::{AuditAction, CoreError, Rampart, Result};
+use rampart_feeds::prometheus::Prometheus;
+use rampart_feeds::reqwest;
+use serde::Serialize;
+use std::path::Path;
+
+/// Which way a KPI moved since the previous period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Trend {
+    /// Moved away from its bad side (or down, for counts where more is worse).
+    Better,
+    Worse,
+    /// Unchanged (to rounding error).
+    Same,
+    /// One of the two periods has no value.
+    Unknown,
+}
+
+/// One KPI in the report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KpiTrend {
+    #[serde(flatten)]
+    pub def: KpiDef,
+    pub query: Option<String>,
+    /// This period (Prometheus: the value at its end).
+    pub current: Option<f64>,
+    /// The period before.
+    pub previous: Option<f64>,
+    /// `current - previous`.
+    pub change: Option<f64>,
+    pub trend: Trend,
+    /// The current value is past the threshold.
+    pub breached: bool,
+    /// Why there is no current value.
+    pub note: Option<String>,
+    /// Why there is no previous value.
+    pub previous_note: Option<String>,
+    /// What a value from Rampart's records is made of.
+    pub detail: Option<String>,
+}
+
+/// The report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SecurityReport {
+    pub range: KpiRange,
+    /// This period, RFC 3339 UTC.
+    pub from: String,
+    pub to: String,
+    /// The previous period starts here and ends at `from`.
+    pub previous_from: String,
+    pub prometheus: Option<String>,
+    /// Breached first, then the others with a value, then the unknown ones; the guide's
+    /// order within each.
+    pub kpis: Vec<KpiTrend>,
+}
+
+/// What a report run needs, read from the app.
+pub struct ReportPlan {
+    range: KpiRange,
+    now: i64,
+    prometheus: Option<Prometheus>,
+    current: Vec<KpiValue>,
+    previous: Vec<KpiValue>,
+}
+
+/// The latest value of an instant query's series (the worst series), or why there is none.
+async fn instant(
+    prometheus: &Prometheus,
+    query: &str,
+    at: i64,
+    threshold: Option<Threshold>,
+) -> std::result::Result<f64, String> {
+    match prometheus.query(query, Some(at)).await {
+        Ok(series) => worst(&series, threshold)
+            .last()
+            .map(|p| p.1)
+            .ok_or_else(|| "no data: the query returned nothing at that time".to_owned()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+fn trend(def: &KpiDef, current: Option<f64>, previous: Option<f64>) -> (Option<f64>, Trend) {
+    let (Some(c), Some(p)) = (current, previous) else {
+        return (None, Trend::Unknown);
+    };
+    let change = c - p;
+    let scale = c.abs().max(p.abs());
+    if change == 0.0 || change.abs() <= scale * 1e-9 {
+        return (Some(change), Trend::Same);
+    }
+    // Without a threshold (failed logins, security events) more is worse.
+    let up_is_bad = def.threshold.is_none_or(|t| t.above_is_bad);
+    let worse = (change > 0.0) == up_is_bad;
+    (Some(change), if worse { Trend::Worse } else { Trend::Better })
+}
+
+impl ReportPlan {
+    /// Runs the Prometheus queries (two per KPI, all at once) and orders the report.
+    pub async fn run(self) -> SecurityReport {
+        let r = self.range.seconds();
+        let mut current = self.current;
+        let mut previous = self.previous;
+        if let Some(prom) = &self.prometheus {
+            let mut tasks = rampart_feeds::tokio::task::JoinSet::new();
+            for (index, k) in current.iter().enumerate() {
+                let Some(query) = k.query.clone() else { continue };
+                for (period, at) in [(0, self.now), (1, self.now - r)] {
+                    let (prom, query, threshold) = (prom.clone(), query.clone(), k.def.threshold);
+                    tasks.spawn(async move {
+                        (index, period, instant(&prom, &query, at, threshold).await)
+                    });
+                }
+            }
+            while let Some(Ok((index, period, result))) = tasks.join_next().await {
+                let slot = if period == 0 { &mut current[index] } else { &mut previous[index] };
+                let k = slot.clone();
+                *slot = match result {
+                    Ok(v) => k.with_value(Some(v), Vec::new()),
+                    Err(note) => k.noted(note),
+                };
+            }
+        }
+        let mut kpis: Vec<KpiTrend> = current
+            .into_iter()
+            .zip(previous)
+            .map(|(c, p)| {
+                let (change, trend) = trend(&c.def, c.value, p.value);
+                KpiTrend {
+                    def: c.def,
+                    query: c.query,
+                    current: c.value,
+                    previous: p.value,
+                    change,
+                    trend,
+                    breached: c.breached,
+                    note: c.note,
+                    previous_note: p.value.is_none().then(|| p.note.unwrap_or_default()),
+                    detail: c.detail,
+                }
+            })
+            .collect();
+        kpis.sort_by_key(|k| match (k.breached, k.current.is_some()) {
+            (true, _) => 0,
+            (false, true) => 1,
+            (false, false) => 2,
+        });
+        SecurityReport {
+            range: self.range,
+            from: rfc3339(self.now - r),
+            to: rfc3339(self.now),
+            previous_from: rfc3339(self.now - 2 * r),
+            prometheus: self.prometheus.map(|p| p.name),
+            kpis,
+        }
+    }
+}
+
+/// A value in its unit: `12.50%`, `250 ms`, `1.20 s`, `0.35 cores`, `3.0/h`, `1.4/day`.
+pub fn format_value(unit: &str, v: f64) -> String {
+    match unit {
+        "ratio" => format!("{:.2}%", v * 100.0),
+        "seconds" if v.abs() < 1.0 => format!("{:.0} ms", v * 1000.0),
+        "seconds" => format!("{v:.2} s"),
+        "cores" => format!("{v:.2} cores"),
+        "perHour" => format!("{v:.1}/h"),
+        "perDay" => format!("{v:.1}/day"),
+        _ => format!("{v}"),
+    }
+}
+
+/// A change in the KPI's unit, signed.
+fn format_change(unit: &str, change: f64) -> String {
+    let sign = if change > 0.0 {
+        "+"
+    } else if change < 0.0 {
+        "-"
+    } else {
+        "±"
+    };
+    let magnitude = match unit {
+        "ratio" => format!("{:.2} pts", change.abs() * 100.0),
+        _ => format_value(unit, change.abs()),
+    };
+    format!("{sign}{magnitude}")
+}
+
+fn range_words(range: KpiRange) -> &'static str {
+    match range {
+        KpiRange::Day => "24 hours",
+        KpiRange::Week => "7 days",
+        KpiRange::Month => "30 days",
+    }
+}
+
+/// The plain-text cells of one KPI: this period, previous, trend, threshold, status.
+fn cells(k: &KpiTrend) -> [String; 5] {
+    let unit = k.def.unit;
+    let value = |v: Option<f64>| v.map_or_else(|| "unknown".into(), |v| format_value(unit, v));
+    let trend = match (k.trend, k.change) {
+        (Trend::Unknown, _) | (_, None) => "unknown".to_owned(),
+        (Trend::Same, _) => "about the same".to_owned(),
+        (t, Some(c)) => {
+            let arrow = if c > 0.0 { "▲" } else { "▼" };
+            let word = if t == Trend::Better { "better" } else { "worse" };
+            format!("{arrow} {} ({word})", format_change(unit, c))
+        }
+    };
+    let threshold = match k.def.threshold {
+        Some(t) => {
+            let side = if t.above_is_bad { "≤" } else { "≥" };
+            format!("{side} {} ({})", format_value(unit, t.value), t.from)
+        }
+        None => "none".to_owned(),
+    };
+    let status = match (k.breached, k.current) {
+        (true, _) => "BREACHED".to_owned(),
+        (false, Some(_)) => "ok".to_owned(),
+        (false, None) => format!("unknown: {}", k.note.as_deref().unwrap_or("no value")),
+    };
+    [value(k.current), value(k.previous), trend, threshold, status]
+}
+
+fn counts(report: &SecurityReport) -> (usize, usize) {
+    let breached = report.kpis.iter().filter(|k| k.breached).count();
+    let unknown = report.kpis.iter().filter(|k| k.current.is_none()).count();
+    (breached, unknown)
+}
+
+fn sources(report: &SecurityReport) -> String {
+    match &report.prometheus {
+        Some(p) => format!("Prometheus {p:?} and Rampart's records"),
+        None => "Rampart's records (no Prometheus configured)".to_owned(),
+    }
+}
+
+/// Markdown-safe text for a table cell or list item: no line breaks, pipes escaped, and no
+/// raw HTML a viewer could render.
+fn md(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('|', "\\|")
+        .replace(['\r', '\n'], " ")
+}
+
+/// A code span that holds any text (a longer fence when the text has backticks).
+fn code(text: &str) -> String {
+    let text = text.replace(['\r', '\n'], " ");
+    let mut fence = "`".to_owned();
+    while text.contains(&fence) {
+        fence.push('`');
+    }
+    format!("{fence} {text} {fence}")
+}
+
+/// The report as Markdown.
+pub fn render_markdown(report: &SecurityReport) -> String {
+    let (breached, unknown) = counts(report);
+    let words = range_words(report.range);
+    let mut out = format!(
+        "# Security report: the last {words}\n\n\
+         This period: {} to {} (UTC), compared with the {words} before ({} to {}).\n\
+         From {}.\n\n**{breached} of {} KPIs past their threshold, {unknown} unknown.**\n\n\
+         | KPI | This period | Previous | Trend | Threshold | Status |\n\
+         |---|---|---|---|---|---|\n",
+        report.from,
+        report.to,
+        report.previous_from,
+        report.from,
+        md(&sources(report)),
+        report.kpis.len(),
+    );
+    for k in &report.kpis {
+        let c = cells(k).map(|c| md(&c));
+        let status = if k.breached { format!("**{}**", c[4]) } else { c[4].clone() };
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {status} |\n",
+            md(k.def.title),
+            c[0],
+            c[1],
+            c[2],
+            c[3]
+        ));
+    }
+    let notes: Vec<String> = report
+        .kpis
+        .iter()
+        .filter_map(|k| {
+            let mut parts = Vec::new();
+            if let Some(d) = &k.detail {
+                parts.push(d.clone());
+            }
+            if k.current.is_some()
+                && let Some(p) = k.previous_note.as_deref().filter(|p| !p.is_empty())
+            {
+                parts.push(format!("previous period unknown: {p}"));
+            }
+            (!parts.is_empty()).then(|| format!("- {}: {}", md(k.def.title), md(&parts.join("; "))))
+        })
+        .collect();
+    if !notes.is_empty() {
+        out.push_str(&format!("\n## Notes\n\n{}\n", notes.join("\n")));
+    }
+    let queries: Vec<String> = report
+        .kpis
+        .iter()
+        .filter(|k| k.def.source == KpiSource::Prometheus)
+        .filter_map(|k| k.query.as_deref().map(|q| format!("- {}: {}", md(k.def.title), code(q))))
+        .collect();
+    if !queries.is_empty() {
+        out.push_str(&format!("\n## Queries\n\n{}\n", queries.join("\n")));
+    }
+    out
+}
+
+/// The report as a printable HTML page: every field escaped, breached rows marked, no script,
+/// nothing loaded.
+pub fn render_html(report: &SecurityReport) -> String {
+    let (breached, unknown) = counts(report);
+    let words = range_words(report.range);
+    let e = |t: &str| escape(t);
+    let mut h = String::new();
+    h.push_str("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n");
+    h.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n");
+    h.push_str(&format!("<title>Security report: the last {words}</title>\n"));
+    h.push_str("<style>body{font:14px/1.5 sans-serif;max-width:60em;margin:2em auto}table{border-collapse:collapse;width:100%}td,th{border:1px solid #999;padding:3px 6px;text-align:left;vertical-align:top}tr.breached td{background:#fde2e2;font-weight:bold}tr.unknown td{color:#555}code{font-size:90%;word-break:break-all}@media print{body{margin:0}tr{break-inside:avoid}}</style>\n</head><body>\n");
+    h.push_str(&format!("<h1>Security report: the last {words}</h1>\n"));
+    h.push_str(&format!(
+        "<p>This period: {} to {} (UTC), compared with the {words} before ({} to {}).<br>From {}.</p>\n",
+        e(&report.from),
+        e(&report.to),
+        e(&report.previous_from),
+        e(&report.from),
+        e(&sources(report)),
+    ));
+    h.push_str(&format!(
+        "<p><strong>{breached} of {} KPIs past their threshold, {unknown} unknown.</strong></p>\n",
+        report.kpis.len()
+    ));
+    h.push_str("<table>\n<tr><th>KPI</th><th>This period</th><th>Previous</th><th>Trend</th><th>Threshold</th><th>Status</th></tr>\n");
+    for k in &report.kpis {
+        let class = match (k.breached, k.current.is_some()) {
+            (true, _) => "breached",
+            (false, true) => "ok",
+            (false, false) => "unknown",
+        };
+        let c = cells(k);
+        let mut title = e(k.def.title);
+        if let Some(d) = &k.detail {
+            title.push_str(&format!("<br><small>{}</small>", e(d)));
+        }
+        if k.current.is_some()
+            && let Some(p) = k.previous_note.as_deref().filter(|p| !p.is_empty())
+        {
+            title.push_str(&format!("<br><small>previous period unknown: {}</small>", e(p)));
+        }
+        h.push_str(&format!(
+            "<tr class=\"{class}\"><td>{title}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            e(&c[0]),
+            e(&c[1]),
+            e(&c[2]),
+            e(&c[3]),
+            e(&c[4])
+        ));
+    }
+    h.push_str("</table>\n");
+    let queries: Vec<String> = report
+        .kpis
+        .iter()
+        .filter(|k| k.def.source == KpiSource::Prometheus)
+        .filter_map(|k| {
+            k.query
+                .as_deref()
+                .map(|q| format!("<li>{}: <code>{}</code></li>\n", e(k.def.title), e(q)))
+        })
+        .collect();
+    if !queries.is_empty() {
+        h.push_str(&format!("<h2>Queries</h2>\n<ul>\n{}</ul>\n", queries.concat()));
+    }
+    h.push_str("</body></html>\n");
+    h
+}
+
+/// Refuses a format other than `md` (or `markdown`) and `html`, before anything runs.
+pub fn check_format(format: &str) -> Result<()> {
+    match format {
+        "md" | "markdown" | "html" => Ok(()),
+        other => Err(CoreError::InvalidInput(format!(
+            "{other:?} is not a report format: use md or html"
+        ))),
+    }
+}
+
+/// `md` or `html`.
+pub fn render(report: &SecurityReport, format: &str) -> Result<String> {
+    check_format(format)?;
+    Ok(match format {
+        "html" => render_html(report),
+        _ => render_markdown(report),
+    })
+}
+
+/// Writes `bytes` to `path` through a temp file in the same directory renamed into place, so
+/// the file is never half-written; an existing file is kept unless `force`.
+pub fn write_new_file(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
+    use std::io::Write;
+    let fail =
+        |e: std::io::Error| CoreError::Io(format!("could not write {}: {e}", path.display()));
+    if path.is_dir() {
+        return Err(CoreError::InvalidInput(format!(
+            "{} is a directory: give a file name",
+            path.display()
+        )));
+    }
+    if !force && path.exists() {
+        return Err(CoreError::Conflict(format!(
+            "{} exists: pass --force to replace it",
+            path.display()
+        )));
+    }
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut tmp =
+        tempfile::Builder::new().prefix(".rampart-report-").tempfile_in(dir).map_err(fail)?;
+    tmp.write_all(bytes).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // A report is for sharing: readable like any document, unlike a secret export.
+        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)).map_err(fail)?;
+    }
+    match force {
+        true => tmp.persist(path).map(|_| ()).map_err(|e| fail(e.error)),
+        // Raced by another writer since the check: still no overwrite.
+        false => tmp.persist_noclobber(path).map(|_| ()).map_err(|e| {
+            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+                CoreError::Conflict(format!(
+                    "{} exists: pass --force to replace it",
+                    path.display()
+                ))
+            } else {
+                fail(e.error)
+            }
+        }),
+    }
+}
+
+impl Rampart {
+    /// Everything a report run needs: the Prometheus to ask (by name, or the first
+    /// configured), each KPI's query, and the KPIs from Rampart's records over this period and
+    /// the one before, computed now.
+    pub fn kpi_report_plan(
+        &self,
+        client: &reqwest::Client,
+        range: KpiRange,
+        prometheus: Option<&str>,
+    ) -> Result<ReportPlan> {
+        let now = self.now();
+        let r = range.seconds();
+        let prometheus = self.kpi_prometheus(client, prometheus)?;
+        let overrides = self.kpi_queries()?;
+        let (mut current, mut previous) = (Vec::new(), Vec::new());
+        for def in KPIS {
+            match def.source {
+                KpiSource::Prometheus => {
+                    let query =
+                        overrides.get(def.id).cloned().or(def.default_query.map(str::to_owned));
+                    let v = KpiValue::new(def, query);
+                    let v = match prometheus {
+                        Some(_) => v,
+                        None => v.noted("no Prometheus configured"),
+                    };
+                    current.push(v.clone());
+                    previous.push(v);
+                }
+                KpiSource::Rampart => {
+                    current.push(self.rampart_kpi(def, now - r, now + 1)?);
+                    previous.push(self.rampart_kpi(def, now - 2 * r, now - r)?);
+                }
+            }
+        }
+        Ok(ReportPlan { range, now, prometheus, current, previous })
+    }
+
+    /// Renders `report` as `format` (md or html) and writes it to `path` atomically; an
+    /// existing file is refused unless `force`. Audited as an export.
+    pub fn kpi_report_write(
+        &self,
+        report: &SecurityReport,
+        format: &str,
+        path: &Path,
+        force: bool,
+    ) -> Result<()> {
+        let text = render(report, format)?;
+        write_new_file(path, text.as_bytes(), force)?;
+        let range = serde_json::to_value(report.range).ok();
+        let range = range.as_ref().and_then(|v| v.as_str()).unwrap_or("?");
+        self.audit(AuditAction::Export, &format!("kpi report {range} {format}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hostile_report() -> SecurityReport {
+        let evil = "<script>alert(1)</script> | \"q\" 'x' &amp;\n# heading";
+        let mut kpis: Vec<KpiTrend> = KPIS
+            .iter()
+            .map(|def| KpiTrend {
+                def: *def,
+                query: def.default_query.map(|_| format!("up{{job=\"{evil}\"}} `tick`")),
+                current: Some(0.5),
+                previous: Some(0.25),
+                change: Some(0.25),
+                trend: Trend::Worse,
+                breached: false,
+                note: None,
+                previous_note: Some(String::new()),
+                detail: None,
+            })
+            .collect();
+        kpis[0].current = None;
+        kpis[0].trend = Trend::Unknown;
+        kpis[0].note = Some(format!("bad_data: {evil} <img src=x onerror=alert(2)>"));
+        kpis[1].breached = true;
+        kpis[7].detail = Some("</td><iframe src=javascript:alert(3)>".into());
+        SecurityReport {
+            range: KpiRange::Week,
+            from: "2027-01-08T08:00:00Z".into(),
+            to: "2027-01-15T08:00:00Z".into(),
+            previous_from: "2027-01-01T08:00:00Z".into(),
+            prometheus: Some("\"><svg onload=alert(4)>".into()),
+            kpis,
+        }
+    }
+
+    #[test]
+    fn hostile_fields_are_escaped_in_html_and_kept_in_their_cell_in_markdown() {
+        let report = hostile_report();
+        let html = render_html(&report);
+        for bad in ["<script", "<img", "<iframe", "<svg", "javascript:alert(3)>"] {
+            assert!(!html.contains(bad), "{bad} got through:\n{html}");
+        }
+        assert!(
+            html.contains(
+                "&lt;script&gt;alert(1)&lt;/script&gt; | &quot;q&quot; &#39;x&#39; &amp;amp;"
+            ),
+            "{html}"
+        );
+        assert!(
+            html.contains("default-src 'none'")
+                && !html.contains("<link")
+                && !html.contains("src=\"")
+        );
+        assert_eq!(html.matches("<tr class=\"breached\">").count(), 1);
+        assert!(html.contains("From Prometheus &quot;\\&quot;&gt;&lt;svg"), "{html}");
+
+        let md = render_markdown(&report);
+        let rows: Vec<&str> = md.lines().filter(|l| l.starts_with("| ")).collect();
+        assert_eq!(rows.len(), 10, "a header and nine rows, none broken by a field:\n{md}");
+        assert!(rows.iter().all(|r| r.matches(" | ").count() == 5), "{md}");
+        // Outside code spans no raw HTML at all; a query is a code span (never rendered),
+        // fenced past its own backticks, on one line.
+        let (text, queries) = md.split_once("## Queries").unwrap();
+        assert!(!text.contains('<') && text.contains("&lt;img src=x"), "{text}");
+        assert!(!md.lines().any(|l| l.starts_with("# heading")), "{md}");
+        assert!(queries.contains("- API error rate: `` up{job=\"<script>"), "{queries}");
+        assert!(
+            queries.lines().filter(|l| l.starts_with("- ")).all(|l| l.ends_with(" ``")),
+            "{queries}"
+        );
+    }
+
+    #[test]
+    fn the_report_puts_breached_first_and_unknown_last_and_words_the_trend() {
+        let report = hostile_report();
+        let md = render_markdown(&report);
+        let rows: Vec<&str> = md.lines().filter(|l| l.starts_with("| ")).skip(1).collect();
+        // hostile_report is unsorted: sorting is run()'s job; here the cells.
+        assert!(rows[1].contains("**BREACHED**"), "{}", rows[1]);
+        assert!(rows[0].contains("unknown: bad_data"), "{}", rows[0]);
+        assert!(
+            rows[1].contains("▲ +25.00 pts (worse)")
+                && rows[1].contains("≤ 5.00% (alert HighErrorRate)"),
+            "{}",
+            rows[1]
+        );
+        assert!(md.contains("**1 of 9 KPIs past their threshold, 1 unknown.**"), "{md}");
+        let def = KPIS[6]; // uptime: below is bad
+        assert_eq!(trend(&def, Some(0.99), Some(0.999)), (Some(0.99 - 0.999), Trend::Worse));
+        assert_eq!(trend(&def, Some(1.0), Some(0.99)).1, Trend::Better);
+        assert_eq!(trend(&KPIS[7], Some(3.0), Some(1.0)).1, Trend::Worse, "more security events");
+        assert_eq!(trend(&KPIS[7], Some(0.3), Some(0.1 + 0.2)).1, Trend::Same);
+        assert_eq!(
+            trend(&KPIS[6], Some(0.9995), Some(0.999)).1,
+            Trend::Better,
+            "small moves count"
+        );
+        assert_eq!(trend(&KPIS[7], None, Some(1.0)), (None, Trend::Unknown));
+        assert!(render(&report, "pdf").unwrap_err().to_string().contains("use md or html"));
+    }
+
+    #[test]
+    fn reports_are_written_whole_and_never_over_a_file_without_force() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.md");
+        write_new_file(&path, b"one", false).unwrap();
+        let e = write_new_file(&path, b"two", false).unwrap_err();
+        assert!(e.to_string().contains("report.md exists: pass --force to replace it"), "{e}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "one");
+        write_new_file(&path, b"two", true).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "two");
+        let e = write_new_file(dir.path(), b"x", true).unwrap_err();
+        assert!(e.to_string().contains("is a directory"), "{e}");
+        let e = write_new_file(&dir.path().join("missing/r.md"), b"x", false).unwrap_err();
+        assert!(e.to_string().contains("could not write"), "{e}");
+        let names: Vec<_> =
+            std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["report.md"], "no temp file left behind");
+    }
+}
