@@ -174,6 +174,7 @@ fn html_line(line: &str, values: &[(&'static str, String)]) -> String {
             Some(end) => {
                 let name = after[..end].trim();
                 match values.iter().find(|(k, _)| *k == name) {
+                    Some((_, v)) if v == TODO => out.push_str("<em>(to be written)</em>"),
                     Some((_, v)) => out.push_str(&escape(v).replace('\n', "<br>")),
                     None => out.push_str(&escape(&rest[start..start + 2 + end + 2])),
                 }

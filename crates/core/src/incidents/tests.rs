@@ -430,6 +430,8 @@ fn postmortems_fill_the_template_once_and_the_html_escapes_hostile_fields() {
         "{html}"
     );
     assert!(html.contains("default-src 'none'"), "the page loads nothing");
+    assert!(html.contains("<h2>Summary</h2>\n<p>freed disk</p>"), "{html}");
+    assert!(!html.contains("_(to be written)_"), "{html}");
     assert!(html.contains("<li>Alert on disk &gt; 80%</li>"));
 
     // Both exports follow an edited template; unknown placeholders are refused when saving.

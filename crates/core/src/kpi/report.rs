@@ -276,7 +276,8 @@ pub fn render_markdown(report: &SecurityReport) -> String {
     let mut out = format!(
         "# Security report: the last {words}\n\n\
          This period: {} to {} (UTC), compared with the {words} before ({} to {}).\n\
-         From {}.\n\n**{breached} of {} KPIs past their threshold, {unknown} unknown.**\n\n\
+         From {}; a Prometheus KPI is its value at the end of each period.\n\n\
+         **{breached} of {} KPIs past their threshold, {unknown} unknown.**\n\n\
          | KPI | This period | Previous | Trend | Threshold | Status |\n\
          |---|---|---|---|---|---|\n",
         report.from,
@@ -342,7 +343,7 @@ pub fn render_html(report: &SecurityReport) -> String {
     h.push_str("<style>body{font:14px/1.5 sans-serif;max-width:60em;margin:2em auto}table{border-collapse:collapse;width:100%}td,th{border:1px solid #999;padding:3px 6px;text-align:left;vertical-align:top}tr.breached td{background:#fde2e2;font-weight:bold}tr.unknown td{color:#555}code{font-size:90%;word-break:break-all}@media print{body{margin:0}tr{break-inside:avoid}}</style>\n</head><body>\n");
     h.push_str(&format!("<h1>Security report: the last {words}</h1>\n"));
     h.push_str(&format!(
-        "<p>This period: {} to {} (UTC), compared with the {words} before ({} to {}).<br>From {}.</p>\n",
+        "<p>This period: {} to {} (UTC), compared with the {words} before ({} to {}).<br>From {}; a Prometheus KPI is its value at the end of each period.</p>\n",
         e(&report.from),
         e(&report.to),
         e(&report.previous_from),
