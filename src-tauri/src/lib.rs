@@ -1,12 +1,14 @@
 //! The desktop shell: Tauri wiring only. Domain logic lives in crates/ (rampart-core and
 //! below); this crate turns it into commands ([`commands`]), keeps the shared state ([`state`]),
 //! owns the clipboard auto-clear ([`clipboard`]), the tray ([`tray`]), the idle-lock ticker, and
-//! hosts the feeds monitor ([`feeds`]) with its desktop notifications ([`notify`]).
+//! hosts the feeds monitor ([`feeds`]) with its desktop notifications ([`notify`]) and the
+//! incidents' escalation timer ([`escalation`]).
 
 mod backups;
 mod clipboard;
 pub mod commands;
 pub mod error;
+mod escalation;
 mod feeds;
 mod notify;
 mod revealed;
@@ -68,6 +70,7 @@ pub fn builder() -> tauri::Builder<tauri::Wry> {
             app.manage(Arc::new(rampart_machine::MachineProbe::new()));
             feeds::start(app.handle(), shared.clone())
                 .map_err(|e| -> Box<dyn std::error::Error> { e.into() })?;
+            escalation::start(app.handle(), shared.clone());
             backups::start(app.handle(), shared.clone());
             watch_session_lock(app.handle().clone(), shared.clone());
             exit_cleanly_on_signals(app.handle().clone(), shared.clone());

@@ -1,11 +1,12 @@
 //! Incident commands: the list, one incident with its timeline, opening one by hand (or from a
-//! service, an alert or a Sentry issue), acknowledging, notes and status changes, the
-//! postmortem export (to a file the user picks), the escalation chain and who is on call. Every change is audited by
-//! core.
+//! service, an alert or a Sentry issue), acknowledging, escalating by hand, notes and status
+//! changes, the postmortem export (to a file the user picks), the escalation chain and who is
+//! on call. Every change is audited by core.
 
 use super::{read_only, unlocked};
 use crate::error::{IpcError, IpcResult};
 use crate::state::Shared;
+use rampart_core::feeds::runner::Monitor;
 use rampart_core::incidents::escalation::Policy;
 use rampart_core::incidents::oncall::OnCallNow;
 use rampart_core::incidents::{IncidentDetail, IncidentView, NewIncident, Status};
@@ -53,6 +54,21 @@ pub async fn incident_set_status(
         app.incident_set_status(id, status, summary.as_deref(), force)
     })
     .await
+}
+
+/// Moves incident `id` up one level by hand and notifies that level (Slack, email, a desktop
+/// notification); the outcome of each channel lands on its timeline.
+#[tauri::command]
+pub async fn incident_escalate<R: Runtime>(
+    handle: AppHandle<R>,
+    state: S<'_>,
+    monitor: State<'_, Arc<Monitor>>,
+    id: i64,
+) -> IpcResult<IncidentView> {
+    let client = monitor.client().clone();
+    let prepared = unlocked(state.inner(), move |app| app.escalation_prepare(&client, id)).await?;
+    crate::escalation::deliver(&handle, state.inner(), prepared).await?;
+    read_only(state.inner(), move |app| app.incident_view(id)).await
 }
 
 /// A postmortem's file format.

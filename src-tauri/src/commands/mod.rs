@@ -102,6 +102,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         incidents::incident_ack,
         incidents::incident_note,
         incidents::incident_set_status,
+        incidents::incident_escalate,
         incidents::incident_export,
         incidents::incident_on_call,
         incidents::escalation_get,

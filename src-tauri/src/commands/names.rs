@@ -79,6 +79,7 @@ pub const COMMANDS: &[&str] = &[
     "incident_ack",
     "incident_note",
     "incident_set_status",
+    "incident_escalate",
     "incident_export",
     "incident_on_call",
     "escalation_get",

@@ -263,6 +263,23 @@ impl Rampart {
         }))
     }
 
+    /// Whether any open incident is due to move up now (reads only: the timer asks this each
+    /// tick before it reads any secret).
+    pub fn incidents_due_now(&self) -> Result<bool> {
+        let policy = self.escalation_policy()?;
+        let now = self.now_ms();
+        for row in self.store.list_incidents(true)? {
+            let severity = Priority::parse(&row.severity)?;
+            let acked = row.acknowledged_at.is_some();
+            let due =
+                due_level(&policy, severity, row.opened_at, acked, row.resolved_at.is_some(), now);
+            if due > row.escalation_level.max(0) as u32 {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
     /// Steps for every open incident that is due to move up now.
     pub fn incident_due_steps(&self) -> Result<Vec<Step>> {
         let mut steps = Vec::new();

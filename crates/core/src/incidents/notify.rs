@@ -243,6 +243,11 @@ impl Rampart {
     /// not notify the same level again. Sync and short: the desktop calls it holding the app,
     /// runs the result without it, and gives the outcome to [`Rampart::escalation_record`].
     pub fn escalation_prepare_due(&self, client: &reqwest::Client) -> Result<PreparedEscalation> {
+        if !self.incidents_due_now()? {
+            // Nothing due: no secret is read.
+            let notifier = Notifier { client: client.clone(), slack: None, email: None };
+            return Ok(PreparedEscalation { notifier, steps: Vec::new(), at_unix: self.now() });
+        }
         let notifier = self.incident_notifier(client)?;
         let steps = self.incident_due_steps()?;
         Ok(PreparedEscalation { notifier, steps, at_unix: self.now() })

@@ -78,7 +78,6 @@ pub struct KpiValue {
     /// Why there is no value (no Prometheus configured, no data, the query's error).
     pub note: Option<String>,
     /// What a value from Rampart's records is made of (`3 audit events, 2 security alerts`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
 }
 

@@ -2,9 +2,9 @@ import { emit } from '@tauri-apps/api/event';
 import { mockIPC } from '@tauri-apps/api/mocks';
 import { describe, expect, it, vi } from 'vitest';
 import * as ipc from './index';
-import type { Commands, EscalationPolicy, LockState, SourceSpec, TargetSpec } from './types';
+import type { Commands, EscalationPolicy, LockState, Settings, SourceSpec, TargetSpec } from './types';
 
-const settings = {
+const settings: Settings = {
   clipboardClearSeconds: 20,
   idleLockMinutes: 5,
   rotateAfterDays: 90,
@@ -332,6 +332,7 @@ const CASES: [string, () => Promise<unknown>, string, Record<string, unknown>][]
     'incident_set_status',
     { id: 3, status: 'resolved', summary: 'fixed', force: false },
   ],
+  ['incidentEscalate', () => ipc.incidentEscalate(3), 'incident_escalate', { id: 3 }],
   ['incidentExport', () => ipc.incidentExport(3, 'html'), 'incident_export', { id: 3, format: 'html' }],
   ['incidentOnCall', () => ipc.incidentOnCall(), 'incident_on_call', {}],
   ['escalationGet', () => ipc.escalationGet(), 'escalation_get', {}],
@@ -428,6 +429,7 @@ describe('command wrappers', () => {
       incident_ack: true,
       incident_note: true,
       incident_set_status: true,
+      incident_escalate: true,
       incident_export: true,
       incident_on_call: true,
       escalation_get: true,

@@ -417,6 +417,8 @@ export const onAlertFiring = (handler: (alert: FiringAlert) => void): Promise<Un
   listenEvent('feeds://alert-firing', handler);
 export const onIncidentOpened = (handler: (id: number) => void): Promise<UnlistenFn> =>
   listenEvent('incidents://opened', handler);
+export const onIncidentsChanged = (handler: () => void): Promise<UnlistenFn> =>
+  listenEvent('incidents://changed', handler);
 
 /** Subscribes from a component: returns a synchronous cleanup that also handles a late `listen`. */
 export function subscribe(start: Promise<UnlistenFn>): () => void {
@@ -466,6 +468,7 @@ export const incidentSetStatus = (
   summary: string | null,
   force = false,
 ): Promise<IncidentView> => call('incident_set_status', { id, status, summary, force });
+export const incidentEscalate = (id: number): Promise<IncidentView> => call('incident_escalate', { id });
 /** Saves a postmortem where the user picks; resolves to the path, or null when cancelled. */
 export const incidentExport = (id: number, format: PostmortemFormat): Promise<string | null> =>
   call('incident_export', { id, format });

@@ -916,6 +916,8 @@ export interface KpiValue {
   breached: boolean;
   /** Why there is no value (no Prometheus, no data, the query's error). */
   note: string | null;
+  /** What a value from Rampart's records is made of ("3 audit events, 2 security alerts"). */
+  detail: string | null;
 }
 
 export interface KpiReport {
@@ -1142,6 +1144,8 @@ export interface Commands {
     args: { id: number; status: IncidentStatus; summary: string | null; force: boolean };
     result: IncidentView;
   };
+  /** Moves it up one level by hand and notifies that level. */
+  incident_escalate: { args: { id: number }; result: IncidentView };
   /** null: the user cancelled the save dialog. */
   incident_export: { args: { id: number; format: PostmortemFormat }; result: string | null };
   incident_on_call: { args: Record<string, never>; result: OnCallNow };
@@ -1181,4 +1185,6 @@ export interface Events {
   'backup://event': BackupEvent;
   /** An incident was opened outside the page (from the tray): its id, to show it. */
   'incidents://opened': number;
+  /** The escalation timer moved an incident up: re-read the list and the one shown. */
+  'incidents://changed': null;
 }

@@ -1,4 +1,5 @@
-import { fireEvent, render, screen, within } from '@testing-library/svelte';
+import { emit } from '@tauri-apps/api/event';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import IncidentsView from './IncidentsView.svelte';
 import type { IncidentDetail, IncidentView } from '$lib/ipc';
@@ -123,5 +124,34 @@ describe('IncidentsView', () => {
     await fireEvent.click(within(shown).getByTestId('incident-export-html'));
     expect(await screen.findByRole('alert')).toHaveTextContent('could not write /ro/x.html: read-only');
     expect(screen.getAllByText(/Postmortem saved/)).toHaveLength(1);
+  });
+
+  it('escalates by hand and re-reads when the escalation timer moved one up', async () => {
+    let level = 0;
+    const view = () => incident({ id: 5, title: 'API down', severity: 'P1', escalationLevel: level });
+    const mock = mockCommands(
+      {
+        incident_list: () => [view()],
+        incident_detail: () => detail(view()),
+        incident_escalate: () => {
+          if (level >= 2) throw { kind: 'conflict', message: 'incident #5 is already at the last level' };
+          level += 1;
+          return view();
+        },
+      },
+      { shouldMockEvents: true },
+    );
+    nav.incident = 5;
+    render(IncidentsView);
+    const shown = await screen.findByTestId('incident-detail');
+    expect(shown).not.toHaveTextContent('escalation level');
+    await fireEvent.click(within(shown).getByTestId('incident-escalate'));
+    await waitFor(() => expect(shown).toHaveTextContent('at escalation level 1'));
+    expect(mock.named('incident_escalate')[0].args).toEqual({ id: 5 });
+    level = 2; // the timer moved it up
+    await emit('incidents://changed', null);
+    await waitFor(() => expect(shown).toHaveTextContent('at escalation level 2'));
+    await fireEvent.click(within(shown).getByTestId('incident-escalate'));
+    expect(await screen.findByRole('alert')).toHaveTextContent('already at the last level');
   });
 });

@@ -16,6 +16,7 @@ function kpi(partial: Partial<KpiValue> & Pick<KpiValue, 'id' | 'title'>): KpiVa
     points: [],
     breached: false,
     note: null,
+    detail: null,
     ...partial,
   };
 }
@@ -43,6 +44,7 @@ const uptime = kpi({
   source: 'rampart',
   query: null,
   value: 0.9995,
+  detail: '2,000 checks of 3 services',
 });
 
 function report(range: KpiReport['range']): KpiReport {
@@ -86,6 +88,8 @@ describe('KpiView', () => {
     expect(within(cards[0]).getByTestId('kpi-threshold')).toBeTruthy();
     expect(within(cards[1]).getByTestId('kpi-note')).toHaveTextContent('no data');
     expect(within(cards[2]).queryByTestId('kpi-edit')).toBeNull();
+    expect(within(cards[2]).getByTestId('kpi-detail')).toHaveTextContent('2,000 checks of 3 services');
+    expect(within(cards[0]).queryByTestId('kpi-detail')).toBeNull();
     expect(screen.getByTestId('kpi-summary')).toHaveTextContent('1 KPI is past the threshold.');
     await fireEvent.click(screen.getByTestId('kpi-range-30d'));
     await screen.findAllByTestId('kpi-card');
