@@ -59,6 +59,21 @@ fn every_incident_payload_has_exactly_the_fields_the_ui_contract_names() {
     for (name, rust) in shapes {
         assert_eq!(rust, ts_fields(name), "{name}: Rust payload and types.ts drifted");
     }
+    let template = crate::commands::incidents::TemplateView {
+        template: app.postmortem_template_get().unwrap(),
+        is_default: true,
+    };
+    assert_eq!(
+        json_fields(&template),
+        ts_fields("PostmortemTemplate"),
+        "PostmortemTemplate drifted"
+    );
+    let email: rampart_core::incidents::notify::EmailSettings = serde_json::from_value(
+        serde_json::json!({"server": "smtp.example.test", "port": 587, "tls": "startTls",
+                           "from": "rampart@example.test", "username": "u", "passwordFrom": "smtp"}),
+    )
+    .unwrap();
+    assert_eq!(json_fields(&email), ts_fields("EmailSettings"), "EmailSettings drifted");
     let on_call = app.on_call_now().unwrap();
     assert_eq!(on_call.on_call, None, "no policy contacts yet");
     assert_eq!(json_fields(&on_call), ts_fields("OnCallNow"), "OnCallNow drifted");

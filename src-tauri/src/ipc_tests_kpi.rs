@@ -28,6 +28,10 @@ fn every_kpi_payload_has_exactly_the_fields_the_ui_contract_names() {
         assert_eq!(rust, ts_fields(name), "{name}: Rust payload and types.ts drifted");
     }
     assert_eq!(serde_json::to_value(report.range).unwrap(), "7d");
+    for range in [KpiRange::Day, KpiRange::Week, KpiRange::Month] {
+        assert_eq!(serde_json::to_value(range).unwrap(), range.as_str());
+        assert_eq!(KpiRange::parse(range.as_str()).unwrap(), range);
+    }
     assert_eq!(serde_json::to_value(cpu.def.source).unwrap(), "prometheus");
     assert_eq!(serde_json::to_value(&series).unwrap()["points"], serde_json::json!([[1.0, 2.0]]));
 }

@@ -322,6 +322,12 @@ test('an incident responder opens a P1, notes, resolves it, and the CLI sees the
   await s.click('[data-testid="incident-note-add"]');
   for (let i = 0; i < 30 && !(await s.text('[data-testid="incident-timeline"]')).includes('rolled back'); i++) await sleep(100);
   assert.match(await s.text('[data-testid="incident-timeline"]'), /rolled back release 42/);
+  // Escalating by hand reaches the next level; with no Slack or email set, the timeline says so.
+  await s.click('[data-testid="incident-escalate"]');
+  for (let i = 0; i < 50 && !(await s.text('[data-testid="incident-timeline"]')).includes('nobody notified'); i++) await sleep(100);
+  const timeline = await s.text('[data-testid="incident-timeline"]');
+  assert.match(timeline, /escalated to level \d \([^)]+\), by hand/);
+  assert.match(timeline, /nobody notified: set up Slack or email/);
   screenshot('incident');
   await s.type('[data-testid="incident-summary"]', 'bad deploy rolled back');
   await s.click('[data-testid="incident-resolve"]');

@@ -1,16 +1,18 @@
 //! Incident commands: the list, one incident with its timeline, opening one by hand (or from a
 //! service, an alert or a Sentry issue), acknowledging, escalating by hand, notes and status
-//! changes, the postmortem export (to a file the user picks), the escalation chain and who is
-//! on call. Every change is audited by core.
+//! changes, the postmortem export (to a file the user picks) and its template, the escalation
+//! chain, the SMTP settings escalation emails use, and who is on call. Every change is audited
+//! by core.
 
 use super::{read_only, unlocked};
-use crate::error::{IpcError, IpcResult};
+use crate::error::IpcResult;
 use crate::state::Shared;
 use rampart_core::feeds::runner::Monitor;
 use rampart_core::incidents::escalation::Policy;
+use rampart_core::incidents::notify::EmailSettings;
 use rampart_core::incidents::oncall::OnCallNow;
 use rampart_core::incidents::{IncidentDetail, IncidentView, NewIncident, Status};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use tauri::{AppHandle, Runtime, State};
 
@@ -71,12 +73,22 @@ pub async fn incident_escalate<R: Runtime>(
     read_only(state.inner(), move |app| app.incident_view(id)).await
 }
 
-/// A postmortem's file format.
+/// A report's file format (postmortems, the weekly security report).
 #[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub enum PostmortemFormat {
+pub enum ReportFormat {
     Md,
     Html,
+}
+
+impl ReportFormat {
+    /// The extension (also core's format name) and the save dialog's filter name.
+    pub fn file_type(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Md => ("md", "Markdown"),
+            Self::Html => ("html", "Printable HTML page"),
+        }
+    }
 }
 
 /// Exports incident `id` as a postmortem to a file the user picks; `None` when they cancel.
@@ -85,24 +97,15 @@ pub async fn incident_export<R: Runtime>(
     handle: AppHandle<R>,
     state: S<'_>,
     id: i64,
-    format: PostmortemFormat,
+    format: ReportFormat,
 ) -> IpcResult<Option<String>> {
-    use tauri_plugin_dialog::DialogExt;
-    let (ext, filter) = match format {
-        PostmortemFormat::Md => ("md", "Markdown"),
-        PostmortemFormat::Html => ("html", "Printable HTML page"),
-    };
+    let (ext, filter) = format.file_type();
     // Read first: a missing incident is an error before any dialog opens.
     let text = unlocked(state.inner(), move |app| app.incident_export(id, ext)).await?;
-    let dialog = handle
-        .dialog()
-        .file()
-        .set_file_name(format!("incident-{id}-postmortem.{ext}"))
-        .add_filter(filter, &[ext]);
-    let picked = tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
-        .await
-        .map_err(|e| IpcError::internal(e.to_string()))?;
-    let Some(path) = picked.and_then(|p| p.into_path().ok()) else { return Ok(None) };
+    let name = format!("incident-{id}-postmortem.{ext}");
+    let Some(path) = super::pick_save_path(&handle, &name, filter, ext).await? else {
+        return Ok(None);
+    };
     rampart_core::files::write_secret_file(&path, text.as_bytes())?;
     Ok(Some(path.display().to_string()))
 }
@@ -123,4 +126,62 @@ pub async fn escalation_get(state: S<'_>) -> IpcResult<Policy> {
 #[tauri::command]
 pub async fn escalation_set(state: S<'_>, policy: Policy) -> IpcResult<Policy> {
     unlocked(state.inner(), move |app| app.set_escalation_policy(&policy)).await
+}
+
+/// The postmortem template (Markdown with `{{placeholders}}`) and whether it is the default.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TemplateView {
+    pub template: String,
+    pub is_default: bool,
+}
+
+#[tauri::command]
+pub async fn postmortem_template_get(state: S<'_>) -> IpcResult<TemplateView> {
+    read_only(state.inner(), |app| {
+        Ok(TemplateView {
+            template: app.postmortem_template_get()?,
+            is_default: app.postmortem_template_is_default()?,
+        })
+    })
+    .await
+}
+
+/// Saves the template (validated by core: known placeholders only); `None` goes back to the
+/// default.
+#[tauri::command]
+pub async fn postmortem_template_set(
+    state: S<'_>,
+    template: Option<String>,
+) -> IpcResult<TemplateView> {
+    unlocked(state.inner(), move |app| {
+        match &template {
+            Some(t) => app.postmortem_template_set(t)?,
+            None => app.postmortem_template_reset()?,
+        }
+        Ok(TemplateView {
+            template: app.postmortem_template_get()?,
+            is_default: app.postmortem_template_is_default()?,
+        })
+    })
+    .await
+}
+
+/// The SMTP settings escalation emails go out with (`None`: no email).
+#[tauri::command]
+pub async fn email_settings_get(state: S<'_>) -> IpcResult<Option<EmailSettings>> {
+    read_only(state.inner(), |app| app.email_settings()).await
+}
+
+/// Saves (or with `None` turns off) the SMTP settings; the password is named by its vault item.
+#[tauri::command]
+pub async fn email_settings_set(
+    state: S<'_>,
+    settings: Option<EmailSettings>,
+) -> IpcResult<Option<EmailSettings>> {
+    unlocked(state.inner(), move |app| {
+        app.set_email_settings(settings.as_ref())?;
+        app.email_settings()
+    })
+    .await
 }

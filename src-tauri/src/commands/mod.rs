@@ -107,6 +107,11 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         incidents::incident_on_call,
         incidents::escalation_get,
         incidents::escalation_set,
+        incidents::postmortem_template_get,
+        incidents::postmortem_template_set,
+        incidents::email_settings_get,
+        incidents::email_settings_set,
+        kpi::kpi_security_report,
         kpi::kpi_report,
         kpi::kpi_query_set,
         kpi::kpi_run_query,
@@ -160,6 +165,21 @@ pub(crate) async fn read_only<T: Send + 'static>(
         .await
         .map_err(|e| IpcError::internal(format!("the task failed: {e}")))?
         .map_err(IpcError::from)
+}
+
+/// Asks where to save a file (`name` suggested, one filter); `None` when the user cancels.
+pub(crate) async fn pick_save_path<R: tauri::Runtime>(
+    handle: &tauri::AppHandle<R>,
+    name: &str,
+    filter: &str,
+    ext: &str,
+) -> IpcResult<Option<std::path::PathBuf>> {
+    use tauri_plugin_dialog::DialogExt;
+    let dialog = handle.dialog().file().set_file_name(name).add_filter(filter, &[ext]);
+    let picked = tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
+        .await
+        .map_err(|e| IpcError::internal(e.to_string()))?;
+    Ok(picked.and_then(|p| p.into_path().ok()))
 }
 
 /// Runs `f` on the blocking pool with the lock state, whatever it is.

@@ -215,7 +215,6 @@ pub async fn otp_export<R: Runtime>(
     password: Option<String>,
     passphrase: Option<String>,
 ) -> IpcResult<ExportResult> {
-    use tauri_plugin_dialog::DialogExt;
     let password = password.filter(|p| !p.is_empty()).map(SecretString::new);
     let shared = state.inner().clone();
     let subject = "export every 2FA account's secret to a file".to_owned();
@@ -236,11 +235,7 @@ pub async fn otp_export<R: Runtime>(
         ExportFormat::Aegis => ("rampart-aegis.json", "Aegis encrypted vault", "json"),
         ExportFormat::Uris => ("rampart-otpauth.txt", "otpauth URI list", "txt"),
     };
-    let dialog = handle.dialog().file().set_file_name(name).add_filter(filter, &[ext]);
-    let picked = tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
-        .await
-        .map_err(|e| IpcError::internal(e.to_string()))?;
-    let Some(path) = picked.and_then(|p| p.into_path().ok()) else {
+    let Some(path) = super::pick_save_path(&handle, name, filter, ext).await? else {
         return Ok(ExportResult { path: None, accounts });
     };
     let shown = path.display().to_string();

@@ -148,7 +148,10 @@ impl Notifier {
             });
         }
         if outcomes.is_empty() {
-            outcomes.push("nobody notified: configure Slack (`rampart slack set`) or email (`rampart email set`)".into());
+            outcomes.push(
+                "nobody notified: set up Slack or email (the app's Settings, or `rampart slack set` / `rampart email set`)"
+                    .into(),
+            );
         }
         outcomes
     }

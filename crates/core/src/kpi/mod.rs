@@ -43,6 +43,15 @@ impl KpiRange {
         }
     }
 
+    /// `24h`, `7d` or `30d`, as parsed and serialized.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Day => "24h",
+            Self::Week => "7d",
+            Self::Month => "30d",
+        }
+    }
+
     pub fn seconds(self) -> i64 {
         match self {
             Self::Day => 86_400,

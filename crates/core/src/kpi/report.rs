@@ -510,9 +510,7 @@ impl Rampart {
     ) -> Result<()> {
         let text = render(report, format)?;
         write_new_file(path, text.as_bytes(), force)?;
-        let range = serde_json::to_value(report.range).ok();
-        let range = range.as_ref().and_then(|v| v.as_str()).unwrap_or("?");
-        self.audit(AuditAction::Export, &format!("kpi report {range} {format}"))
+        self.audit(AuditAction::Export, &format!("kpi report {} {format}", report.range.as_str()))
     }
 }
 

@@ -49,7 +49,9 @@ import type {
   IncidentView,
   OnCallNow,
   EscalationPolicy,
-  PostmortemFormat,
+  ReportFormat,
+  PostmortemTemplate,
+  EmailSettings,
   KpiRange,
   NewIncident,
   KpiReport,
@@ -470,8 +472,19 @@ export const incidentSetStatus = (
 ): Promise<IncidentView> => call('incident_set_status', { id, status, summary, force });
 export const incidentEscalate = (id: number): Promise<IncidentView> => call('incident_escalate', { id });
 /** Saves a postmortem where the user picks; resolves to the path, or null when cancelled. */
-export const incidentExport = (id: number, format: PostmortemFormat): Promise<string | null> =>
+export const incidentExport = (id: number, format: ReportFormat): Promise<string | null> =>
   call('incident_export', { id, format });
+export const postmortemTemplateGet = (): Promise<PostmortemTemplate> => call('postmortem_template_get', {});
+/** null: back to the built-in template. */
+export const postmortemTemplateSet = (template: string | null): Promise<PostmortemTemplate> =>
+  call('postmortem_template_set', { template });
+export const emailSettingsGet = (): Promise<EmailSettings | null> => call('email_settings_get', {});
+/** null: no email. */
+export const emailSettingsSet = (settings: EmailSettings | null): Promise<EmailSettings | null> =>
+  call('email_settings_set', { settings });
+/** Saves the security report for `range` where the user picks; null when cancelled. */
+export const kpiSecurityReport = (range: KpiRange, format: ReportFormat): Promise<string | null> =>
+  call('kpi_security_report', { range, format });
 export const incidentOnCall = (): Promise<OnCallNow> => call('incident_on_call', {});
 export const escalationGet = (): Promise<EscalationPolicy> => call('escalation_get', {});
 export const escalationSet = (policy: EscalationPolicy): Promise<EscalationPolicy> =>

@@ -845,7 +845,28 @@ export interface OnCallNow {
   contact: Contact | null;
 }
 
-export type PostmortemFormat = 'md' | 'html';
+/** Postmortems and the security report: Markdown or a printable HTML page. */
+export type ReportFormat = 'md' | 'html';
+
+/** The postmortem template: Markdown with {{placeholders}}. */
+export interface PostmortemTemplate {
+  template: string;
+  /** Still the built-in blameless template. */
+  isDefault: boolean;
+}
+
+/** How escalation emails are sent. */
+export type SmtpTls = 'none' | 'startTls' | 'tls';
+
+export interface EmailSettings {
+  server: string;
+  port: number;
+  tls: SmtpTls;
+  from: string;
+  username: string | null;
+  /** The vault credential holding the SMTP password. */
+  passwordFrom: string | null;
+}
 
 export interface IncidentLink {
   kind: string;
@@ -1147,7 +1168,15 @@ export interface Commands {
   /** Moves it up one level by hand and notifies that level. */
   incident_escalate: { args: { id: number }; result: IncidentView };
   /** null: the user cancelled the save dialog. */
-  incident_export: { args: { id: number; format: PostmortemFormat }; result: string | null };
+  incident_export: { args: { id: number; format: ReportFormat }; result: string | null };
+  postmortem_template_get: { args: Record<string, never>; result: PostmortemTemplate };
+  /** null: back to the built-in template. */
+  postmortem_template_set: { args: { template: string | null }; result: PostmortemTemplate };
+  email_settings_get: { args: Record<string, never>; result: EmailSettings | null };
+  /** null: no email. */
+  email_settings_set: { args: { settings: EmailSettings | null }; result: EmailSettings | null };
+  /** null: the user cancelled the save dialog. */
+  kpi_security_report: { args: { range: KpiRange; format: ReportFormat }; result: string | null };
   incident_on_call: { args: Record<string, never>; result: OnCallNow };
   escalation_get: { args: Record<string, never>; result: EscalationPolicy };
   escalation_set: { args: { policy: EscalationPolicy }; result: EscalationPolicy };

@@ -1,6 +1,7 @@
 import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import KpiView from './KpiView.svelte';
+import Toasts from '../common/Toasts.svelte';
 import { formatKpi, kpiChart, thresholdText } from './kpi';
 import type { KpiReport, KpiValue } from '$lib/ipc';
 import { mockCommands } from '../../../test/ipc';
@@ -139,5 +140,26 @@ describe('KpiView', () => {
     await screen.findAllByTestId('kpi-card');
     expect(mock.named('kpi_query_set').at(-1)!.args).toEqual({ id: 'cpu-usage', query: 'max(up)' });
     expect(mock.named('kpi_report').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('saves the security report of the chosen range, and says why when it cannot', async () => {
+    const mock = mockCommands({
+      kpi_report: ({ range }) => report(range),
+      kpi_security_report: ({ format }) => {
+        if (format === 'html') throw { kind: 'io', message: 'could not write /ro/r.html: read-only' };
+        return '/home/ana/rampart-security-report-7d.md';
+      },
+    });
+    render(KpiView);
+    render(Toasts);
+    await screen.findAllByTestId('kpi-card');
+    await fireEvent.click(screen.getByTestId('kpi-range-7d'));
+    await fireEvent.click(screen.getByTestId('kpi-report-md'));
+    expect(
+      await screen.findByText('Security report saved to /home/ana/rampart-security-report-7d.md'),
+    ).toBeTruthy();
+    expect(mock.named('kpi_security_report')[0].args).toEqual({ range: '7d', format: 'md' });
+    await fireEvent.click(screen.getByTestId('kpi-report-html'));
+    expect(await screen.findByRole('alert')).toHaveTextContent('could not write /ro/r.html');
   });
 });
