@@ -2,7 +2,8 @@
 //! tests/support/with-keyring.sh): an incident opened from a service `rampart health` found
 //! down, noted, escalated by hand to Slack (a local server speaking Slack's webhook API) and by
 //! email (a real SMTP server, aiosmtpd, with the password from the vault), acknowledged,
-//! resolved with a summary, exported; errors that say what to do.
+//! resolved with a summary, exported; errors that say what to do. And a timeline filled from a
+//! real Prometheus firing into a real Alertmanager, a silence and a service's health.
 
 mod common;
 
@@ -266,4 +267,100 @@ fn contacts_are_added_listed_and_removed_and_the_rota_follows() {
     ] {
         assert!(audit.contains(want), "{want} missing: {audit}");
     }
+}
+
+/// The timeline fills itself from what Rampart saw: a real Prometheus firing into a real
+/// Alertmanager (the alert is linked when the incident is opened from it), a silence made and
+/// expired in Rampart, the alert resolving, and the linked service going down and up.
+#[test]
+fn the_timeline_shows_a_real_alert_firing_silenced_and_resolving_and_the_service_down_and_up() {
+    use rampart_feeds::testkit::prom::{PromStack, eventually};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    let rt = rampart_feeds::tokio::runtime::Runtime::new().unwrap();
+    let broken = Arc::new(AtomicBool::new(true));
+    let flag = broken.clone();
+    let exporter = rt.block_on(TestServer::start(move |req| {
+        let broken = flag.load(Ordering::SeqCst);
+        match req.path.as_str() {
+            "/metrics" => {
+                Response::text(200, &format!("rampart_test_broken {}\n", u8::from(broken)))
+            }
+            _ if broken => Response::json(503, json!({"status": "down"})),
+            _ => Response::json(200, json!({"status": "ok"})),
+        }
+    }));
+    let work = tempfile::tempdir().unwrap();
+    let rules = work.path().join("rules.yml");
+    std::fs::write(
+        &rules,
+        "groups:\n  - name: t\n    interval: 1s\n    rules:\n      - alert: ApiBroken\n        expr: rampart_test_broken > 0\n        labels:\n          severity: critical\n          service: api\n        annotations:\n          summary: the API is broken\n",
+    )
+    .unwrap();
+    let target = exporter.addr.to_string();
+    let stack = rt.block_on(PromStack::start_scraping(&[rules.as_path()], &[target.as_str()]));
+    let cli = common::Cli::new();
+    cli.ok(&["alertmanager", "add", "local", "--url", &stack.alertmanager_url], "");
+    cli.ok(&["service", "add", "api", "--url", &exporter.url("/health")], "");
+    assert!(!cli.run(&["health"], "").status.success(), "api is down");
+
+    let group_state = |report: &Value| -> Option<String> {
+        let g = report["groups"].as_array()?.iter().find(|g| g["alertname"] == "ApiBroken")?;
+        g["alerts"][0]["status"]["state"].as_str().map(str::to_owned)
+    };
+    let firing = rt.block_on(eventually(Duration::from_secs(30), || async {
+        (group_state(&cli.json(&["alerts", "--json"]))? == "active").then_some(())
+    }));
+    firing.unwrap_or_else(|| panic!("ApiBroken never fired:\n{}", stack.log("prometheus.log")));
+
+    let opened = json_of(&cli, &["incident", "open", "--from-alert", "ApiBroken", "--json"]);
+    let id = opened["id"].as_i64().unwrap().to_string();
+    assert_eq!(opened["severity"], "P1", "a critical alert");
+    let links: Vec<&str> =
+        opened["links"].as_array().unwrap().iter().map(|l| l["kind"].as_str().unwrap()).collect();
+    assert_eq!(links, ["alert", "service"], "the alert and its service are linked");
+
+    let out =
+        cli.run(&["silence", "ApiBroken", "--for", "1h", "--comment", "on it", "--by", "ana"], "");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let silence = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    let muted = rt.block_on(eventually(Duration::from_secs(15), || async {
+        (group_state(&cli.json(&["alerts", "--json"]))? == "suppressed").then_some(())
+    }));
+    muted.expect("the silence suppresses the alert");
+    cli.ok(&["silence", "expire", &silence], "");
+
+    broken.store(false, Ordering::SeqCst);
+    let gone = rt.block_on(eventually(Duration::from_secs(30), || async {
+        group_state(&cli.json(&["alerts", "--json"])).is_none().then_some(())
+    }));
+    gone.expect("ApiBroken resolves once the metric is 0");
+    assert!(cli.run(&["health"], "").status.success(), "api is up again");
+
+    let show = json_of(&cli, &["incident", "show", &id, "--json"]);
+    let entries: Vec<(String, String)> = show["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["kind"].as_str().unwrap().to_owned(), e["text"].as_str().unwrap().to_owned()))
+        .collect();
+    let position = |kind: &str, text: &str| {
+        entries
+            .iter()
+            .position(|(k, t)| k == kind && t.contains(text))
+            .unwrap_or_else(|| panic!("no {kind} entry with {text:?} in {entries:#?}"))
+    };
+    let down = position("health", "api is down");
+    let fired = position("alert", "alert ApiBroken [critical] on api firing: the API is broken");
+    let opened_at = position("opened", "opened as P1");
+    let silenced = position("alert", "silenced (by");
+    let created = position("silence", "created in Rampart");
+    let expired = position("silence", "expired in Rampart");
+    let resolved = position("alert", "alert ApiBroken on api resolved");
+    let up = position("health", "api is up");
+    assert!(down < opened_at && fired < opened_at, "{entries:#?}");
+    assert!(opened_at < silenced && created < expired && silenced < resolved, "{entries:#?}");
+    assert!(opened_at < up, "{entries:#?}");
+    assert!(entries[silenced].1.contains(&silence), "the silence is named: {entries:#?}");
 }

@@ -31,6 +31,15 @@ pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
+/// The extra scrape job for `targets` (empty: none).
+fn scrape_job(targets: &[&str]) -> String {
+    if targets.is_empty() {
+        return String::new();
+    }
+    let list: Vec<String> = targets.iter().map(|t| format!("'{t}'")).collect();
+    format!("  - job_name: targets\n    static_configs:\n      - targets: [{}]\n", list.join(", "))
+}
+
 /// A running Prometheus + Alertmanager pair.
 pub struct PromStack {
     pub prometheus_url: String,
@@ -42,6 +51,12 @@ pub struct PromStack {
 impl PromStack {
     /// Starts both and waits until they are ready.
     pub async fn start(rule_files: &[&Path]) -> Self {
+        Self::start_scraping(rule_files, &[]).await
+    }
+
+    /// Starts both, Prometheus also scraping `targets` (`host:port`, `/metrics` every second,
+    /// job `targets`), and waits until they are ready.
+    pub async fn start_scraping(rule_files: &[&Path], targets: &[&str]) -> Self {
         let prometheus = require(PROMETHEUS);
         let alertmanager = require(ALERTMANAGER);
         let dir = tempfile::tempdir().unwrap();
@@ -68,8 +83,9 @@ impl PromStack {
         let prom_config = write(
             "prometheus.yml",
             format!(
-                "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files:\n{}alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: ['127.0.0.1:{am_port}']\nscrape_configs:\n  - job_name: prometheus\n    static_configs:\n      - targets: ['127.0.0.1:{prom_port}']\n",
-                rules.concat()
+                "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files:\n{}alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: ['127.0.0.1:{am_port}']\nscrape_configs:\n  - job_name: prometheus\n    static_configs:\n      - targets: ['127.0.0.1:{prom_port}']\n{}",
+                rules.concat(),
+                scrape_job(targets)
             ),
         );
         let spawn = |bin: &Path, log: &str, args: Vec<String>| {
