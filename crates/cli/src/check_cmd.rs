@@ -8,7 +8,7 @@ use crate::check_target_cmd::{self, TargetCommand};
 use crate::{CliResult, Failure, print_json};
 use clap::{Args, Subcommand};
 use rampart_core::Rampart;
-use rampart_core::checks::{Report, Section, Status, Target, catalog, parse_expiry};
+use rampart_core::checks::{Report, Section, Status, StoredRun, Target, catalog, parse_expiry};
 use std::path::PathBuf;
 
 #[derive(Subcommand)]
@@ -20,7 +20,7 @@ pub enum CheckCommand {
     Target(TargetCommand),
     /// Runs the checks against a stored target (NAME) or a URL and/or a repository.
     Run(RunArgs),
-    /// A target with its attestations (same as `check target show`).
+    /// A target with its attestations and its last run's items.
     Show(check_target_cmd::ShowArgs),
     /// Attests an item Rampart cannot prove: `attest [TARGET] ID --note TEXT [--expires 90d]`.
     Attest(AttestArgs),
@@ -118,7 +118,7 @@ pub fn run(app: &Rampart, cmd: CheckCommand) -> CliResult {
     match cmd {
         CheckCommand::List => list(),
         CheckCommand::Target(cmd) => check_target_cmd::run(app, cmd),
-        CheckCommand::Show(args) => check_target_cmd::show(app, args),
+        CheckCommand::Show(args) => show(app, args),
         CheckCommand::Run(a) => run_checks(app, a),
         CheckCommand::Attest(a) => {
             let (target, id) = resolve(app, a.item)?;
@@ -173,8 +173,14 @@ fn resolve(app: &Rampart, r: ItemRef) -> CliResult<(String, String)> {
 
 fn run_checks(app: &Rampart, a: RunArgs) -> CliResult {
     let rt = runtime()?;
+    let mut regressions = Vec::new();
     let report = match a.name.or(a.target) {
-        Some(name) => rt.block_on(app.check_run(&name, &a.only, a.login_burst))?,
+        Some(name) => {
+            let (report, found) =
+                rt.block_on(app.check_run_recorded(&name, &a.only, a.login_burst))?;
+            regressions = found;
+            report
+        }
         None => {
             if a.url.is_none() && a.repo.is_none() && a.databases.is_empty() {
                 return Err(Failure::new(
@@ -203,8 +209,42 @@ fn run_checks(app: &Rampart, a: RunArgs) -> CliResult {
     } else {
         print_report(&report);
     }
+    // On stderr, so the JSON on stdout keeps the shape.
+    for r in &regressions {
+        eprintln!(
+            "regression: {} ({}) was {} on {}, fails now: {}",
+            r.id, r.title, r.was, r.since, r.summary
+        );
+    }
     if report.any_failed() {
         return Err(Failure { message: "some checklist items failed".into(), code: 1 });
+    }
+    Ok(())
+}
+
+/// `check show NAME`: the target and its attestations, then its last run's items.
+fn show(app: &Rampart, args: check_target_cmd::ShowArgs) -> CliResult {
+    let last = app.check_last_run(&args.name)?;
+    if args.json {
+        #[derive(serde::Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Shown {
+            #[serde(flatten)]
+            view: rampart_core::checks::TargetView,
+            last_run: Option<StoredRun>,
+        }
+        return print_json(&Shown { view: app.check_target(&args.name)?, last_run: last });
+    }
+    check_target_cmd::show(app, args)?;
+    match last {
+        None => println!("no run yet (`rampart check run NAME`)"),
+        Some(run) => {
+            println!(
+                "last run {} (started {}, finished {})",
+                run.id, run.report.started, run.report.finished
+            );
+            print_report(&run.report);
+        }
     }
     Ok(())
 }

@@ -172,3 +172,41 @@ fn alert_rules_are_proved_by_the_linked_real_prometheus() {
     assert_eq!(rules_item["status"], "unknown", "{rules_item}");
     assert!(rules_item["reason"].as_str().unwrap().contains("did not answer"), "{rules_item}");
 }
+
+#[test]
+fn runs_are_kept_shown_and_regressions_printed() {
+    let cli = Cli::new();
+    let repo = tempfile::tempdir().unwrap();
+    let env = repo.path().join(".env");
+    std::fs::write(&env, "JWT_SECRET=9f8e7d6c5b4a39281706f5e4d3c2b1a0f9e8d7c6b5a49382\n").unwrap();
+    let dir = repo.path().to_str().unwrap();
+    cli.ok(&["check", "target", "add", "svc", "--repo", dir], "");
+    let shown = cli.ok(&["check", "show", "svc"], "");
+    assert!(shown.contains("no attestations") && shown.contains("no run yet"), "{shown}");
+    assert_eq!(json(&cli, &["check", "show", "svc", "--json"])["lastRun"], Value::Null);
+
+    let only = ["check", "run", "svc", "--only", "auth.jwt-secret", "--only", "compliance.terms"];
+    let out = cli.run(&only, "");
+    assert!(out.status.success() && out.stderr.is_empty(), "{out:?}");
+    std::fs::write(&env, "JWT_SECRET=changeme\n").unwrap();
+    let out = cli.run(&[&only[..], &["--json"]].concat(), "");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("regression: auth.jwt-secret (JWT secret")
+            && stderr.contains("was pass on "),
+        "{stderr}"
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(report.get("regressions").is_none(), "stdout keeps the issue's JSON shape");
+
+    let shown = cli.ok(&["check", "show", "svc"], "");
+    assert!(shown.contains("last run 2 (started "), "{shown}");
+    assert!(shown.contains("✗ auth.jwt-secret") && shown.contains("? compliance.terms"), "{shown}");
+    let shown = json(&cli, &["check", "show", "svc", "--json"]);
+    assert_eq!(shown["name"], "svc", "the target's fields stay at the top");
+    assert_eq!(shown["lastRun"]["id"], 2);
+    assert_eq!(item(&shown["lastRun"], "auth.jwt-secret")["status"], "fail");
+    let e = cli.fails(&["check", "show", "nope"], "");
+    assert!(e.contains("no check target named \"nope\""), "{e}");
+}
