@@ -2,13 +2,15 @@
 //! targets (check_target_cmd.rs); `run` checks a stored target (`run NAME` or `--target NAME`,
 //! with Rampart's records and attestations) or an ad hoc `--url`/`--repo`, and prints the items
 //! by section (or `--json`), exiting 1 when any fails; `attest`/`unattest` record a person's
-//! word for an item of a target.
+//! word for an item of a target; `report` exports the last run as Markdown or HTML.
 
 use crate::check_target_cmd::{self, TargetCommand};
 use crate::{CliResult, Failure, print_json};
 use clap::{Args, Subcommand};
 use rampart_core::Rampart;
-use rampart_core::checks::{Report, Section, Status, StoredRun, Target, catalog, parse_expiry};
+use rampart_core::checks::{
+    Format, Report, Section, Status, StoredRun, Target, catalog, parse_expiry,
+};
 use std::path::PathBuf;
 
 #[derive(Subcommand)]
@@ -26,6 +28,25 @@ pub enum CheckCommand {
     Attest(AttestArgs),
     /// Withdraws an attestation: `unattest [TARGET] ID`.
     Unattest(UnattestArgs),
+    /// Exports the last run for a sign-off: `report NAME --format md|html --out FILE`.
+    Report(ReportArgs),
+}
+
+#[derive(Args)]
+pub struct ReportArgs {
+    /// A stored target with a recorded run.
+    name: String,
+    /// md (Markdown) or html (a printable page).
+    #[arg(long)]
+    format: String,
+    /// Where to write it; an existing file is refused unless --force.
+    #[arg(long)]
+    out: PathBuf,
+    /// Replace an existing file.
+    #[arg(long)]
+    force: bool,
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args)]
@@ -131,6 +152,18 @@ pub fn run(app: &Rampart, cmd: CheckCommand) -> CliResult {
             }
             let until = view.expires.as_deref().unwrap_or("never");
             println!("{id} attested for {target} by {} until {until}", view.by);
+            Ok(())
+        }
+        CheckCommand::Report(a) => {
+            let format = Format::parse(&a.format).map_err(Failure::new)?;
+            let done = app.check_export(&a.name, format, &a.out, a.force)?;
+            if a.json {
+                return print_json(&done);
+            }
+            println!(
+                "wrote {} (run {}, {} bytes, sha256 {}); audit chain at export: entry {} {}",
+                done.path, done.run_id, done.bytes, done.sha256, done.audit_seq, done.audit_hash
+            );
             Ok(())
         }
         CheckCommand::Unattest(a) => {

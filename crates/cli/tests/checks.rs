@@ -210,3 +210,54 @@ fn runs_are_kept_shown_and_regressions_printed() {
     let e = cli.fails(&["check", "show", "nope"], "");
     assert!(e.contains("no check target named \"nope\""), "{e}");
 }
+
+#[test]
+fn the_last_run_exports_as_markdown_and_printable_html_with_the_audit_head() {
+    let cli = Cli::new();
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::write(repo.path().join(".env"), "JWT_SECRET=changeme\n").unwrap();
+    cli.ok(&["check", "target", "add", "svc", "--repo", repo.path().to_str().unwrap()], "");
+    let out = cli.work_dir().join("signoff.html");
+    let out_s = out.to_str().unwrap();
+    let e = cli.fails(&["check", "report", "svc", "--format", "html", "--out", out_s], "");
+    assert!(e.contains("svc has no recorded run yet"), "{e}");
+    let hostile = "<script>alert(1)</script> DPA signed";
+    cli.ok(&["check", "attest", "svc", "compliance.gdpr", "--note", hostile, "--by", "ana"], "");
+    cli.run(&["check", "run", "svc", "--only", "auth", "--only", "compliance"], "");
+
+    let e = cli.fails(&["check", "report", "svc", "--format", "pdf", "--out", out_s], "");
+    assert!(e.contains("\"pdf\" is not a report format: use md or html"), "{e}");
+    let done =
+        json(&cli, &["check", "report", "svc", "--format", "html", "--out", out_s, "--json"]);
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("@media print"));
+    assert!(!html.contains("<script>"), "the hostile note is escaped");
+    assert!(
+        html.contains("by ana on ") && html.contains("&lt;script&gt;alert(1)&lt;/script&gt; DPA")
+    );
+    assert!(html.contains("FAIL</span> JWT secret configured"), "{html}");
+    let head = &json(&cli, &["audit", "log", "--json"])[1];
+    assert_eq!(done["auditSeq"], head["seq"], "the report carries the head before the export");
+    assert!(html.contains(&format!("hash <code>{}</code>", head["hash"].as_str().unwrap())));
+    assert!(html.contains("verified, "), "{html}");
+
+    // The export is audited with the file's digest; an existing file is refused without --force.
+    let log = json(&cli, &["audit", "log", "--json"]);
+    let export = &log[0];
+    assert_eq!(export["action"], "export");
+    let sha = done["sha256"].as_str().unwrap();
+    assert!(
+        export["subject"].as_str().unwrap().contains(&format!("html sha256 {sha}")),
+        "{export}"
+    );
+    let e = cli.fails(&["check", "report", "svc", "--format", "md", "--out", out_s], "");
+    assert!(e.contains("already exists") && e.contains("--force"), "{e}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), html, "the refused export changed nothing");
+    let text = cli.ok(&["check", "report", "svc", "--format", "md", "--out", out_s, "--force"], "");
+    assert!(text.starts_with("wrote ") && text.contains("sha256 "), "{text}");
+    let md = std::fs::read_to_string(&out).unwrap();
+    assert!(md.starts_with("# Security checklist: svc") && md.contains("### FAIL JWT secret"));
+    assert!(
+        md.contains("## Attestations\n\n- compliance.gdpr: by ana on ") && !md.contains("<script>")
+    );
+}

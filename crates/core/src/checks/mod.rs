@@ -8,10 +8,12 @@
 //! the CLI.
 
 mod attest;
+mod export;
 mod history;
 mod records;
 
 pub use attest::{AttestationView, parse_expiry};
+pub use export::{ExportView, Format};
 pub use history::{RUNS_KEPT, RunSummary, StoredRun};
 pub use rampart_checks::catalog::{self, Item};
 pub use rampart_checks::probe::client::Limits;
