@@ -7,6 +7,7 @@ pub mod cors;
 pub mod csp;
 pub mod db;
 mod header_rules;
+pub mod input;
 pub mod legacy_tls;
 pub mod live;
 pub mod observatory;
