@@ -261,3 +261,36 @@ fn the_last_run_exports_as_markdown_and_printable_html_with_the_audit_head() {
         md.contains("## Attestations\n\n- compliance.gdpr: by ana on ") && !md.contains("<script>")
     );
 }
+
+#[test]
+fn two_factor_is_proved_by_an_authenticator_account_for_the_targets_issuer() {
+    let cli = Cli::new();
+    let repo = tempfile::tempdir().unwrap();
+    cli.ok(&["check", "target", "add", "shop", "--repo", repo.path().to_str().unwrap()], "");
+    let only = ["check", "run", "shop", "--only", "auth.2fa", "--json"];
+    let report = json(&cli, &only);
+    let two_fa = item(&report, "auth.2fa");
+    assert_eq!(two_fa["status"], "unknown", "{two_fa}");
+    let reason = two_fa["reason"].as_str().unwrap();
+    assert!(reason.contains("enroll the service's 2FA in Rampart (`rampart otp add`)"), "{reason}");
+    assert!(reason.contains("or attest it (`rampart check attest shop auth.2fa"), "{reason}");
+
+    // An account of another issuer does not count; one for the target does.
+    cli.ok(&["otp", "add", "otpauth://totp/GitHub:ana?secret=JBSWY3DPEHPK3PXP&issuer=GitHub"], "");
+    assert_eq!(item(&json(&cli, &only), "auth.2fa")["status"], "unknown");
+    cli.ok(
+        &["otp", "add", "otpauth://totp/Shop:ana@shop.example?secret=KRSXG5CTMVRXEZLU&issuer=Shop"],
+        "",
+    );
+    let report = json(&cli, &only);
+    let two_fa = item(&report, "auth.2fa");
+    assert_eq!(two_fa["status"], "pass", "{two_fa}");
+    assert!(
+        two_fa["summary"]
+            .as_str()
+            .unwrap()
+            .contains("1 2FA account(s) enrolled in Rampart for shop (issuer Shop)")
+    );
+    assert_eq!(two_fa["evidence"][0]["kind"], "record");
+    assert!(!cli.seen().contains("KRSXG5CTMVRXEZLU"), "no seed is printed");
+}

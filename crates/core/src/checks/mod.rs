@@ -11,6 +11,7 @@ mod attest;
 mod export;
 mod history;
 mod records;
+mod two_factor;
 
 pub use attest::{AttestationView, parse_expiry};
 pub use export::{ExportView, Format};
