@@ -101,7 +101,7 @@ test-start:
 hermeticity: ## No test wrote to the real data dir or the real keychain namespace
 	tests/support/hermeticity.sh
 
-# `make bench` runs every benchmark; `make bench BENCH=desktop|backup|feeds|tools` runs one.
+# `make bench` runs every benchmark; `make bench BENCH=desktop|backup|feeds|tools|checks` runs one.
 bench: deps garage interop-deps ## Benchmarks that print figures (not part of make test)
 	bench/run.sh $(BENCH)
 

@@ -120,6 +120,11 @@ pub fn mask(secret: &str) -> String {
     format!("{head}… ({} chars)", secret.chars().count())
 }
 
+/// Every rule's id and regex (for tools that run the same rules elsewhere).
+pub fn rule_patterns() -> impl Iterator<Item = (&'static str, &'static str)> {
+    RULES.iter().map(|(id, re, _)| (*id, *re))
+}
+
 /// The compiled rules.
 pub struct Rules(Vec<(&'static str, Regex, f64)>);
 
