@@ -18,7 +18,7 @@ APT_PACKAGES := build-essential pkg-config git curl libwebkit2gtk-4.1-dev libgtk
   xclip xdotool x11-utils python3-aiosmtpd \
   age zstd awscli restic postgresql minisign \
   prometheus prometheus-alertmanager \
-  prometheus-blackbox-exporter time redis-server
+  prometheus-blackbox-exporter time redis-server testssl.sh
 
 .PHONY: run test deps test-deps interop-deps garage system-deps rust ui-deps tools build ui desktop cli lint test-rust test-ui \
   test-e2e test-start hermeticity bench fuzz fuzz-tools screenshot clean
@@ -101,7 +101,7 @@ test-start:
 hermeticity: ## No test wrote to the real data dir or the real keychain namespace
 	tests/support/hermeticity.sh
 
-# `make bench` runs every benchmark; `make bench BENCH=desktop|backup|feeds|tools` runs one.
+# `make bench` runs every benchmark; `make bench BENCH=desktop|backup|feeds|tools|checks` runs one.
 bench: deps garage interop-deps ## Benchmarks that print figures (not part of make test)
 	bench/run.sh $(BENCH)
 

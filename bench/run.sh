@@ -7,14 +7,16 @@
 #   feeds    Rampart's health poller vs blackbox_exporter on 1,000 loopback targets (issue 4)
 #   tools    field decryption, JWT verification and bcrypt checks vs Node running the guide's
 #            code (issue 10)
+#   checks   every checklist item against a good loopback target (goal < 3 s); the secret scan
+#            of this repository with history vs git log -p | grep -P of the same rules (issue 8)
 # With no name (or "all") every benchmark runs, one after the other.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 which="${1:-${BENCH:-all}}"
 case "$which" in
-  all) names=(desktop backup feeds tools) ;;
-  desktop | backup | feeds | tools) names=("$which") ;;
-  *) echo "bench: unknown benchmark '$which' (desktop, backup, feeds, tools or all)" >&2; exit 2 ;;
+  all) names=(desktop backup feeds tools checks) ;;
+  desktop | backup | feeds | tools | checks) names=("$which") ;;
+  *) echo "bench: unknown benchmark '$which' (desktop, backup, feeds, tools, checks or all)" >&2; exit 2 ;;
 esac
 for name in "${names[@]}"; do
   echo

@@ -10,6 +10,7 @@
 //! hang or a panic. Evidence is trimmed and never carries a secret.
 
 pub mod catalog;
+pub mod export;
 pub mod probe;
 pub mod repo;
 pub mod report;

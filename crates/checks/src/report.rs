@@ -4,11 +4,13 @@
 
 use crate::catalog::{Item, Section};
 use crate::status::{Attestation, Evidence, Finding, Status};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// Version of the rules that produced a report (bumped when a verdict's rule changes).
 pub const RULE_PACK: &str = "rampart-checks/1 (observatory v6, ssl-labs 2009r subset)";
+/// Every rule pack this build can read a stored report of (the current one last).
+pub const RULE_PACKS: &[&str] = &[RULE_PACK];
 
 /// One item in a report.
 #[derive(Debug, Clone, Serialize)]
@@ -28,7 +30,7 @@ pub struct ItemResult {
 }
 
 /// The Observatory-compatible header grade (of `/`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HeaderGrade {
     pub score: i32,
@@ -36,7 +38,7 @@ pub struct HeaderGrade {
 }
 
 /// The SSL-Labs-style TLS grade with every cap reason.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TlsGrade {
     pub grade: String,
@@ -70,6 +72,109 @@ impl Report {
             .map(|n| (n, self.items.iter().filter(|i| i.status.name() == n).count()))
             .collect()
     }
+
+    /// Reads a report back from the JSON it serialized to (a stored run). Titles, remediation
+    /// and ASVS ids come from this build's catalog; verdicts, summaries and evidence from the
+    /// JSON. Refused with the reason: not JSON of a report, an unknown rule pack (a newer
+    /// Rampart wrote it) or an item id the catalog does not know.
+    pub fn from_json(text: &str) -> Result<Report, String> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct StoredItem {
+            id: String,
+            #[serde(flatten)]
+            status: Status,
+            summary: String,
+            evidence: Vec<Evidence>,
+        }
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Stored {
+            target: String,
+            started: String,
+            finished: String,
+            rule_pack: String,
+            items: Vec<StoredItem>,
+            headers: Option<HeaderGrade>,
+            tls: Option<TlsGrade>,
+        }
+        let stored: Stored =
+            serde_json::from_str(text).map_err(|e| format!("not a stored report: {e}"))?;
+        let rule_pack = RULE_PACKS.iter().find(|p| **p == stored.rule_pack).ok_or_else(|| {
+            format!(
+                "the report was made by rule pack {:?}, which this Rampart does not know \
+                     (a newer Rampart wrote it)",
+                stored.rule_pack
+            )
+        })?;
+        let items = stored
+            .items
+            .into_iter()
+            .map(|i| {
+                let item = crate::catalog::item(&i.id)
+                    .ok_or_else(|| format!("the report names an unknown item {:?}", i.id))?;
+                Ok(ItemResult {
+                    id: item.id,
+                    section: item.section,
+                    title: item.title,
+                    status: i.status,
+                    summary: i.summary,
+                    evidence: i.evidence,
+                    remediation: item.remediation,
+                    snippet: item.snippet,
+                    asvs: item.asvs,
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok(Report {
+            target: stored.target,
+            started: stored.started,
+            finished: stored.finished,
+            rule_pack,
+            items,
+            headers: stored.headers,
+            tls: stored.tls,
+        })
+    }
+}
+
+/// An item that was `pass` or `attested` in an earlier run and fails now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Regression {
+    pub id: &'static str,
+    pub title: &'static str,
+    /// The earlier status (`pass` or `attested`) and when that run started.
+    pub was: &'static str,
+    pub since: String,
+    /// Why it fails now.
+    pub summary: String,
+}
+
+/// The items of `now` that fail while their latest earlier verdict (from `earlier`, newest
+/// first; a run that did not cover an item is skipped for it) was `pass` or `attested`.
+pub fn regressions(now: &Report, earlier: &[Report]) -> Vec<Regression> {
+    now.items
+        .iter()
+        .filter(|i| i.status == Status::Fail)
+        .filter_map(|i| {
+            let (run, before) = earlier
+                .iter()
+                .find_map(|r| r.items.iter().find(|p| p.id == i.id).map(|p| (r, p)))?;
+            let was = match before.status {
+                Status::Pass => "pass",
+                Status::Attested(_) => "attested",
+                _ => return None,
+            };
+            Some(Regression {
+                id: i.id,
+                title: i.title,
+                was,
+                since: run.started.clone(),
+                summary: i.summary.clone(),
+            })
+        })
+        .collect()
 }
 
 /// What to say for an item no probe spoke about.
@@ -256,5 +361,106 @@ mod tests {
         assert_eq!(v["headers"], serde_json::json!({"score": 130, "grade": "A+"}));
         assert!(v.get("rulePack").is_some());
         assert!(!report.any_failed());
+    }
+
+    fn run_of(
+        started: &str,
+        verdicts: &[(&str, Status)],
+        atts: &HashMap<String, Attestation>,
+    ) -> Report {
+        let ids: Vec<String> = verdicts.iter().map(|(id, _)| id.to_string()).collect();
+        let items = catalog::select(&ids).unwrap();
+        let findings = verdicts
+            .iter()
+            .map(|(id, s)| {
+                Finding::new(catalog::item(id).unwrap().id, s.clone(), format!("{id} now"))
+            })
+            .collect();
+        Report {
+            target: "web".into(),
+            started: started.into(),
+            finished: started.into(),
+            rule_pack: RULE_PACK,
+            items: combine(&items, findings, atts, started),
+            headers: Some(HeaderGrade { score: 90, grade: "A".into() }),
+            tls: Some(TlsGrade { grade: "B".into(), caps: vec!["B: TLS 1.0 is offered".into()] }),
+        }
+    }
+
+    #[test]
+    fn a_stored_report_reads_back_and_bad_ones_are_refused() {
+        let mut atts = HashMap::new();
+        atts.insert("compliance.gdpr".to_string(), att(None));
+        let r = run_of(
+            "2026-02-01T00:00:00Z",
+            &[("transport.hsts", Status::Warn), ("compliance.gdpr", Status::unknown("x"))],
+            &atts,
+        );
+        let json = serde_json::to_string(&r).unwrap();
+        let back = Report::from_json(&json).unwrap();
+        assert_eq!(serde_json::to_string(&back).unwrap(), json, "a round trip is exact");
+        assert_eq!(back.items[1].status.name(), "attested");
+
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let mut newer = v.clone();
+        newer["rulePack"] = "rampart-checks/99".into();
+        let e = Report::from_json(&newer.to_string()).unwrap_err();
+        assert!(e.contains("rule pack \"rampart-checks/99\""), "{e}");
+        let mut unknown = v.clone();
+        unknown["items"][0]["id"] = "auth.nope".into();
+        assert!(Report::from_json(&unknown.to_string()).unwrap_err().contains("unknown item"));
+        let mut bad_status = v.clone();
+        bad_status["items"][0]["status"] = "great".into();
+        assert!(
+            Report::from_json(&bad_status.to_string())
+                .unwrap_err()
+                .starts_with("not a stored report")
+        );
+        for text in ["", "[]", "{\"target\": 1}", "null"] {
+            assert!(Report::from_json(text).is_err(), "{text}");
+        }
+    }
+
+    #[test]
+    fn regressions_are_failures_of_items_that_passed_or_were_attested_before() {
+        let mut atts = HashMap::new();
+        atts.insert("compliance.gdpr".to_string(), att(None));
+        let older = run_of(
+            "2026-01-01T00:00:00Z",
+            &[("transport.hsts", Status::Pass), ("api.cors", Status::Pass)],
+            &HashMap::new(),
+        );
+        let prev = run_of(
+            "2026-01-02T00:00:00Z",
+            &[
+                ("transport.hsts", Status::Pass),
+                ("compliance.gdpr", Status::unknown("x")),
+                ("code.review", Status::Warn),
+            ],
+            &atts,
+        );
+        let now = run_of(
+            "2026-01-03T00:00:00Z",
+            &[
+                ("transport.hsts", Status::Fail),
+                ("compliance.gdpr", Status::Fail),
+                ("code.review", Status::Fail),
+                ("api.cors", Status::Fail),
+                ("transport.csp", Status::Fail),
+            ],
+            &HashMap::new(),
+        );
+        let found = regressions(&now, &[prev, older]);
+        let got: Vec<(&str, &str, &str)> =
+            found.iter().map(|r| (r.id, r.was, r.since.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                ("transport.hsts", "pass", "2026-01-02T00:00:00Z"),
+                ("api.cors", "pass", "2026-01-01T00:00:00Z"),
+                ("compliance.gdpr", "attested", "2026-01-02T00:00:00Z"),
+            ]
+        );
+        assert!(regressions(&now, &[]).is_empty(), "a first run has no regressions");
     }
 }

@@ -5,7 +5,7 @@
 
 use crate::catalog::Item;
 use crate::probe::client::{Client, Exchange, Limits, Req};
-use crate::probe::{cors, db, live, observatory, tls};
+use crate::probe::{cors, db, input, live, observatory, tls};
 use crate::report::{self, HeaderGrade, Report, TlsGrade};
 use crate::status::{Attestation, Evidence, Finding, Status};
 use crate::target::ValidTarget;
@@ -188,7 +188,14 @@ async fn http_probes(
     }
     f.extend(live::rate_limit_findings(if api.is_empty() { root.as_slice() } else { &api }));
     if wants(sel, &["api.input-validation", "code.error-leakage"]) {
-        f.extend(live::malformed_json(client, first_api).await.0);
+        // Every API path (at most three), or `/` when none is given.
+        let paths: Vec<&str> = match t.target.paths.as_slice() {
+            [] => vec!["/"],
+            many => many.iter().take(3).map(String::as_str).collect(),
+        };
+        for path in paths {
+            f.extend(input::probe(client, path).await);
+        }
     }
     if let (true, Some(path)) =
         (t.target.login_burst && wants(sel, &["auth.login-rate-limit"]), &t.target.login_path)

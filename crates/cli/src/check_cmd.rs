@@ -2,13 +2,15 @@
 //! targets (check_target_cmd.rs); `run` checks a stored target (`run NAME` or `--target NAME`,
 //! with Rampart's records and attestations) or an ad hoc `--url`/`--repo`, and prints the items
 //! by section (or `--json`), exiting 1 when any fails; `attest`/`unattest` record a person's
-//! word for an item of a target.
+//! word for an item of a target; `report` exports the last run as Markdown or HTML.
 
 use crate::check_target_cmd::{self, TargetCommand};
 use crate::{CliResult, Failure, print_json};
 use clap::{Args, Subcommand};
 use rampart_core::Rampart;
-use rampart_core::checks::{Report, Section, Status, Target, catalog, parse_expiry};
+use rampart_core::checks::{
+    Format, Report, Section, Status, StoredRun, Target, catalog, parse_expiry,
+};
 use std::path::PathBuf;
 
 #[derive(Subcommand)]
@@ -20,12 +22,31 @@ pub enum CheckCommand {
     Target(TargetCommand),
     /// Runs the checks against a stored target (NAME) or a URL and/or a repository.
     Run(RunArgs),
-    /// A target with its attestations (same as `check target show`).
+    /// A target with its attestations and its last run's items.
     Show(check_target_cmd::ShowArgs),
     /// Attests an item Rampart cannot prove: `attest [TARGET] ID --note TEXT [--expires 90d]`.
     Attest(AttestArgs),
     /// Withdraws an attestation: `unattest [TARGET] ID`.
     Unattest(UnattestArgs),
+    /// Exports the last run for a sign-off: `report NAME --format md|html --out FILE`.
+    Report(ReportArgs),
+}
+
+#[derive(Args)]
+pub struct ReportArgs {
+    /// A stored target with a recorded run.
+    name: String,
+    /// md (Markdown) or html (a printable page).
+    #[arg(long)]
+    format: String,
+    /// Where to write it; an existing file is refused unless --force.
+    #[arg(long)]
+    out: PathBuf,
+    /// Replace an existing file.
+    #[arg(long)]
+    force: bool,
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args)]
@@ -118,7 +139,7 @@ pub fn run(app: &Rampart, cmd: CheckCommand) -> CliResult {
     match cmd {
         CheckCommand::List => list(),
         CheckCommand::Target(cmd) => check_target_cmd::run(app, cmd),
-        CheckCommand::Show(args) => check_target_cmd::show(app, args),
+        CheckCommand::Show(args) => show(app, args),
         CheckCommand::Run(a) => run_checks(app, a),
         CheckCommand::Attest(a) => {
             let (target, id) = resolve(app, a.item)?;
@@ -131,6 +152,18 @@ pub fn run(app: &Rampart, cmd: CheckCommand) -> CliResult {
             }
             let until = view.expires.as_deref().unwrap_or("never");
             println!("{id} attested for {target} by {} until {until}", view.by);
+            Ok(())
+        }
+        CheckCommand::Report(a) => {
+            let format = Format::parse(&a.format).map_err(Failure::new)?;
+            let done = app.check_export(&a.name, format, &a.out, a.force)?;
+            if a.json {
+                return print_json(&done);
+            }
+            println!(
+                "wrote {} (run {}, {} bytes, sha256 {}); audit chain at export: entry {} {}",
+                done.path, done.run_id, done.bytes, done.sha256, done.audit_seq, done.audit_hash
+            );
             Ok(())
         }
         CheckCommand::Unattest(a) => {
@@ -173,8 +206,14 @@ fn resolve(app: &Rampart, r: ItemRef) -> CliResult<(String, String)> {
 
 fn run_checks(app: &Rampart, a: RunArgs) -> CliResult {
     let rt = runtime()?;
+    let mut regressions = Vec::new();
     let report = match a.name.or(a.target) {
-        Some(name) => rt.block_on(app.check_run(&name, &a.only, a.login_burst))?,
+        Some(name) => {
+            let (report, found) =
+                rt.block_on(app.check_run_recorded(&name, &a.only, a.login_burst))?;
+            regressions = found;
+            report
+        }
         None => {
             if a.url.is_none() && a.repo.is_none() && a.databases.is_empty() {
                 return Err(Failure::new(
@@ -203,8 +242,42 @@ fn run_checks(app: &Rampart, a: RunArgs) -> CliResult {
     } else {
         print_report(&report);
     }
+    // On stderr, so the JSON on stdout keeps the shape.
+    for r in &regressions {
+        eprintln!(
+            "regression: {} ({}) was {} on {}, fails now: {}",
+            r.id, r.title, r.was, r.since, r.summary
+        );
+    }
     if report.any_failed() {
         return Err(Failure { message: "some checklist items failed".into(), code: 1 });
+    }
+    Ok(())
+}
+
+/// `check show NAME`: the target and its attestations, then its last run's items.
+fn show(app: &Rampart, args: check_target_cmd::ShowArgs) -> CliResult {
+    let last = app.check_last_run(&args.name)?;
+    if args.json {
+        #[derive(serde::Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Shown {
+            #[serde(flatten)]
+            view: rampart_core::checks::TargetView,
+            last_run: Option<StoredRun>,
+        }
+        return print_json(&Shown { view: app.check_target(&args.name)?, last_run: last });
+    }
+    check_target_cmd::show(app, args)?;
+    match last {
+        None => println!("no run yet (`rampart check run NAME`)"),
+        Some(run) => {
+            println!(
+                "last run {} (started {}, finished {})",
+                run.id, run.report.started, run.report.finished
+            );
+            print_report(&run.report);
+        }
     }
     Ok(())
 }

@@ -59,9 +59,9 @@ pub struct AddArgs {
 
 #[derive(Args)]
 pub struct ShowArgs {
-    name: String,
+    pub name: String,
     #[arg(long)]
-    json: bool,
+    pub json: bool,
 }
 
 pub fn run(app: &Rampart, cmd: TargetCommand) -> CliResult {

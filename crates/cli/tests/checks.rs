@@ -172,3 +172,125 @@ fn alert_rules_are_proved_by_the_linked_real_prometheus() {
     assert_eq!(rules_item["status"], "unknown", "{rules_item}");
     assert!(rules_item["reason"].as_str().unwrap().contains("did not answer"), "{rules_item}");
 }
+
+#[test]
+fn runs_are_kept_shown_and_regressions_printed() {
+    let cli = Cli::new();
+    let repo = tempfile::tempdir().unwrap();
+    let env = repo.path().join(".env");
+    std::fs::write(&env, "JWT_SECRET=9f8e7d6c5b4a39281706f5e4d3c2b1a0f9e8d7c6b5a49382\n").unwrap();
+    let dir = repo.path().to_str().unwrap();
+    cli.ok(&["check", "target", "add", "svc", "--repo", dir], "");
+    let shown = cli.ok(&["check", "show", "svc"], "");
+    assert!(shown.contains("no attestations") && shown.contains("no run yet"), "{shown}");
+    assert_eq!(json(&cli, &["check", "show", "svc", "--json"])["lastRun"], Value::Null);
+
+    let only = ["check", "run", "svc", "--only", "auth.jwt-secret", "--only", "compliance.terms"];
+    let out = cli.run(&only, "");
+    assert!(out.status.success() && out.stderr.is_empty(), "{out:?}");
+    std::fs::write(&env, "JWT_SECRET=changeme\n").unwrap();
+    let out = cli.run(&[&only[..], &["--json"]].concat(), "");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("regression: auth.jwt-secret (JWT secret")
+            && stderr.contains("was pass on "),
+        "{stderr}"
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(report.get("regressions").is_none(), "stdout keeps the issue's JSON shape");
+
+    let shown = cli.ok(&["check", "show", "svc"], "");
+    assert!(shown.contains("last run 2 (started "), "{shown}");
+    assert!(shown.contains("✗ auth.jwt-secret") && shown.contains("? compliance.terms"), "{shown}");
+    let shown = json(&cli, &["check", "show", "svc", "--json"]);
+    assert_eq!(shown["name"], "svc", "the target's fields stay at the top");
+    assert_eq!(shown["lastRun"]["id"], 2);
+    assert_eq!(item(&shown["lastRun"], "auth.jwt-secret")["status"], "fail");
+    let e = cli.fails(&["check", "show", "nope"], "");
+    assert!(e.contains("no check target named \"nope\""), "{e}");
+}
+
+#[test]
+fn the_last_run_exports_as_markdown_and_printable_html_with_the_audit_head() {
+    let cli = Cli::new();
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::write(repo.path().join(".env"), "JWT_SECRET=changeme\n").unwrap();
+    cli.ok(&["check", "target", "add", "svc", "--repo", repo.path().to_str().unwrap()], "");
+    let out = cli.work_dir().join("signoff.html");
+    let out_s = out.to_str().unwrap();
+    let e = cli.fails(&["check", "report", "svc", "--format", "html", "--out", out_s], "");
+    assert!(e.contains("svc has no recorded run yet"), "{e}");
+    let hostile = "<script>alert(1)</script> DPA signed";
+    cli.ok(&["check", "attest", "svc", "compliance.gdpr", "--note", hostile, "--by", "ana"], "");
+    cli.run(&["check", "run", "svc", "--only", "auth", "--only", "compliance"], "");
+
+    let e = cli.fails(&["check", "report", "svc", "--format", "pdf", "--out", out_s], "");
+    assert!(e.contains("\"pdf\" is not a report format: use md or html"), "{e}");
+    let done =
+        json(&cli, &["check", "report", "svc", "--format", "html", "--out", out_s, "--json"]);
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("@media print"));
+    assert!(!html.contains("<script>"), "the hostile note is escaped");
+    assert!(
+        html.contains("by ana on ") && html.contains("&lt;script&gt;alert(1)&lt;/script&gt; DPA")
+    );
+    assert!(html.contains("FAIL</span> JWT secret configured"), "{html}");
+    let head = &json(&cli, &["audit", "log", "--json"])[1];
+    assert_eq!(done["auditSeq"], head["seq"], "the report carries the head before the export");
+    assert!(html.contains(&format!("hash <code>{}</code>", head["hash"].as_str().unwrap())));
+    assert!(html.contains("verified, "), "{html}");
+
+    // The export is audited with the file's digest; an existing file is refused without --force.
+    let log = json(&cli, &["audit", "log", "--json"]);
+    let export = &log[0];
+    assert_eq!(export["action"], "export");
+    let sha = done["sha256"].as_str().unwrap();
+    assert!(
+        export["subject"].as_str().unwrap().contains(&format!("html sha256 {sha}")),
+        "{export}"
+    );
+    let e = cli.fails(&["check", "report", "svc", "--format", "md", "--out", out_s], "");
+    assert!(e.contains("already exists") && e.contains("--force"), "{e}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), html, "the refused export changed nothing");
+    let text = cli.ok(&["check", "report", "svc", "--format", "md", "--out", out_s, "--force"], "");
+    assert!(text.starts_with("wrote ") && text.contains("sha256 "), "{text}");
+    let md = std::fs::read_to_string(&out).unwrap();
+    assert!(md.starts_with("# Security checklist: svc") && md.contains("### FAIL JWT secret"));
+    assert!(
+        md.contains("## Attestations\n\n- compliance.gdpr: by ana on ") && !md.contains("<script>")
+    );
+}
+
+#[test]
+fn two_factor_is_proved_by_an_authenticator_account_for_the_targets_issuer() {
+    let cli = Cli::new();
+    let repo = tempfile::tempdir().unwrap();
+    cli.ok(&["check", "target", "add", "shop", "--repo", repo.path().to_str().unwrap()], "");
+    let only = ["check", "run", "shop", "--only", "auth.2fa", "--json"];
+    let report = json(&cli, &only);
+    let two_fa = item(&report, "auth.2fa");
+    assert_eq!(two_fa["status"], "unknown", "{two_fa}");
+    let reason = two_fa["reason"].as_str().unwrap();
+    assert!(reason.contains("enroll the service's 2FA in Rampart (`rampart otp add`)"), "{reason}");
+    assert!(reason.contains("or attest it (`rampart check attest shop auth.2fa"), "{reason}");
+
+    // An account of another issuer does not count; one for the target does.
+    cli.ok(&["otp", "add", "otpauth://totp/GitHub:ana?secret=JBSWY3DPEHPK3PXP&issuer=GitHub"], "");
+    assert_eq!(item(&json(&cli, &only), "auth.2fa")["status"], "unknown");
+    cli.ok(
+        &["otp", "add", "otpauth://totp/Shop:ana@shop.example?secret=KRSXG5CTMVRXEZLU&issuer=Shop"],
+        "",
+    );
+    let report = json(&cli, &only);
+    let two_fa = item(&report, "auth.2fa");
+    assert_eq!(two_fa["status"], "pass", "{two_fa}");
+    assert!(
+        two_fa["summary"]
+            .as_str()
+            .unwrap()
+            .contains("1 2FA account(s) enrolled in Rampart for shop (issuer Shop)")
+    );
+    assert_eq!(two_fa["evidence"][0]["kind"], "record");
+    assert!(!cli.seen().contains("KRSXG5CTMVRXEZLU"), "no seed is printed");
+}

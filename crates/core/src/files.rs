@@ -17,6 +17,39 @@ pub fn write_secret_file(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Writes `bytes` to `path` atomically (a synced temp file beside it, then renamed into place).
+/// Without `overwrite`, an existing `path` is refused, also when it appears meanwhile (the temp
+/// file is linked into place, which fails if the name is taken).
+pub fn write_file_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
+    let fail =
+        |e: std::io::Error| CoreError::Io(format!("could not write {}: {e}", path.display()));
+    let exists = || {
+        CoreError::Conflict(format!(
+            "{} already exists; choose another --out or pass --force to replace it",
+            path.display()
+        ))
+    };
+    if !overwrite && path.exists() {
+        return Err(exists());
+    }
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    tmp.write_all(bytes).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    if overwrite {
+        tmp.persist(path).map_err(|e| fail(e.error))?;
+    } else {
+        tmp.persist_noclobber(path).map_err(|e| {
+            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+                exists()
+            } else {
+                fail(e.error)
+            }
+        })?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -41,5 +74,21 @@ mod tests {
         }
         let err = write_secret_file(&dir.path().join("missing/dir/x"), b"x").unwrap_err();
         assert!(err.to_string().contains("could not write"), "{err}");
+    }
+
+    #[test]
+    fn an_atomic_write_refuses_an_existing_file_unless_told_to_replace_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.html");
+        write_file_atomic(&path, b"one", false).unwrap();
+        let err = write_file_atomic(&path, b"two", false).unwrap_err();
+        assert!(matches!(err, CoreError::Conflict(ref m) if m.contains("--force")), "{err}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "one");
+        write_file_atomic(&path, b"three", true).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "three");
+        let names: Vec<_> =
+            std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names.len(), 1, "no temp file is left: {names:?}");
+        assert!(write_file_atomic(&dir.path().join("no/such/dir/x"), b"x", false).is_err());
     }
 }

@@ -20,6 +20,7 @@ pub mod audit_seal;
 mod audit_tests;
 pub mod audit_verify;
 pub mod backups;
+pub mod check_runs;
 pub mod checks;
 pub mod credentials;
 pub mod feeds;

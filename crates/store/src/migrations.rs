@@ -219,6 +219,28 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX alert_transitions_fingerprint ON alert_transitions(fingerprint, id);
     CREATE INDEX alert_transitions_at ON alert_transitions(at);
     "#,
+    // 6: checklist run history: each recorded run of a named target (its times as RFC 3339
+    // UTC, the report as JSON whose shape rampart-checks defines, the counts per status). Runs
+    // are never edited; the oldest beyond the kept number are pruned, and a target's runs go
+    // with it.
+    r#"
+    CREATE TABLE check_runs (
+        id        INTEGER PRIMARY KEY,
+        target    TEXT NOT NULL REFERENCES check_targets(name) ON DELETE CASCADE,
+        started   TEXT NOT NULL,
+        finished  TEXT NOT NULL,
+        report    TEXT NOT NULL,
+        pass      INTEGER NOT NULL,
+        fail      INTEGER NOT NULL,
+        warn      INTEGER NOT NULL,
+        unknown   INTEGER NOT NULL,
+        attested  INTEGER NOT NULL,
+        na        INTEGER NOT NULL
+    );
+    CREATE INDEX check_runs_target ON check_runs(target, id);
+    CREATE TRIGGER check_runs_no_update BEFORE UPDATE ON check_runs
+        BEGIN SELECT RAISE(ABORT, 'check runs are never edited'); END;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -7,6 +7,8 @@ pub mod cors;
 pub mod csp;
 pub mod db;
 mod header_rules;
+pub mod input;
+pub mod legacy_tls;
 pub mod live;
 pub mod observatory;
 pub mod ratelimit;

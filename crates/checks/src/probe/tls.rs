@@ -2,9 +2,11 @@
 //! checked against the public roots plus the target's CA file by rustls' WebPKI verifier
 //! (trust, host name, validity), the leaf read with x509-parser (expiry, key size, signature
 //! algorithm), and an SSL-Labs-style grade with every cap reason (a subset of the 2009r guide:
-//! trust T, mismatch M, weak key B, no TLS 1.2 C, no TLS 1.3 A-). TLS 1.0/1.1 are not offered by
-//! rustls, so they are reported as not tested.
+//! trust T, mismatch M, weak key B, TLS 1.0/1.1 offered B, no TLS 1.2 C, no TLS 1.3 A-). TLS
+//! 1.0/1.1, which rustls cannot speak, are probed with hand-built ClientHellos
+//! ([`legacy_tls`](super::legacy_tls)); offering either fails `transport.https`.
 
+use super::legacy_tls::{self, Legacy};
 use crate::status::{Evidence, Finding, Status};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -167,13 +169,55 @@ pub async fn probe(
     };
     let v13 = handshake(&host, port, &rustls::version::TLS13, roots.clone()).await;
     let v12 = handshake(&host, port, &rustls::version::TLS12, roots).await;
+    let mut legacy = Vec::new();
+    let mut legacy_unknown = Vec::new();
+    let (v10, v11) = tokio::join!(
+        legacy_tls::offered(&host, port, Legacy::Tls10, STEP),
+        legacy_tls::offered(&host, port, Legacy::Tls11, STEP)
+    );
+    for (v, answer) in [(Legacy::Tls10, v10), (Legacy::Tls11, v11)] {
+        match answer {
+            Ok(true) => legacy.push(v.name()),
+            Ok(false) => {}
+            Err(e) => legacy_unknown.push(format!("{}: {e}", v.name())),
+        }
+    }
     let offered: Vec<&str> = [("TLS 1.3", v13.is_ok()), ("TLS 1.2", v12.is_ok())]
         .iter()
         .filter(|(_, ok)| *ok)
         .map(|(n, _)| *n)
+        .chain(legacy.iter().copied())
         .collect();
+    let proto_ev = Evidence::note(if legacy_unknown.is_empty() {
+        format!("offered: {}", offered.join(", "))
+    } else {
+        format!("offered: {}; not determined: {}", offered.join(", "), legacy_unknown.join("; "))
+    });
+    let mut caps = Vec::new();
+    for v in &legacy {
+        caps.push(format!("B: {v} is offered"));
+    }
     let seen = match (v13, v12) {
         (Ok(s), _) | (_, Ok(s)) => s,
+        (Err(e), _) if !legacy.is_empty() => {
+            // Only a legacy version answers: the protocol fails; the certificate is not read
+            // (rustls cannot finish that handshake).
+            caps.push("C: TLS 1.2 is not offered".to_owned());
+            let f = vec![
+                Finding::new(
+                    "transport.https",
+                    Status::Fail,
+                    format!("only {} offered: neither TLS 1.2 nor 1.3", legacy.join(" and ")),
+                )
+                .with(proto_ev),
+                Finding::new(
+                    "transport.certificate",
+                    Status::unknown(format!("no TLS 1.2/1.3 handshake to read it over: {e}")),
+                    "certificate not read",
+                ),
+            ];
+            return (f, Some((ssl_grade(&caps, false), caps)));
+        }
         (Err(e), _) => {
             let f = Finding::new(
                 "transport.certificate",
@@ -183,17 +227,31 @@ pub async fn probe(
             return (vec![f.clone(), Finding { item: "transport.https", ..f }], None);
         }
     };
-    let mut caps = Vec::new();
     let mut f = Vec::new();
-    let proto_ev = Evidence::note(format!(
-        "offered: {}; TLS 1.0/1.1 not tested (rustls cannot offer them)",
-        offered.join(", ")
-    ));
-    f.push(if offered.contains(&"TLS 1.2") || offered.contains(&"TLS 1.3") {
+    let modern = offered.contains(&"TLS 1.2") || offered.contains(&"TLS 1.3");
+    f.push(if !legacy.is_empty() {
+        Finding::new(
+            "transport.https",
+            Status::Fail,
+            format!(
+                "{} still offered (deprecated, RFC 8996): offered {}",
+                legacy.join(" and "),
+                offered.join(", ")
+            ),
+        )
+        .with(proto_ev)
+    } else if modern && legacy_unknown.is_empty() {
         Finding::new(
             "transport.https",
             Status::Pass,
-            format!("TLS offered: {}", offered.join(", ")),
+            format!("TLS offered: {}; TLS 1.0/1.1 not", offered.join(", ")),
+        )
+        .with(proto_ev)
+    } else if modern {
+        Finding::new(
+            "transport.https",
+            Status::Warn,
+            format!("TLS offered: {}; TLS 1.0/1.1 could not be determined", offered.join(", ")),
         )
         .with(proto_ev)
     } else {

@@ -2,9 +2,11 @@
 //! files (bounded: no `.git`/`node_modules`, files under 1 MiB, at most 20,000 files) go to
 //! [`secrets`] (gitleaks-style rules, committed `.env` files, `.gitignore`) and [`code`]
 //! (JWT secret, bcrypt cost, token expiry, middleware and dependencies), and a saved
-//! `npm audit --json` report to [`npm_audit`]. Git history is not scanned yet.
+//! `npm audit --json` report to [`npm_audit`]; the git history goes to [`history`] (the same
+//! secret rules on every added line of `git log -p --all`).
 
 pub mod code;
+pub mod history;
 pub mod npm_audit;
 pub mod secrets;
 
@@ -64,6 +66,7 @@ pub async fn scan(root: &Path) -> Vec<Finding> {
             )];
         }
         let mut f = secrets::scan(&root, &files);
+        f.extend(history::findings(&root, history::Bounds::default()));
         f.extend(code::scan(&files));
         f.push(npm_audit::from_repo(&root));
         f

@@ -1,10 +1,15 @@
 //! `npm audit --json` (report version 2, npm 7 and later): counted by advisory (unique
 //! `source`), not by package. A saved report (`npm-audit.json` or `audit.json` at the root) is
-//! parsed; an unknown schema or an `error` object is `unknown` with the reason, never a pass.
+//! parsed; without one, a repository with a `package-lock.json` is audited now by running
+//! `npm audit` (bounded by a timeout and an output cap). An unknown schema, an `error` object
+//! or no answer from the registry is `unknown` with the reason, never a pass.
 
 use crate::status::{Evidence, Finding, Status};
 use std::collections::HashSet;
+use std::io::Read;
 use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 const ITEM: &str = "code.npm-audit";
 
@@ -18,7 +23,13 @@ pub fn judge(text: &str, source: &str) -> Finding {
         );
     };
     if let Some(e) = v.get("error") {
-        let summary = e.get("summary").and_then(|s| s.as_str()).unwrap_or("an error");
+        // npm 10+ leaves summary empty and says what failed in the top-level message.
+        let summary = [e.get("summary"), v.get("message"), e.get("detail")]
+            .into_iter()
+            .flatten()
+            .filter_map(|s| s.as_str())
+            .find(|s| !s.trim().is_empty())
+            .unwrap_or("an error");
         return Finding::new(
             ITEM,
             Status::unknown(format!("npm audit failed: {}", crate::status::trim(summary))),
@@ -69,17 +80,104 @@ pub fn judge(text: &str, source: &str) -> Finding {
     Finding::new(ITEM, status, summary).with(Evidence::file(source, None, "npm audit --json"))
 }
 
-/// The saved report at the repository root, if any.
+/// Bounds of running `npm audit`.
+#[derive(Debug, Clone, Copy)]
+pub struct Bounds {
+    pub timeout: Duration,
+    /// Most bytes of npm's output read.
+    pub output_cap: usize,
+}
+
+impl Default for Bounds {
+    fn default() -> Self {
+        Self { timeout: Duration::from_secs(60), output_cap: 16 << 20 }
+    }
+}
+
+/// What `npm audit` is run as.
+pub const COMMAND: &str = "npm audit --json --omit=dev";
+
+/// Runs `npm audit --json --omit=dev` in `root` (with `env` added, e.g. a registry) within
+/// `bounds` and judges its output. npm missing, a timeout, an oversized output or no answer
+/// from the registry are `unknown` with the reason, never a pass.
+pub fn run(root: &Path, bounds: Bounds, env: &[(&str, &str)]) -> Finding {
+    let unknown = |reason: String| Finding::new(ITEM, Status::unknown(reason), "npm audit not run");
+    let mut cmd = Command::new("npm");
+    cmd.args(["audit", "--json", "--omit=dev"])
+        .current_dir(root)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = match cmd.spawn() {
+        Ok(c) => c,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return unknown(
+                "npm is not installed: install Node.js and npm, or save `npm audit --json \
+                 --omit=dev > npm-audit.json` in the repository"
+                    .into(),
+            );
+        }
+        Err(e) => return unknown(format!("could not run npm: {e}")),
+    };
+    let stdout = child.stdout.take().expect("piped stdout");
+    let cap = bounds.output_cap;
+    let reader = std::thread::spawn(move || {
+        let mut out = Vec::new();
+        let _ = stdout.take(cap as u64 + 1).read_to_end(&mut out);
+        out
+    });
+    let deadline = Instant::now() + bounds.timeout;
+    let timed_out = loop {
+        match child.try_wait() {
+            Ok(Some(_)) => break false,
+            Ok(None) if Instant::now() >= deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                break true;
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(e) => return unknown(format!("npm audit: {e}")),
+        }
+    };
+    let out = reader.join().unwrap_or_default();
+    if timed_out {
+        return unknown(format!(
+            "npm audit did not finish within {} s (the registry may be slow or unreachable)",
+            bounds.timeout.as_secs()
+        ));
+    }
+    if out.len() > cap {
+        let _ = child.kill();
+        return unknown(format!("npm audit printed more than {} MiB (the cap)", cap >> 20));
+    }
+    let mut f = judge(&String::from_utf8_lossy(&out), COMMAND);
+    if let Status::Unknown { reason } = &f.status
+        && reason.contains("request to")
+    {
+        f.status = Status::unknown(format!("no answer from the npm registry: {reason}"));
+    }
+    f
+}
+
+/// A saved report at the repository root; else, with a `package-lock.json`, `npm audit` run now
+/// ([`run`]); else unknown with what to do.
 pub fn from_repo(root: &Path) -> Finding {
     for name in ["npm-audit.json", "audit.json"] {
         if let Ok(text) = std::fs::read_to_string(root.join(name)) {
             return judge(&text, name);
         }
     }
+    if root.join("package-lock.json").is_file() {
+        return run(root, Bounds::default(), &[]);
+    }
     Finding::new(
         ITEM,
         Status::unknown(
-            "no saved report: run `npm audit --json --omit=dev > npm-audit.json` in the repository",
+            "no saved report and no package-lock.json: run `npm audit --json --omit=dev > \
+             npm-audit.json` in the repository",
         ),
         "no audit report",
     )

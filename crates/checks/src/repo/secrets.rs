@@ -120,44 +120,73 @@ pub fn mask(secret: &str) -> String {
     format!("{head}… ({} chars)", secret.chars().count())
 }
 
+/// Every rule's id and regex (for tools that run the same rules elsewhere).
+pub fn rule_patterns() -> impl Iterator<Item = (&'static str, &'static str)> {
+    RULES.iter().map(|(id, re, _)| (*id, *re))
+}
+
+/// The compiled rules.
+pub struct Rules(Vec<(&'static str, Regex, f64)>);
+
+/// One line's hit: the rule and the secret (mask it before showing it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit<'a> {
+    pub rule: &'static str,
+    pub secret: &'a str,
+}
+
+impl Rules {
+    pub fn compile() -> Self {
+        Self(
+            RULES
+                .iter()
+                .map(|(id, re, e)| {
+                    let compiled = regex::RegexBuilder::new(re)
+                        .size_limit(64 << 20)
+                        .build()
+                        .expect("a valid rule");
+                    (*id, compiled, *e)
+                })
+                .collect(),
+        )
+    }
+
+    /// Whether a file at `path` is scanned at all (tests, examples and lock files are not).
+    pub fn scans(path: &str) -> bool {
+        !allowed_path(path)
+    }
+
+    /// The first rule that finds a secret in `line` (long lines and `gitleaks:allow` skipped).
+    pub fn check<'a>(&self, line: &'a str) -> Option<Hit<'a>> {
+        if line.len() > 4000 || line.contains("gitleaks:allow") {
+            return None;
+        }
+        self.0.iter().find_map(|(id, re, min)| {
+            let secret = re.captures(line).and_then(|c| c.get(1)).map(|m| m.as_str())?;
+            (!placeholder(secret) && entropy(secret) > *min).then_some(Hit { rule: id, secret })
+        })
+    }
+}
+
 /// Findings of the rules in `files`.
 pub fn find(files: &[SourceFile]) -> Vec<Finding> {
-    let rules: Vec<(&str, Regex, f64)> = RULES
-        .iter()
-        .map(|(id, re, e)| {
-            let compiled =
-                regex::RegexBuilder::new(re).size_limit(64 << 20).build().expect("a valid rule");
-            (*id, compiled, *e)
-        })
-        .collect();
+    let rules = Rules::compile();
     let mut out = Vec::new();
-    for file in files.iter().filter(|f| !allowed_path(&f.path)) {
+    for file in files.iter().filter(|f| Rules::scans(&f.path)) {
         for (n, line) in file.text.lines().enumerate() {
-            if line.len() > 4000 || line.contains("gitleaks:allow") {
-                continue;
-            }
-            for (id, re, min) in &rules {
-                let Some(secret) = re.captures(line).and_then(|c| c.get(1)).map(|m| m.as_str())
-                else {
-                    continue;
-                };
-                if placeholder(secret) || entropy(secret) <= *min {
-                    continue;
-                }
-                out.push(
-                    Finding::new(
-                        "code.no-hardcoded-secrets",
-                        Status::Fail,
-                        format!("{id} in {}:{}", file.path, n + 1),
-                    )
-                    .with(Evidence::file(
-                        &file.path,
-                        Some(n + 1),
-                        format!("{id}: {}", mask(secret)),
-                    )),
-                );
-                break;
-            }
+            let Some(hit) = rules.check(line) else { continue };
+            out.push(
+                Finding::new(
+                    "code.no-hardcoded-secrets",
+                    Status::Fail,
+                    format!("{} in {}:{}", hit.rule, file.path, n + 1),
+                )
+                .with(Evidence::file(
+                    &file.path,
+                    Some(n + 1),
+                    format!("{}: {}", hit.rule, mask(hit.secret)),
+                )),
+            );
         }
     }
     out
@@ -198,7 +227,7 @@ pub fn scan(root: &Path, files: &[SourceFile]) -> Vec<Finding> {
         out.push(Finding::new(
             "code.no-hardcoded-secrets",
             Status::Pass,
-            format!("no secret found in {} files (working tree; history not scanned)", files.len()),
+            format!("no secret found in {} files of the working tree", files.len()),
         ));
     }
     out

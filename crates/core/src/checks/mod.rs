@@ -3,15 +3,22 @@
 //! the evidence Rampart's own records give ([`records`]: backups, drills, alert sources, Slack,
 //! the audit log, the vault), and runs. A run is split like a backup so the desktop never holds
 //! the database across an await: [`Rampart::check_prepare`] reads everything (sync), the
-//! returned [`PreparedCheck`] probes (async, `Send`), and [`Rampart::check_record`] audits it;
-//! [`Rampart::check_run`] chains the three for the CLI.
+//! returned [`PreparedCheck`] probes (async, `Send`), and [`Rampart::check_record`] keeps and
+//! audits it, returning regressions ([`history`]); [`Rampart::check_run`] chains the three for
+//! the CLI.
 
 mod attest;
+mod export;
+mod history;
 mod records;
+mod two_factor;
 
 pub use attest::{AttestationView, parse_expiry};
+pub use export::{ExportView, Format};
+pub use history::{RUNS_KEPT, RunSummary, StoredRun};
 pub use rampart_checks::catalog::{self, Item};
 pub use rampart_checks::probe::client::Limits;
+pub use rampart_checks::report::Regression;
 pub use rampart_checks::target::Target;
 pub use rampart_checks::{ItemResult, Report, Section, Status};
 
@@ -200,18 +207,6 @@ impl Rampart {
         })
     }
 
-    /// Audits a finished run of a stored target, with its counts.
-    pub fn check_record(&self, report: &Report) -> Result<()> {
-        let counts: Vec<String> = report
-            .counts()
-            .into_iter()
-            .filter(|(_, n)| *n > 0)
-            .map(|(status, n)| format!("{status} {n}"))
-            .collect();
-        let subject = format!("check-target:{} run: {}", report.target, counts.join(", "));
-        self.audit(AuditAction::Check, &subject)
-    }
-
     /// Prepares, runs and records a stored target's check (the CLI's path).
     pub async fn check_run(
         &self,
@@ -219,9 +214,20 @@ impl Rampart {
         only: &[String],
         login_burst: bool,
     ) -> Result<Report> {
+        Ok(self.check_run_recorded(name, only, login_burst).await?.0)
+    }
+
+    /// Like [`check_run`](Self::check_run), also returning the regressions
+    /// ([`check_record`](Self::check_record)).
+    pub async fn check_run_recorded(
+        &self,
+        name: &str,
+        only: &[String],
+        login_burst: bool,
+    ) -> Result<(Report, Vec<Regression>)> {
         let report = self.check_prepare(name, only, login_burst)?.run().await;
-        self.check_record(&report)?;
-        Ok(report)
+        let regressions = self.check_record(&report)?;
+        Ok((report, regressions))
     }
 }
 

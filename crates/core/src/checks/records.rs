@@ -2,7 +2,8 @@
 //! (schedule and retention, the last successful run against the schedule, age encryption, a
 //! drill or verified restore in the last 30/90 days), Sentry, Prometheus and Alertmanager
 //! sources, the Slack webhook, Rampart's audit chain, and the age of the vault credentials it
-//! links (or that are tagged with its name) against the rotation setting. Only the alert rules
+//! links (or that are tagged with its name) against the rotation setting, and the authenticator
+//! accounts enrolled for it ([`super::two_factor`]). Only the alert rules
 //! need the network: [`alert_rules`] asks each linked Prometheus for `/api/v1/rules`.
 
 use super::Item;
@@ -72,6 +73,9 @@ impl Rampart {
         }
         if wants("monitoring.notifications") {
             out.push(self.notifications(&sources, &linked)?);
+        }
+        if wants("auth.2fa") {
+            out.push(self.two_factor_finding(target)?);
         }
         if wants("monitoring.audit-logs") {
             out.push(self.audit_finding());

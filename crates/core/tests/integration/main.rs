@@ -4,6 +4,7 @@
 mod audit_chain;
 mod authenticator;
 mod backups;
+mod check_history;
 mod checks;
 mod credential_transport;
 mod kpi;
