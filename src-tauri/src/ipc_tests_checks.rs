@@ -36,6 +36,38 @@ fn every_checklist_payload_has_exactly_the_fields_the_ui_contract_names() {
     for key in item.as_object().unwrap().keys() {
         assert!(ts.contains(key), "CheckItemResult lacks {key}");
     }
+
+    // A run with its regressions, a stored run, a run summary.
+    let regression = rampart_core::checks::Regression {
+        id: "transport.hsts",
+        title: "HSTS header",
+        was: "pass",
+        since: "2026-01-01T00:00:00Z".into(),
+        summary: "s".into(),
+    };
+    assert_eq!(json_fields(&regression), ts_fields("CheckRegression"), "CheckRegression drifted");
+    let run =
+        crate::commands::checks::RunView { report: report.clone(), regressions: vec![regression] };
+    let mut own = ts_fields("CheckReport");
+    own.insert("regressions".to_owned());
+    assert_eq!(json_fields(&run), own, "CheckRunView drifted");
+    let stored = rampart_core::checks::StoredRun { id: 7, report };
+    let mut own = ts_fields("CheckReport");
+    own.insert("id".to_owned());
+    assert_eq!(json_fields(&stored), own, "CheckStoredRun drifted");
+    let summary = rampart_core::checks::RunSummary {
+        id: 7,
+        target: "t".into(),
+        started: "s".into(),
+        finished: "f".into(),
+        pass: 1,
+        fail: 0,
+        warn: 0,
+        unknown: 0,
+        attested: 0,
+        na: 0,
+    };
+    assert_eq!(json_fields(&summary), ts_fields("CheckRunSummary"), "CheckRunSummary drifted");
 }
 
 fn rampart_checks_report(

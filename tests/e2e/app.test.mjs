@@ -299,14 +299,22 @@ test('the checklist runs against a target and grades its headers', async () => {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
     const url = `http://127.0.0.1:${server.address().port}`;
-    execFileSync(process.env.RAMPART_CLI, ['check', 'target', 'add', 'e2e-api', '--url', url], { encoding: 'utf8' });
     await s.click('[data-testid="nav-checks"]');
+    await s.click('[data-testid="check-target-add"]');
+    await s.type('[data-testid="target-name"]', 'e2e-api');
+    await s.type('[data-testid="target-url"]', url);
+    await s.click('[data-testid="target-save"]');
+    await s.gone('[data-testid="check-target-dialog"]');
     await s.click('[data-testid="check-run"]');
     await s.find('[data-testid="check-grades"]', 60000);
     assert.match(await s.text('[data-testid="check-grades"]'), /Headers [A-F]/);
     assert.match(await s.text('[data-testid="check-tally"]'), /^\d+ fail/, 'failures counted first');
     await s.find('[data-testid="check-item-transport.https"]');
     screenshot('checklist');
+    // The run is recorded: the CLI reads the same last run back.
+    const shown = JSON.parse(execFileSync(process.env.RAMPART_CLI, ['check', 'show', 'e2e-api', '--json'], { encoding: 'utf8' }));
+    assert.equal(shown.lastRun.target, 'e2e-api');
+    assert.ok(shown.lastRun.items.some((i) => i.id === 'transport.https' && i.status === 'fail'), 'plain HTTP fails');
   } finally {
     server.close();
   }

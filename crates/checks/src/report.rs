@@ -177,7 +177,7 @@ pub fn regressions(now: &Report, earlier: &[Report]) -> Vec<Regression> {
         .collect()
 }
 
-/// What to say for an item no probe spoke about.
+/// What to say for an item no probe spoke about: what to add to the target to prove it.
 fn unproved_reason(item: &Item) -> String {
     use crate::catalog::Proof;
     if item.proof.contains(&Proof::RampartRecord) {
@@ -185,8 +185,14 @@ fn unproved_reason(item: &Item) -> String {
             .into()
     } else if item.proof == [Proof::AttestOnly] {
         "not observable from outside: attest it (`rampart check attest`)".into()
+    } else if item.id == "auth.login-rate-limit" {
+        "not probed: give the target its login path and allow the failed-login burst \
+         (--login-path, --login-burst), or a repository (--repo), or attest it"
+            .into()
     } else if item.proof.contains(&Proof::Live) && item.proof.contains(&Proof::Repository) {
-        "nothing to check it against: give the target a URL or a repository, or attest it".into()
+        "neither the live probes nor a repository spoke about it: give the target a repository \
+         (--repo), or attest it"
+            .into()
     } else if item.proof.contains(&Proof::Repository) {
         "no repository given for this target (--repo), or attest it".into()
     } else {
@@ -327,6 +333,19 @@ mod tests {
         assert!(by["compliance.terms"].evidence[0].text.contains("expired on 2025-01-01"));
         assert_eq!(by["compliance.retention"].status.name(), "unknown");
         assert_eq!(by["code.review"].status, Status::Fail);
+    }
+
+    #[test]
+    fn an_item_nothing_spoke_about_says_what_to_add_to_the_target() {
+        let items = catalog::select(&["auth".into()]).unwrap();
+        let out = combine(&items, vec![], &HashMap::new(), "2026-02-01T00:00:00Z");
+        let reason = |id: &str| match &out.iter().find(|r| r.id == id).unwrap().status {
+            Status::Unknown { reason } => reason.clone(),
+            other => panic!("{id} is {other:?}"),
+        };
+        assert!(reason("auth.login-rate-limit").contains("--login-path, --login-burst"));
+        assert!(reason("auth.jwt-secret").contains("--repo"), "{}", reason("auth.jwt-secret"));
+        assert!(!out.iter().any(|r| r.summary.contains("nothing to check it against")));
     }
 
     #[test]

@@ -1,15 +1,20 @@
-//! Security checklist commands: the catalog, named targets, attestations and a run. A run reads
-//! the target, its attestations and Rampart's records under the app lock, probes outside it
-//! (the page never blocks), then audits the run in the background even if the app locked.
+//! Security checklist commands: the catalog, named targets, attestations, a run, the run
+//! history and the sign-off export. A run reads the target, its attestations and Rampart's
+//! records under the app lock, probes outside it (the page never blocks), then records and
+//! audits the run in the background even if the app locked; a regression (an item that passed
+//! before and fails now) shows a desktop notification like an alert.
 
-use super::unlocked;
+use super::incidents::ReportFormat;
+use super::{read_only, unlocked};
 use crate::error::{IpcError, IpcResult};
 use crate::state::Shared;
 use rampart_core::checks::{
-    AttestationView, Item, Report, Target, TargetView, catalog, parse_expiry,
+    AttestationView, Format, Item, Regression, Report, RunSummary, StoredRun, Target, TargetView,
+    catalog, parse_expiry,
 };
+use serde::Serialize;
 use std::sync::Arc;
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 
 type S<'a> = State<'a, Arc<Shared>>;
 
@@ -56,18 +61,83 @@ pub async fn check_unattest(state: S<'_>, target: String, item: String) -> IpcRe
     unlocked(state.inner(), move |app| app.check_unattest(&target, &item)).await
 }
 
+/// A run with what regressed since the earlier runs.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunView {
+    #[serde(flatten)]
+    pub report: Report,
+    pub regressions: Vec<Regression>,
+}
+
 /// Runs the checks of a stored target (`only`: item or section ids, empty for all).
 #[tauri::command]
-pub async fn check_run(state: S<'_>, name: String, only: Vec<String>) -> IpcResult<Report> {
+pub async fn check_run<R: Runtime>(
+    handle: AppHandle<R>,
+    state: S<'_>,
+    name: String,
+    only: Vec<String>,
+) -> IpcResult<RunView> {
     let shared = state.inner().clone();
     let prepared = unlocked(&shared, move |app| app.check_prepare(&name, &only, false)).await?;
     let report = prepared.run().await;
     let recorded = report.clone();
-    tauri::async_runtime::spawn_blocking(move || {
+    let regressions = tauri::async_runtime::spawn_blocking(move || {
         shared.background(move |app| app.check_record(&recorded))
     })
     .await
     .map_err(|e| IpcError::internal(format!("the task failed: {e}")))?
     .map_err(IpcError::from)?;
-    Ok(report)
+    if !regressions.is_empty() {
+        let ids: Vec<&str> = regressions.iter().map(|r| r.id).collect();
+        let title = format!("Checklist: {} regressed on {}", ids.len(), report.target);
+        crate::notify::show(&handle, &title, &format!("now failing: {}", ids.join(", ")));
+    }
+    Ok(RunView { report, regressions })
+}
+
+/// The newest run of a target with its items (`None` before the first).
+#[tauri::command]
+pub async fn check_last_run(state: S<'_>, name: String) -> IpcResult<Option<StoredRun>> {
+    read_only(state.inner(), move |app| app.check_last_run(&name)).await
+}
+
+/// A target's newest runs (counts only), newest first.
+#[tauri::command]
+pub async fn check_history(state: S<'_>, name: String) -> IpcResult<Vec<RunSummary>> {
+    read_only(state.inner(), move |app| app.check_history(&name, 20)).await
+}
+
+/// Exports the target's last run for a sign-off (Markdown or a printable page, with the audit
+/// chain's head) where the user picks; `None` when they cancel.
+#[tauri::command]
+pub async fn check_export<R: Runtime>(
+    handle: AppHandle<R>,
+    state: S<'_>,
+    name: String,
+    format: ReportFormat,
+) -> IpcResult<Option<String>> {
+    let (ext, filter) = format.file_type();
+    let file = format!("{name}-security-checklist.{ext}");
+    // No run yet is an error before any dialog opens.
+    let probe = name.clone();
+    unlocked(state.inner(), move |app| {
+        app.check_last_run(&probe)?.map(|_| ()).ok_or_else(|| {
+            rampart_core::CoreError::NotFound(format!(
+                "{probe} has no run yet: run the checks first"
+            ))
+        })
+    })
+    .await?;
+    let Some(path) = super::pick_save_path(&handle, &file, filter, ext).await? else {
+        return Ok(None);
+    };
+    let format = match format {
+        ReportFormat::Md => Format::Markdown,
+        ReportFormat::Html => Format::Html,
+    };
+    // The dialog asked before replacing a file.
+    let written =
+        unlocked(state.inner(), move |app| app.check_export(&name, format, &path, true)).await?;
+    Ok(Some(written.path))
 }

@@ -122,6 +122,9 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         checks::check_attest,
         checks::check_unattest,
         checks::check_run,
+        checks::check_last_run,
+        checks::check_history,
+        checks::check_export,
     ]
 }
 

@@ -99,4 +99,7 @@ pub const COMMANDS: &[&str] = &[
     "check_attest",
     "check_unattest",
     "check_run",
+    "check_last_run",
+    "check_history",
+    "check_export",
 ];

@@ -316,6 +316,9 @@ const CASES: [string, () => Promise<unknown>, string, Record<string, unknown>][]
     'check_run',
     { name: 'web', only: ['transport'] },
   ],
+  ['checkLastRun', () => ipc.checkLastRun('web'), 'check_last_run', { name: 'web' }],
+  ['checkHistory', () => ipc.checkHistory('web'), 'check_history', { name: 'web' }],
+  ['checkExport', () => ipc.checkExport('web', 'md'), 'check_export', { name: 'web', format: 'md' }],
   ['incidentList', () => ipc.incidentList(true), 'incident_list', { openOnly: true }],
   ['incidentDetail', () => ipc.incidentDetail(3), 'incident_detail', { id: 3 }],
   [
@@ -470,6 +473,9 @@ describe('command wrappers', () => {
       check_attest: true,
       check_unattest: true,
       check_run: true,
+      check_last_run: true,
+      check_history: true,
+      check_export: true,
     };
     expect(new Set(CASES.map((c) => c[2]))).toEqual(new Set(Object.keys(ALL)));
   });

@@ -5,7 +5,9 @@ import type {
   AlertsReport,
   AttestationView,
   CheckItem,
-  CheckReport,
+  CheckRunSummary,
+  CheckRunView,
+  CheckStoredRun,
   CheckTarget,
   CheckTargetView,
   AuditEntry,
@@ -393,8 +395,15 @@ export const checkAttest = (
 ): Promise<AttestationView> => call('check_attest', { target, item, note, by, expires });
 export const checkUnattest = (target: string, item: string): Promise<null> =>
   call('check_unattest', { target, item });
-export const checkRun = (name: string, only: string[] = []): Promise<CheckReport> =>
+export const checkRun = (name: string, only: string[] = []): Promise<CheckRunView> =>
   call('check_run', { name, only });
+/** The newest recorded run of a target, or null before the first. */
+export const checkLastRun = (name: string): Promise<CheckStoredRun | null> =>
+  call('check_last_run', { name });
+export const checkHistory = (name: string): Promise<CheckRunSummary[]> => call('check_history', { name });
+/** Saves the last run for a sign-off where the user picks; null when cancelled. */
+export const checkExport = (name: string, format: ReportFormat): Promise<string | null> =>
+  call('check_export', { name, format });
 
 // ---- Events ------------------------------------------------------------------------------------------
 export function listenEvent<E extends keyof Events>(

@@ -1046,6 +1046,42 @@ export interface CheckReport {
   tls: { grade: string; caps: string[] } | null;
 }
 
+/** An item that passed (or was attested) in an earlier run and fails now. */
+export interface CheckRegression {
+  id: string;
+  title: string;
+  /** `pass` or `attested`. */
+  was: string;
+  /** When that earlier run started (RFC 3339). */
+  since: string;
+  /** Why it fails now. */
+  summary: string;
+}
+
+/** A finished run with what regressed since the earlier runs. */
+export interface CheckRunView extends CheckReport {
+  regressions: CheckRegression[];
+}
+
+/** A recorded run read back whole. */
+export interface CheckStoredRun extends CheckReport {
+  id: number;
+}
+
+/** One recorded run, counts only. */
+export interface CheckRunSummary {
+  id: number;
+  target: string;
+  started: string;
+  finished: string;
+  pass: number;
+  fail: number;
+  warn: number;
+  unknown: number;
+  attested: number;
+  na: number;
+}
+
 export interface Commands {
   otp_codes: { args: Record<string, never>; result: CodeView[] };
   otp_copy: { args: { id: string; next: boolean }; result: CopyResult };
@@ -1195,7 +1231,12 @@ export interface Commands {
   };
   check_unattest: { args: { target: string; item: string }; result: null };
   /** only: item or section ids; empty for every item. */
-  check_run: { args: { name: string; only: string[] }; result: CheckReport };
+  check_run: { args: { name: string; only: string[] }; result: CheckRunView };
+  /** null: no run recorded yet. */
+  check_last_run: { args: { name: string }; result: CheckStoredRun | null };
+  check_history: { args: { name: string }; result: CheckRunSummary[] };
+  /** null: the user cancelled the save dialog. */
+  check_export: { args: { name: string; format: ReportFormat }; result: string | null };
 }
 
 /** Events the shell emits. */

@@ -1,8 +1,9 @@
-import { fireEvent, render, screen, within } from '@testing-library/svelte';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import ChecklistView from './ChecklistView.svelte';
 import { mockCommands } from '../../../test/ipc';
-import type { CheckItem, CheckReport, CheckTargetView } from '$lib/ipc';
+import type { CheckItem, CheckReport, CheckRunSummary, CheckTargetView } from '$lib/ipc';
+import Toasts from '../common/Toasts.svelte';
 
 const CATALOG: CheckItem[] = [
   {
@@ -74,12 +75,134 @@ const REPORT: CheckReport = {
   tls: null,
 };
 
+const SUMMARY = (id: number, fail: number, pass: number): CheckRunSummary => ({
+  id,
+  target: 'staging',
+  started: '2026-01-0' + id + 'T00:00:00Z',
+  finished: '2026-01-0' + id + 'T00:00:02Z',
+  pass,
+  fail,
+  warn: 0,
+  unknown: 1,
+  attested: 0,
+  na: 0,
+});
+
 describe('ChecklistView', () => {
+  it('shows the last recorded run on opening, calls out regressions of a new run, and exports it', async () => {
+    let runs = [SUMMARY(1, 0, 1)];
+    const ipc = mockCommands({
+      check_catalog: () => CATALOG,
+      check_targets: () => [TARGET],
+      check_last_run: () => ({
+        ...REPORT,
+        id: 1,
+        items: REPORT.items.map((i) => ({ ...i, status: 'pass' })),
+      }),
+      check_history: () => runs,
+      check_run: () => {
+        runs = [SUMMARY(2, 1, 0), ...runs];
+        return {
+          ...REPORT,
+          regressions: [
+            {
+              id: 'transport.https',
+              title: 'HTTPS enabled',
+              was: 'pass',
+              since: '2026-01-01T00:00:00Z',
+              summary: 'the target URL is plain HTTP',
+            },
+          ],
+        };
+      },
+      check_export: ({ format }) => {
+        if (format === 'html') throw { kind: 'notFound', message: 'staging has no run yet' };
+        return '/home/ana/staging-security-checklist.md';
+      },
+    });
+    render(ChecklistView);
+    render(Toasts);
+    const https = await screen.findByTestId('check-item-transport.https');
+    await waitFor(() => expect(https).toHaveTextContent('pass'));
+    expect(screen.getByTestId('check-run-time')).toHaveTextContent('Last run');
+    expect(screen.queryByTestId('check-history')).toBeNull();
+    await fireEvent.click(screen.getByTestId('check-run'));
+    const banner = await screen.findByTestId('check-regressions');
+    expect(banner).toHaveTextContent('1 regressed since the earlier runs');
+    expect(banner).toHaveTextContent('HTTPS enabled (transport.https): was pass');
+    const attention = screen.getByTestId('check-attention');
+    expect(attention).toHaveTextContent('Needs attention: HTTPS enabled');
+    await fireEvent.click(within(attention).getByRole('button', { name: 'HTTPS enabled' }));
+    expect(screen.getByTestId('check-detail')).toHaveTextContent('Serve the API over TLS 1.2+ only.');
+    expect(https).toHaveTextContent('fail');
+    expect(await screen.findByTestId('check-history')).toHaveTextContent('2 runs');
+    expect(screen.getByTestId('check-history')).toHaveTextContent('1 fail · 1 unknown');
+    await fireEvent.click(screen.getByTestId('check-export-md'));
+    expect(
+      await screen.findByText('Checklist report saved to /home/ana/staging-security-checklist.md'),
+    ).toBeTruthy();
+    await fireEvent.click(screen.getByTestId('check-export-html'));
+    expect(await screen.findByText(/Could not export the checklist: staging has no run yet/)).toBeTruthy();
+    expect(ipc.named('check_export').map((c) => c.args)).toEqual([
+      { name: 'staging', format: 'md' },
+      { name: 'staging', format: 'html' },
+    ]);
+  });
+
+  it("adds a target from the page with its paths and databases, and shows core's refusal", async () => {
+    let targets: CheckTargetView[] = [];
+    const ipc = mockCommands({
+      check_catalog: () => CATALOG,
+      check_targets: () => targets,
+      check_last_run: () => null,
+      check_history: () => [],
+      check_target_add: ({ target }) => {
+        if (!target.url) throw { kind: 'invalidInput', message: 'give the target a URL or a repository' };
+        const view = { ...target, createdAt: '2026-01-01T00:00:00Z', attestations: [] };
+        targets = [view];
+        return view;
+      },
+    });
+    render(ChecklistView);
+    render(Toasts);
+    expect(await screen.findByTestId('check-empty')).toBeTruthy();
+    await fireEvent.click(screen.getByTestId('check-target-add'));
+    await fireEvent.input(screen.getByTestId('target-name'), { target: { value: 'prod' } });
+    await fireEvent.click(screen.getByTestId('target-save'));
+    expect(await screen.findByRole('alert')).toHaveTextContent('give the target a URL or a repository');
+    await fireEvent.input(screen.getByTestId('target-url'), {
+      target: { value: 'https://api.example.test' },
+    });
+    await fireEvent.input(screen.getByTestId('target-paths'), {
+      target: { value: '/api/users, /api/orders' },
+    });
+    await fireEvent.input(screen.getByTestId('target-dbs'), { target: { value: 'redis://cache:6379' } });
+    await fireEvent.click(screen.getByTestId('target-burst'));
+    await fireEvent.click(screen.getByTestId('target-save'));
+    expect(await screen.findByText('Check target prod added: run the checks')).toBeTruthy();
+    expect(screen.queryByTestId('check-target-dialog')).toBeNull();
+    expect(ipc.named('check_target_add')[1].args.target).toEqual({
+      name: 'prod',
+      url: 'https://api.example.test',
+      loginPath: null,
+      paths: ['/api/users', '/api/orders'],
+      caFile: null,
+      repo: null,
+      databases: ['redis://cache:6379'],
+      links: [],
+      loginBurst: true,
+      plainPort: null,
+    });
+    expect((screen.getByLabelText('Check target') as HTMLSelectElement).value).toBe('prod');
+  });
+
   it('runs all checks, shows verdicts with evidence and section progress', async () => {
     const ipc = mockCommands({
       check_catalog: () => CATALOG,
       check_targets: () => [TARGET],
-      check_run: () => REPORT,
+      check_run: () => ({ ...REPORT, regressions: [] }),
+      check_last_run: () => null,
+      check_history: () => [],
     });
     render(ChecklistView);
     const https = await screen.findByTestId('check-item-transport.https');
@@ -120,6 +243,8 @@ describe('ChecklistView', () => {
             }
           : TARGET,
       ],
+      check_last_run: () => null,
+      check_history: () => [],
       check_attest: (args) => {
         attested = true;
         return { ...args, date: '2026-01-01T00:00:00Z', expires: '2026-04-01T00:00:00Z', expired: false };
