@@ -4,15 +4,21 @@
 use crate::ipc_tests::{json_fields, ts_fields};
 use rampart_core::{Config, Keychain, Rampart};
 
+/// A Rampart in a temp dir with its own keychain namespace (keep the dir while it is used).
+fn test_app(name: &str) -> (tempfile::TempDir, Rampart) {
+    let dir = tempfile::tempdir().unwrap();
+    let keychain = Keychain::new(format!("{name}-{}", std::process::id()));
+    let config = Config { data_dir: dir.path().to_owned(), keychain };
+    let app = Rampart::open(config).unwrap();
+    (dir, app)
+}
+
 /// The incident payloads against types.ts, from a real incident with a note and a link.
 #[test]
 fn every_incident_payload_has_exactly_the_fields_the_ui_contract_names() {
     use rampart_core::incidents::{NewIncident, Origin, Priority};
     // Opening an incident is audited: this needs the test keyring (tests/support/with-keyring.sh).
-    let dir = tempfile::tempdir().unwrap();
-    let service = format!("rampart-ipc-incidents-{}", std::process::id());
-    let config = Config { data_dir: dir.path().to_owned(), keychain: Keychain::new(service) };
-    let app = Rampart::open(config).unwrap();
+    let (_dir, app) = test_app("rampart-ipc-incidents");
     let new = NewIncident {
         title: "API down".into(),
         severity: Some(Priority::P1),
@@ -91,10 +97,7 @@ fn the_trays_incident_item_opens_one_for_the_newest_alert_and_tells_the_window()
     use std::sync::{Arc, mpsc};
     use tauri::Listener;
 
-    let dir = tempfile::tempdir().unwrap();
-    let service = format!("rampart-ipc-tray-incident-{}", std::process::id());
-    let config = Config { data_dir: dir.path().to_owned(), keychain: Keychain::new(service) };
-    let rampart = Rampart::open(config).unwrap();
+    let (_dir, rampart) = test_app("rampart-ipc-tray-incident");
     let labels = [("alertname", "HighErrorRate"), ("severity", "critical"), ("service", "api")];
     let alert = PromAlert {
         labels: labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
@@ -152,10 +155,7 @@ fn the_escalation_timer_moves_an_unacknowledged_p1_up_while_locked_and_tells_the
     use std::sync::{Arc, mpsc};
     use tauri::Listener;
 
-    let dir = tempfile::tempdir().unwrap();
-    let service = format!("rampart-ipc-escalation-{}", std::process::id());
-    let config = Config { data_dir: dir.path().to_owned(), keychain: Keychain::new(service) };
-    let rampart = Rampart::open(config).unwrap();
+    let (_dir, rampart) = test_app("rampart-ipc-escalation");
     let new = NewIncident {
         title: "API down".into(),
         severity: Some(Priority::P1),
