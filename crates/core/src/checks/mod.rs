@@ -74,20 +74,32 @@ impl PreparedCheck {
     /// Probes the target and the linked Prometheus servers; never fails, what could not be
     /// checked is `unknown` with the reason.
     pub async fn run(self) -> Report {
-        let mut records = self.records;
-        if self.selected.iter().any(|i| i.id == records::ALERT_RULES) {
-            records.extend(records::alert_rules(&self.prometheus).await);
+        self.run_with_progress(|_| {}).await
+    }
+
+    /// Like [`run`](Self::run), reporting each item's result to `on_item` as soon as it is
+    /// known: those Rampart's records and attestations decide at once, then the items of each
+    /// probe group (the alert sources, HTTP, TLS, databases, the repository) as it finishes.
+    /// Every selected item is reported before the report is returned.
+    pub async fn run_with_progress(self, on_item: impl FnMut(&ItemResult) + Send) -> Report {
+        let PreparedCheck { target, selected, attestations, records, prometheus, limits, clock } =
+            self;
+        let mut extra = Vec::new();
+        if selected.iter().any(|i| i.id == records::ALERT_RULES) {
+            extra.push(rampart_checks::run::Group {
+                items: vec![records::ALERT_RULES],
+                probe: Box::pin(records::alert_rules(&prometheus)),
+            });
         }
-        let clock = self.clock;
         let input = rampart_checks::run::RunInput {
-            target: &self.target,
-            selected: self.selected,
-            attestations: self.attestations,
-            limits: self.limits,
+            target: &target,
+            selected,
+            attestations,
+            limits,
             started: rfc3339(clock.now()),
             records,
         };
-        rampart_checks::run::run(input, || rfc3339(clock.now())).await
+        rampart_checks::run::run_with_progress(input, extra, || rfc3339(clock.now()), on_item).await
     }
 }
 

@@ -1231,7 +1231,7 @@ export interface Commands {
   };
   check_unattest: { args: { target: string; item: string }; result: null };
   /** only: item or section ids; empty for every item. */
-  check_run: { args: { name: string; only: string[] }; result: CheckRunView };
+  check_run: { args: { name: string; only: string[]; onProgress: unknown }; result: CheckRunView };
   /** null: no run recorded yet. */
   check_last_run: { args: { name: string }; result: CheckStoredRun | null };
   check_history: { args: { name: string }; result: CheckRunSummary[] };
