@@ -11,6 +11,7 @@ mod attest;
 mod export;
 mod history;
 mod records;
+mod review;
 mod two_factor;
 
 pub use attest::{AttestationView, parse_expiry};
@@ -19,8 +20,9 @@ pub use history::{RUNS_KEPT, RunSummary, StoredRun};
 pub use rampart_checks::catalog::{self, Item};
 pub use rampart_checks::probe::client::Limits;
 pub use rampart_checks::report::Regression;
-pub use rampart_checks::target::Target;
+pub use rampart_checks::target::{DEFAULT_REVIEW_DAYS, Target, parse_review_every};
 pub use rampart_checks::{ItemResult, Report, Section, Status};
+pub use review::{ReviewView, review_of};
 
 use crate::views::rfc3339;
 use crate::{AuditAction, Clock, CoreError, Rampart, Result};
@@ -41,6 +43,8 @@ pub struct TargetView {
     /// RFC 3339.
     pub created_at: String,
     pub attestations: Vec<AttestationView>,
+    /// When the next review (the guide's "Next Review") is due.
+    pub review: ReviewView,
 }
 
 /// A run ready to go: the target, the selection, attestations and Rampart's records read.
@@ -174,6 +178,7 @@ impl Rampart {
         Ok(TargetView {
             created_at: rfc3339(row.created_at),
             attestations: self.check_attestations(&target.name)?,
+            review: self.review_at(&row, &target, self.now())?,
             target,
         })
     }

@@ -62,6 +62,7 @@ const TARGET = {
   links: [],
   loginBurst: false,
   plainPort: null,
+  reviewEveryDays: null,
 };
 
 const POLICY: EscalationPolicy = {

@@ -46,8 +46,17 @@ const TARGET: CheckTargetView = {
   links: [],
   loginBurst: false,
   plainPort: null,
+  reviewEveryDays: null,
   createdAt: '2026-01-01T00:00:00Z',
   attestations: [],
+  review: {
+    target: 'staging',
+    everyDays: 90,
+    since: '2026-01-01T00:00:00Z',
+    sinceRun: false,
+    due: '2026-04-01T00:00:00Z',
+    overdue: false,
+  },
 };
 
 const REPORT: CheckReport = {
@@ -165,7 +174,12 @@ describe('ChecklistView', () => {
       check_history: () => [],
       check_target_add: ({ target }) => {
         if (!target.url) throw { kind: 'invalidInput', message: 'give the target a URL or a repository' };
-        const view = { ...target, createdAt: '2026-01-01T00:00:00Z', attestations: [] };
+        const view = {
+          ...target,
+          createdAt: '2026-01-01T00:00:00Z',
+          attestations: [],
+          review: TARGET.review,
+        };
         targets = [view];
         return view;
       },
@@ -185,6 +199,7 @@ describe('ChecklistView', () => {
     });
     await fireEvent.input(screen.getByTestId('target-dbs'), { target: { value: 'redis://cache:6379' } });
     await fireEvent.click(screen.getByTestId('target-burst'));
+    await fireEvent.input(screen.getByTestId('target-review'), { target: { value: '30' } });
     await fireEvent.click(screen.getByTestId('target-save'));
     expect(await screen.findByText('Check target prod added: run the checks')).toBeTruthy();
     expect(screen.queryByTestId('check-target-dialog')).toBeNull();
@@ -199,7 +214,9 @@ describe('ChecklistView', () => {
       links: [],
       loginBurst: true,
       plainPort: null,
+      reviewEveryDays: 30,
     });
+    expect(ipc.named('check_target_add')[0].args.target).toMatchObject({ reviewEveryDays: null });
     expect((screen.getByLabelText('Check target') as HTMLSelectElement).value).toBe('prod');
   });
 
@@ -284,7 +301,7 @@ describe('ChecklistView', () => {
     });
     expect(await screen.findByTestId('check-tally')).toHaveTextContent('1 pass · 1 attested');
     expect(screen.queryByTestId('check-progress')).toBeNull();
-    expect(screen.getByTestId('check-run')).toBeEnabled();
+    await waitFor(() => expect(screen.getByTestId('check-run')).toBeEnabled());
     expect(ipc.named('check_run')[0].args).toEqual({
       name: 'staging',
       only: [],
@@ -309,6 +326,36 @@ describe('ChecklistView', () => {
     expect(await screen.findByText(/The checks could not run: no check target named/)).toBeTruthy();
     expect(screen.queryByTestId('check-progress')).toBeNull();
     expect(https).toHaveTextContent('not run');
+  });
+
+  it('shows when the next review is due, highlighted when overdue, and moved by a run', async () => {
+    let review = { ...TARGET.review, due: '2026-02-01T00:00:00Z', overdue: true };
+    mockCommands({
+      check_catalog: () => CATALOG,
+      check_targets: () => [{ ...TARGET, reviewEveryDays: 30, review }],
+      check_last_run: () => null,
+      check_history: () => [],
+      check_run: () => {
+        review = {
+          ...review,
+          since: '2026-03-01T00:00:02Z',
+          sinceRun: true,
+          due: '2026-03-31T00:00:02Z',
+          overdue: false,
+        };
+        return { ...REPORT, regressions: [] };
+      },
+    });
+    render(ChecklistView);
+    const due = await screen.findByTestId('check-review');
+    expect(due).toHaveTextContent('review due 2026-02-01 (overdue)');
+    expect(due).toHaveClass('overdue');
+    await fireEvent.click(screen.getByTestId('check-run'));
+    await waitFor(() =>
+      expect(screen.getByTestId('check-review')).toHaveTextContent('review due 2026-03-31'),
+    );
+    expect(screen.getByTestId('check-review')).not.toHaveClass('overdue');
+    expect(screen.getByTestId('check-review')).not.toHaveTextContent('overdue');
   });
 
   it('attests an item with a note, who and an expiry, then shows it', async () => {
