@@ -332,3 +332,30 @@ async fn progress_reports_every_item_once_as_its_group_finishes_before_the_repor
     assert!(at("api.cors") > at("database.auth"), "api.cors waits for the repository");
     assert_eq!(status(&report, "backup.strategy"), &Status::Pass);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn same_origin_redirects_are_followed_and_long_chains_refused() {
+    use rampart_checks::probe::client::Client;
+    use rampart_checks::run::follow;
+    let server = TestServer::start(|req| match req.path.as_str() {
+        "/" => Response::json(302, serde_json::json!({})).header("location", "/home"),
+        "/away" => Response::json(302, serde_json::json!({}))
+            .header("location", "https://elsewhere.example/"),
+        p if p.starts_with("/hop/") => {
+            let n: u32 = p[5..].parse().unwrap();
+            Response::json(302, serde_json::json!({}))
+                .header("location", &format!("/hop/{}", n + 1))
+        }
+        _ => Response::json(200, serde_json::json!({"ok": true})).header("x-landed", "yes"),
+    })
+    .await;
+    let client = Client::new(server.url("/").parse().unwrap(), None, limits()).unwrap();
+    let landed = follow(&client, "/").await.unwrap();
+    assert_eq!((landed.status, landed.header("x-landed")), (200, Some("yes")));
+    assert!(landed.url.ends_with("/home"), "{}", landed.url);
+    // Another origin is not probed: the redirect itself is the answer.
+    let away = follow(&client, "/away").await.unwrap();
+    assert_eq!(away.status, 302);
+    let e = follow(&client, "/hop/1").await.unwrap_err();
+    assert!(e.starts_with("more than 5 redirects (/hop/1 -> /hop/2"), "{e}");
+}
