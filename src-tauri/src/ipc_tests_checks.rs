@@ -14,17 +14,20 @@ fn every_checklist_payload_has_exactly_the_fields_the_ui_contract_names() {
         expired: false,
     };
     let target = Target { name: "t".into(), url: Some("https://x".into()), ..Default::default() };
+    let review = rampart_core::checks::review_of(&target, 1_767_225_600, None, 1_767_225_600);
     let view = TargetView {
         target: target.clone(),
         created_at: "2026-01-01T00:00:00Z".into(),
         attestations: vec![attestation.clone()],
+        review: review.clone(),
     };
     let item = catalog::item("transport.hsts").unwrap();
     assert_eq!(json_fields(item), ts_fields("CheckItem"), "CheckItem drifted");
     assert_eq!(json_fields(&target), ts_fields("CheckTarget"), "CheckTarget drifted");
     assert_eq!(json_fields(&attestation), ts_fields("AttestationView"), "AttestationView drifted");
     let mut own = ts_fields("CheckTarget");
-    own.extend(["createdAt".to_owned(), "attestations".to_owned()]);
+    own.extend(["createdAt".to_owned(), "attestations".to_owned(), "review".to_owned()]);
+    assert_eq!(json_fields(&review), ts_fields("CheckReview"), "CheckReview drifted");
     assert_eq!(json_fields(&view), own, "CheckTargetView drifted");
 
     // A report: the unknown item carries `reason`, the optional fields are declared optional.

@@ -2,7 +2,8 @@
 //! below); this crate turns it into commands ([`commands`]), keeps the shared state ([`state`]),
 //! owns the clipboard auto-clear ([`clipboard`]), the tray ([`tray`]), the idle-lock ticker, and
 //! hosts the feeds monitor ([`feeds`]) with its desktop notifications ([`notify`]) and the
-//! incidents' escalation timer ([`escalation`]).
+//! incidents' escalation timer ([`escalation`]) and the checklist's review reminder
+//! ([`reviews`]).
 
 mod backups;
 mod clipboard;
@@ -12,6 +13,7 @@ mod escalation;
 mod feeds;
 mod notify;
 mod revealed;
+mod reviews;
 pub mod state;
 mod tray;
 
@@ -71,6 +73,7 @@ pub fn builder() -> tauri::Builder<tauri::Wry> {
             feeds::start(app.handle(), shared.clone())
                 .map_err(|e| -> Box<dyn std::error::Error> { e.into() })?;
             escalation::start(app.handle(), shared.clone());
+            reviews::start(app.handle(), shared.clone());
             backups::start(app.handle(), shared.clone());
             watch_session_lock(app.handle().clone(), shared.clone());
             exit_cleanly_on_signals(app.handle().clone(), shared.clone());

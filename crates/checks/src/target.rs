@@ -30,6 +30,55 @@ pub struct Target {
     pub login_burst: bool,
     /// The plain-HTTP port probed for the HTTP->HTTPS redirect (default 80).
     pub plain_port: Option<u16>,
+    /// Days between reviews (the guide's "Next Review"); `None`: [`DEFAULT_REVIEW_DAYS`].
+    pub review_every_days: Option<u32>,
+}
+
+/// Days between reviews when a target names none. The guide's checklist section names no
+/// interval (its footer's "Last Updated"/"Next Review", a month apart, date the guide itself),
+/// so a quarter.
+pub const DEFAULT_REVIEW_DAYS: u32 = 90;
+/// The longest review interval accepted (three years).
+pub const MAX_REVIEW_DAYS: u32 = 3 * 365;
+
+/// Parses a review interval: `90d`, `12w`, `3m` (30 days each), `1y` (365 days) or plain days.
+pub fn parse_review_every(text: &str) -> Result<u32> {
+    let t = text.trim();
+    let (digits, unit) = match t.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => (&t[..i], c.to_ascii_lowercase()),
+        _ => (t, 'd'),
+    };
+    let days = digits
+        .parse::<u32>()
+        .ok()
+        .and_then(|n| match unit {
+            'd' => Some(n),
+            'w' => n.checked_mul(7),
+            'm' => n.checked_mul(30),
+            'y' => n.checked_mul(365),
+            _ => None,
+        })
+        .ok_or_else(|| {
+            bad(format!("review interval '{text}' is not one: write 90d, 12w, 3m or 1y"))
+        })?;
+    check_review_days(days)?;
+    Ok(days)
+}
+
+fn check_review_days(days: u32) -> Result<()> {
+    if days == 0 || days > MAX_REVIEW_DAYS {
+        return Err(bad(format!(
+            "review interval of {days} days must be 1 day to 3 years (e.g. 90d)"
+        )));
+    }
+    Ok(())
+}
+
+impl Target {
+    /// Days between reviews of this target.
+    pub fn review_days(&self) -> u32 {
+        self.review_every_days.unwrap_or(DEFAULT_REVIEW_DAYS)
+    }
 }
 
 /// Which database a [`DbEndpoint`] speaks.
@@ -175,6 +224,9 @@ impl Target {
         {
             return Err(bad(format!("repository {} is not a directory", repo.display())));
         }
+        if let Some(days) = self.review_every_days {
+            check_review_days(days)?;
+        }
         let databases = self.databases.iter().map(|d| parse_db(d)).collect::<Result<Vec<_>>>()?;
         if base.is_none() && self.repo.is_none() && databases.is_empty() {
             return Err(bad(format!(
@@ -234,10 +286,35 @@ mod tests {
             (Target { ca_file: Some("/nonexistent/ca.pem".into()), ..t("https://x") }, "CA file"),
             (Target { repo: Some("/nonexistent/repo".into()), ..t("https://x") }, "repository"),
             (Target { name: "x".into(), ..Default::default() }, "nothing to check"),
+            (Target { review_every_days: Some(0), ..t("https://x") }, "review interval of 0 days"),
         ];
         for (target, expected) in cases {
             let err = target.validate().unwrap_err().to_string();
             assert!(err.contains(expected), "{err:?} should contain {expected:?}");
         }
+    }
+
+    #[test]
+    fn review_intervals_parse_with_their_unit_and_default_to_a_quarter() {
+        assert_eq!(parse_review_every("90d").unwrap(), 90);
+        assert_eq!(parse_review_every("12w").unwrap(), 84);
+        assert_eq!(parse_review_every("3M").unwrap(), 90);
+        assert_eq!(parse_review_every("1y").unwrap(), 365);
+        assert_eq!(parse_review_every("30").unwrap(), 30);
+        for (text, expected) in [
+            ("0d", "of 0 days"),
+            ("4y", "of 1460 days"),
+            ("soon", "is not one"),
+            ("90h", "is not one"),
+            ("-5d", "is not one"),
+            ("", "is not one"),
+            ("99999999999y", "is not one"),
+        ] {
+            let e = parse_review_every(text).unwrap_err().to_string();
+            assert!(e.contains(expected), "{text}: {e}");
+        }
+        let t = Target::default();
+        assert_eq!(t.review_days(), DEFAULT_REVIEW_DAYS);
+        assert_eq!(Target { review_every_days: Some(30), ..t }.review_days(), 30);
     }
 }

@@ -1,16 +1,16 @@
 //! `rampart check target add|list|show|remove`: named deployments the checklist runs against,
 //! kept in Rampart's data dir with their attestations.
 
-use crate::{CliResult, print_json};
+use crate::{CliResult, Failure, print_json};
 use clap::{Args, Subcommand};
 use rampart_core::Rampart;
-use rampart_core::checks::{Target, TargetView};
+use rampart_core::checks::{ReviewView, Target, TargetView, parse_review_every};
 use std::path::PathBuf;
 
 #[derive(Subcommand)]
 pub enum TargetCommand {
     /// Adds a target: `add NAME --url URL [--login-path P] [--path P]... [--ca FILE]
-    /// [--repo DIR] [--db URI]... [--link NAME]...`.
+    /// [--repo DIR] [--db URI]... [--link NAME]... [--review-every 90d]`.
     Add(AddArgs),
     /// Every target.
     List {
@@ -55,6 +55,10 @@ pub struct AddArgs {
     /// The plain-HTTP port probed for the HTTP->HTTPS redirect (default 80).
     #[arg(long)]
     plain_port: Option<u16>,
+    /// How often the checklist is reviewed (the guide's "Next Review"): 90d, 12w, 3m, 1y
+    /// (default 90d).
+    #[arg(long)]
+    review_every: Option<String>,
 }
 
 #[derive(Args)]
@@ -78,9 +82,15 @@ pub fn run(app: &Rampart, cmd: TargetCommand) -> CliResult {
                 links: a.links,
                 login_burst: a.login_burst,
                 plain_port: a.plain_port,
+                review_every_days: a
+                    .review_every
+                    .as_deref()
+                    .map(parse_review_every)
+                    .transpose()
+                    .map_err(|e| Failure::new(e.to_string()))?,
             };
             let view = app.check_target_add(&target)?;
-            println!("added check target {}", view.target.name);
+            println!("added check target {}; {}", view.target.name, review_line(&view.review));
             Ok(())
         }
         TargetCommand::List { json } => {
@@ -94,7 +104,12 @@ pub fn run(app: &Rampart, cmd: TargetCommand) -> CliResult {
                 );
             }
             for t in &targets {
-                println!("{:<20} {}", t.target.name, describe(&t.target));
+                println!(
+                    "{:<20} {}  ({})",
+                    t.target.name,
+                    describe(&t.target),
+                    review_line(&t.review)
+                );
             }
             Ok(())
         }
@@ -105,6 +120,14 @@ pub fn run(app: &Rampart, cmd: TargetCommand) -> CliResult {
             Ok(())
         }
     }
+}
+
+/// `review due 2026-04-01 (every 90 days, from the last run)`, `OVERDUE` when past.
+pub fn review_line(r: &ReviewView) -> String {
+    let day = r.due.split_once('T').map_or(r.due.as_str(), |(d, _)| d);
+    let from = if r.since_run { "the last run" } else { "when it was added" };
+    let state = if r.overdue { "review OVERDUE since" } else { "review due" };
+    format!("{state} {day} (every {} days, from {from})", r.every_days)
 }
 
 /// What a target checks, on one line.
@@ -133,6 +156,7 @@ pub fn show(app: &Rampart, args: ShowArgs) -> CliResult {
     let t = &view.target;
     println!("{}  (added {})", t.name, view.created_at);
     println!("  {}", describe(t));
+    println!("  {}", review_line(&view.review));
     if let Some(p) = &t.login_path {
         println!("  login path {p}{}", if t.login_burst { " (login burst on)" } else { "" });
     }

@@ -212,6 +212,46 @@ fn runs_are_kept_shown_and_regressions_printed() {
 }
 
 #[test]
+fn the_next_review_is_set_per_target_and_shown_from_the_last_run() {
+    let cli = Cli::new();
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::write(repo.path().join("README.md"), "svc\n").unwrap();
+    let dir = repo.path().to_str().unwrap();
+    let added =
+        cli.ok(&["check", "target", "add", "svc", "--repo", dir, "--review-every", "2w"], "");
+    assert!(
+        added.contains("review due ") && added.contains("(every 14 days, from when it was added)"),
+        "{added}"
+    );
+    cli.ok(&["check", "target", "add", "quarterly", "--repo", dir], "");
+    let list = json(&cli, &["check", "target", "list", "--json"]);
+    let review = |name: &str| {
+        list.as_array().unwrap().iter().find(|t| t["name"] == name).unwrap()["review"].clone()
+    };
+    assert_eq!(review("svc")["everyDays"], 14);
+    assert_eq!(review("svc")["overdue"], false);
+    assert_eq!(review("quarterly")["everyDays"], 90);
+    assert_eq!(list[1]["reviewEveryDays"], 14, "stored in the target's configuration");
+    let text = cli.ok(&["check", "target", "list"], "");
+    assert!(text.contains("(every 90 days, from when it was added)"), "{text}");
+    for (bad, why) in [("0d", "review interval of 0 days"), ("soon", "is not one: write 90d")] {
+        let e =
+            cli.fails(&["check", "target", "add", "x", "--repo", dir, "--review-every", bad], "");
+        assert!(e.contains(why), "{bad}: {e}");
+    }
+
+    cli.ok(&["check", "run", "svc", "--only", "compliance.terms"], "");
+    let shown = cli.ok(&["check", "show", "svc"], "");
+    assert!(
+        shown.contains("review due ") && shown.contains("(every 14 days, from the last run)"),
+        "{shown}"
+    );
+    let shown = json(&cli, &["check", "show", "svc", "--json"]);
+    assert_eq!(shown["review"]["sinceRun"], true);
+    assert_eq!(shown["review"]["since"], shown["lastRun"]["finished"]);
+}
+
+#[test]
 fn the_last_run_exports_as_markdown_and_printable_html_with_the_audit_head() {
     let cli = Cli::new();
     let repo = tempfile::tempdir().unwrap();

@@ -9,11 +9,12 @@ use super::{read_only, unlocked};
 use crate::error::{IpcError, IpcResult};
 use crate::state::Shared;
 use rampart_core::checks::{
-    AttestationView, Format, Item, Regression, Report, RunSummary, StoredRun, Target, TargetView,
-    catalog, parse_expiry,
+    AttestationView, Format, Item, ItemResult, Regression, Report, RunSummary, StoredRun, Target,
+    TargetView, catalog, parse_expiry,
 };
 use serde::Serialize;
 use std::sync::Arc;
+use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
 
 type S<'a> = State<'a, Arc<Shared>>;
@@ -70,17 +71,25 @@ pub struct RunView {
     pub regressions: Vec<Regression>,
 }
 
-/// Runs the checks of a stored target (`only`: item or section ids, empty for all).
+/// Runs the checks of a stored target (`only`: item or section ids, empty for all), sending each
+/// item's result over `on_progress` as soon as it is known (every selected item before the run
+/// returns).
 #[tauri::command]
 pub async fn check_run<R: Runtime>(
     handle: AppHandle<R>,
     state: S<'_>,
     name: String,
     only: Vec<String>,
+    on_progress: Channel<ItemResult>,
 ) -> IpcResult<RunView> {
     let shared = state.inner().clone();
     let prepared = unlocked(&shared, move |app| app.check_prepare(&name, &only, false)).await?;
-    let report = prepared.run().await;
+    let report = prepared
+        .run_with_progress(move |item| {
+            // A closed page stops listening; the run goes on.
+            let _ = on_progress.send(item.clone());
+        })
+        .await;
     let recorded = report.clone();
     let regressions = tauri::async_runtime::spawn_blocking(move || {
         shared.background(move |app| app.check_record(&recorded))

@@ -84,6 +84,8 @@ pub async fn probe(client: &Client, paths: &[&str]) -> Vec<Finding> {
     let origins = mutations(base.scheme(), &host);
     let mut findings = Vec::new();
     let mut answered = 0;
+    // Answers that were redirects say nothing about the origin policy.
+    let mut redirected = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
         for (kind, origin) in &origins {
@@ -96,6 +98,11 @@ pub async fn probe(client: &Client, paths: &[&str]) -> Vec<Finding> {
                         .header("access-control-request-headers", "authorization,content-type");
                 }
                 match client.send(req).await {
+                    Ok(r) if (300..400).contains(&r.status) => redirected.push(format!(
+                        "{} to {}",
+                        r.line(),
+                        r.header("location").unwrap_or("nowhere")
+                    )),
                     Ok(r) => {
                         answered += 1;
                         findings.extend(judge(kind, origin, &r));
@@ -105,6 +112,17 @@ pub async fn probe(client: &Client, paths: &[&str]) -> Vec<Finding> {
                 }
             }
         }
+    }
+    if answered == 0 && !redirected.is_empty() {
+        return vec![Finding::new(
+            "api.cors",
+            Status::unknown(format!(
+                "every answer to the CORS probes was a redirect ({}): nothing to judge; give the \
+                 path it leads to as an API path (--path)",
+                crate::status::trim(&redirected[0])
+            )),
+            "could not check CORS",
+        )];
     }
     if answered == 0 {
         let reason = errors.first().cloned().unwrap_or_else(|| "no path to probe".into());

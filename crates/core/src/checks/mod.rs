@@ -11,6 +11,7 @@ mod attest;
 mod export;
 mod history;
 mod records;
+mod review;
 mod two_factor;
 
 pub use attest::{AttestationView, parse_expiry};
@@ -19,8 +20,9 @@ pub use history::{RUNS_KEPT, RunSummary, StoredRun};
 pub use rampart_checks::catalog::{self, Item};
 pub use rampart_checks::probe::client::Limits;
 pub use rampart_checks::report::Regression;
-pub use rampart_checks::target::Target;
+pub use rampart_checks::target::{DEFAULT_REVIEW_DAYS, Target, parse_review_every};
 pub use rampart_checks::{ItemResult, Report, Section, Status};
+pub use review::{ReviewView, review_of};
 
 use crate::views::rfc3339;
 use crate::{AuditAction, Clock, CoreError, Rampart, Result};
@@ -41,6 +43,8 @@ pub struct TargetView {
     /// RFC 3339.
     pub created_at: String,
     pub attestations: Vec<AttestationView>,
+    /// When the next review (the guide's "Next Review") is due.
+    pub review: ReviewView,
 }
 
 /// A run ready to go: the target, the selection, attestations and Rampart's records read.
@@ -74,20 +78,32 @@ impl PreparedCheck {
     /// Probes the target and the linked Prometheus servers; never fails, what could not be
     /// checked is `unknown` with the reason.
     pub async fn run(self) -> Report {
-        let mut records = self.records;
-        if self.selected.iter().any(|i| i.id == records::ALERT_RULES) {
-            records.extend(records::alert_rules(&self.prometheus).await);
+        self.run_with_progress(|_| {}).await
+    }
+
+    /// Like [`run`](Self::run), reporting each item's result to `on_item` as soon as it is
+    /// known: those Rampart's records and attestations decide at once, then the items of each
+    /// probe group (the alert sources, HTTP, TLS, databases, the repository) as it finishes.
+    /// Every selected item is reported before the report is returned.
+    pub async fn run_with_progress(self, on_item: impl FnMut(&ItemResult) + Send) -> Report {
+        let PreparedCheck { target, selected, attestations, records, prometheus, limits, clock } =
+            self;
+        let mut extra = Vec::new();
+        if selected.iter().any(|i| i.id == records::ALERT_RULES) {
+            extra.push(rampart_checks::run::Group {
+                items: vec![records::ALERT_RULES],
+                probe: Box::pin(records::alert_rules(&prometheus)),
+            });
         }
-        let clock = self.clock;
         let input = rampart_checks::run::RunInput {
-            target: &self.target,
-            selected: self.selected,
-            attestations: self.attestations,
-            limits: self.limits,
+            target: &target,
+            selected,
+            attestations,
+            limits,
             started: rfc3339(clock.now()),
             records,
         };
-        rampart_checks::run::run(input, || rfc3339(clock.now())).await
+        rampart_checks::run::run_with_progress(input, extra, || rfc3339(clock.now()), on_item).await
     }
 }
 
@@ -162,6 +178,7 @@ impl Rampart {
         Ok(TargetView {
             created_at: rfc3339(row.created_at),
             attestations: self.check_attestations(&target.name)?,
+            review: self.review_at(&row, &target, self.now())?,
             target,
         })
     }

@@ -84,3 +84,47 @@ fn runs_are_kept_read_back_and_regressions_returned_and_audited() {
     stray.target = "nope".into();
     assert_eq!(t.app.check_record(&stray).unwrap_err().kind(), ErrorKind::NotFound);
 }
+
+#[test]
+fn reviews_fall_due_an_interval_after_the_last_run_or_the_creation() {
+    let t = TestApp::new(NOW);
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::write(repo.path().join("README.md"), "service\n").unwrap();
+    let add = |name: &str, every: Option<u32>| {
+        let target = Target {
+            name: name.into(),
+            repo: Some(repo.path().to_owned()),
+            review_every_days: every,
+            ..Default::default()
+        };
+        t.app.check_target_add(&target).unwrap()
+    };
+    let quarterly = add("quarterly", None);
+    assert_eq!(quarterly.review.every_days, 90);
+    assert_eq!(quarterly.review.due, "2026-04-01T00:00:00Z");
+    assert!(!quarterly.review.since_run && !quarterly.review.overdue);
+    add("weekly", Some(7));
+    assert!(t.app.check_reviews_due(NOW).unwrap().is_empty(), "nothing due on the first day");
+
+    // Ten days on, the weekly one is overdue; a run resets its clock.
+    t.clock.advance(10 * 86_400);
+    let due = t.app.check_reviews_due(t.app.now()).unwrap();
+    assert_eq!(due.iter().map(|r| r.target.as_str()).collect::<Vec<_>>(), ["weekly"]);
+    assert_eq!(due[0].due, "2026-01-08T00:00:00Z");
+    assert!(t.app.check_target("weekly").unwrap().review.overdue, "the view says so too");
+    run(&t, "weekly", &["compliance.gdpr"]);
+    assert!(t.app.check_reviews_due(t.app.now()).unwrap().is_empty());
+    let review = t.app.check_review("weekly", t.app.now()).unwrap();
+    assert!(review.since_run);
+    assert_eq!(review.due, "2026-01-18T00:00:00Z");
+
+    // A hundred days on, both are due, the most overdue first.
+    t.clock.advance(90 * 86_400);
+    let due = t.app.check_reviews_due(t.app.now()).unwrap();
+    assert_eq!(due.iter().map(|r| r.target.as_str()).collect::<Vec<_>>(), ["weekly", "quarterly"]);
+    let err = t.app.check_review("nope", NOW).unwrap_err();
+    assert_eq!(err.kind(), rampart_core::ErrorKind::NotFound);
+    let bad = Target { review_every_days: Some(0), ..t.app.check_target("weekly").unwrap().target };
+    let err = t.app.check_target_add(&Target { name: "bad".into(), ..bad }).unwrap_err();
+    assert!(err.to_string().contains("review interval of 0 days"), "{err}");
+}

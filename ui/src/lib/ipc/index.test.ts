@@ -62,6 +62,7 @@ const TARGET = {
   links: [],
   loginBurst: false,
   plainPort: null,
+  reviewEveryDays: null,
 };
 
 const POLICY: EscalationPolicy = {
@@ -309,12 +310,17 @@ const CASES: [string, () => Promise<unknown>, string, Record<string, unknown>][]
     'check_unattest',
     { target: 'web', item: 'code.review' },
   ],
-  ['checkRun', () => ipc.checkRun('web'), 'check_run', { name: 'web', only: [] }],
+  [
+    'checkRun',
+    () => ipc.checkRun('web'),
+    'check_run',
+    { name: 'web', only: [], onProgress: expect.objectContaining({ id: expect.any(Number) }) },
+  ],
   [
     'checkRun only',
-    () => ipc.checkRun('web', ['transport']),
+    () => ipc.checkRun('web', ['transport'], () => {}),
     'check_run',
-    { name: 'web', only: ['transport'] },
+    { name: 'web', only: ['transport'], onProgress: expect.objectContaining({ id: expect.any(Number) }) },
   ],
   ['checkLastRun', () => ipc.checkLastRun('web'), 'check_last_run', { name: 'web' }],
   ['checkHistory', () => ipc.checkHistory('web'), 'check_history', { name: 'web' }],

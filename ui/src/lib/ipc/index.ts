@@ -5,6 +5,7 @@ import type {
   AlertsReport,
   AttestationView,
   CheckItem,
+  CheckItemResult,
   CheckRunSummary,
   CheckRunView,
   CheckStoredRun,
@@ -315,8 +316,8 @@ export const backupSourceAdd = (source: SourceSpec): Promise<BackupSourceView> =
   call('backup_source_add', { source });
 export const backupSourceRemove = (name: string): Promise<null> => call('backup_source_remove', { name });
 
-function progressChannel(onProgress: (p: ProgressView) => void): Channel<ProgressView> {
-  const channel = new Channel<ProgressView>();
+function progressChannel<T = ProgressView>(onProgress: (p: T) => void): Channel<T> {
+  const channel = new Channel<T>();
   channel.onmessage = onProgress;
   return channel;
 }
@@ -395,8 +396,15 @@ export const checkAttest = (
 ): Promise<AttestationView> => call('check_attest', { target, item, note, by, expires });
 export const checkUnattest = (target: string, item: string): Promise<null> =>
   call('check_unattest', { target, item });
-export const checkRun = (name: string, only: string[] = []): Promise<CheckRunView> =>
-  call('check_run', { name, only });
+/**
+ * Runs a target's checks (`only`: item or section ids, empty for all); `onProgress` gets each
+ * item's result as soon as it is known, every selected item before the run resolves.
+ */
+export const checkRun = (
+  name: string,
+  only: string[] = [],
+  onProgress: (item: CheckItemResult) => void = () => {},
+): Promise<CheckRunView> => call('check_run', { name, only, onProgress: progressChannel(onProgress) });
 /** The newest recorded run of a target, or null before the first. */
 export const checkLastRun = (name: string): Promise<CheckStoredRun | null> =>
   call('check_last_run', { name });

@@ -992,6 +992,21 @@ export interface CheckTarget {
   links: string[];
   loginBurst: boolean;
   plainPort: number | null;
+  /** Days between reviews (the guide's "Next Review"); null: 90. */
+  reviewEveryDays: number | null;
+}
+
+/** When a target's next review is due: its interval after the last run (or its creation). */
+export interface CheckReview {
+  target: string;
+  everyDays: number;
+  /** RFC 3339: the last run's end, or when the target was added. */
+  since: string;
+  /** True when `since` is a run's end. */
+  sinceRun: boolean;
+  /** RFC 3339. */
+  due: string;
+  overdue: boolean;
 }
 
 /** A person's word for an item of a target. */
@@ -1008,6 +1023,7 @@ export interface AttestationView {
 export interface CheckTargetView extends CheckTarget {
   createdAt: string;
   attestations: AttestationView[];
+  review: CheckReview;
 }
 
 export interface CheckEvidence {
@@ -1231,7 +1247,7 @@ export interface Commands {
   };
   check_unattest: { args: { target: string; item: string }; result: null };
   /** only: item or section ids; empty for every item. */
-  check_run: { args: { name: string; only: string[] }; result: CheckRunView };
+  check_run: { args: { name: string; only: string[]; onProgress: unknown }; result: CheckRunView };
   /** null: no run recorded yet. */
   check_last_run: { args: { name: string }; result: CheckStoredRun | null };
   check_history: { args: { name: string }; result: CheckRunSummary[] };

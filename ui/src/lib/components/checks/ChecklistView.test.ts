@@ -2,7 +2,14 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/sve
 import { describe, expect, it } from 'vitest';
 import ChecklistView from './ChecklistView.svelte';
 import { mockCommands } from '../../../test/ipc';
-import type { CheckItem, CheckReport, CheckRunSummary, CheckTargetView } from '$lib/ipc';
+import type {
+  CheckItem,
+  CheckItemResult,
+  CheckReport,
+  CheckRunSummary,
+  CheckRunView,
+  CheckTargetView,
+} from '$lib/ipc';
 import Toasts from '../common/Toasts.svelte';
 
 const CATALOG: CheckItem[] = [
@@ -39,8 +46,17 @@ const TARGET: CheckTargetView = {
   links: [],
   loginBurst: false,
   plainPort: null,
+  reviewEveryDays: null,
   createdAt: '2026-01-01T00:00:00Z',
   attestations: [],
+  review: {
+    target: 'staging',
+    everyDays: 90,
+    since: '2026-01-01T00:00:00Z',
+    sinceRun: false,
+    due: '2026-04-01T00:00:00Z',
+    overdue: false,
+  },
 };
 
 const REPORT: CheckReport = {
@@ -158,7 +174,12 @@ describe('ChecklistView', () => {
       check_history: () => [],
       check_target_add: ({ target }) => {
         if (!target.url) throw { kind: 'invalidInput', message: 'give the target a URL or a repository' };
-        const view = { ...target, createdAt: '2026-01-01T00:00:00Z', attestations: [] };
+        const view = {
+          ...target,
+          createdAt: '2026-01-01T00:00:00Z',
+          attestations: [],
+          review: TARGET.review,
+        };
         targets = [view];
         return view;
       },
@@ -178,6 +199,7 @@ describe('ChecklistView', () => {
     });
     await fireEvent.input(screen.getByTestId('target-dbs'), { target: { value: 'redis://cache:6379' } });
     await fireEvent.click(screen.getByTestId('target-burst'));
+    await fireEvent.input(screen.getByTestId('target-review'), { target: { value: '30' } });
     await fireEvent.click(screen.getByTestId('target-save'));
     expect(await screen.findByText('Check target prod added: run the checks')).toBeTruthy();
     expect(screen.queryByTestId('check-target-dialog')).toBeNull();
@@ -192,7 +214,9 @@ describe('ChecklistView', () => {
       links: [],
       loginBurst: true,
       plainPort: null,
+      reviewEveryDays: 30,
     });
+    expect(ipc.named('check_target_add')[0].args.target).toMatchObject({ reviewEveryDays: null });
     expect((screen.getByLabelText('Check target') as HTMLSelectElement).value).toBe('prod');
   });
 
@@ -212,7 +236,7 @@ describe('ChecklistView', () => {
     await fireEvent.click(screen.getByTestId('check-run'));
     expect(await screen.findByTestId('check-grades')).toHaveTextContent('Headers D (30)');
     expect(screen.getByTestId('check-tally')).toHaveTextContent('1 fail · 1 unknown');
-    expect(ipc.named('check_run')[0].args).toEqual({ name: 'staging', only: [] });
+    expect(ipc.named('check_run')[0].args).toMatchObject({ name: 'staging', only: [] });
     expect(https).toHaveTextContent('fail');
     expect(https).toHaveTextContent('the target URL is plain HTTP');
     await fireEvent.click(within(https).getByRole('button'));
@@ -220,6 +244,118 @@ describe('ChecklistView', () => {
     expect(detail).toHaveTextContent('request: GET http://api.example.com/ -> 200');
     expect(detail).toHaveTextContent('ASVS 12.2.1');
     expect(detail).toHaveTextContent('Serve the API over TLS 1.2+ only.');
+  });
+
+  it('marks each item as its verdict arrives over the channel while the run goes', async () => {
+    let send: (item: CheckItemResult) => void = () => {};
+    let finish: (r: CheckRunView) => void = () => {};
+    const ipc = mockCommands({
+      check_catalog: () => CATALOG,
+      check_targets: () => [TARGET],
+      check_last_run: () => ({ ...REPORT, id: 1 }),
+      check_history: () => [],
+      check_run: (args) => {
+        const channel = args.onProgress as { onmessage: (i: CheckItemResult) => void };
+        send = (i) => channel.onmessage(i);
+        return new Promise<CheckRunView>((resolve) => (finish = resolve));
+      },
+    });
+    render(ChecklistView);
+    const https = await screen.findByTestId('check-item-transport.https');
+    const gdpr = screen.getByTestId('check-item-compliance.gdpr');
+    await waitFor(() => expect(https).toHaveTextContent('fail'));
+    await fireEvent.click(screen.getByTestId('check-run'));
+    // The last run's verdicts give way to "checking…" until each item's verdict arrives.
+    expect(await screen.findByTestId('check-progress')).toHaveTextContent('0 of 2 checked');
+    expect(https).toHaveTextContent('checking…');
+    expect(gdpr).toHaveTextContent('checking…');
+    expect(screen.getByTestId('check-run')).toBeDisabled();
+    expect(screen.queryByTestId('check-tally')).toBeNull();
+    send({
+      ...REPORT.items[1],
+      status: 'attested',
+      reason: undefined,
+      summary: 'attested by ana on 2026-01-01: DPA',
+    });
+    await waitFor(() => expect(screen.getByTestId('check-progress')).toHaveTextContent('1 of 2 checked'));
+    expect(gdpr).toHaveTextContent('attested');
+    expect(gdpr).toHaveTextContent('attested by ana on 2026-01-01: DPA');
+    expect(https).toHaveTextContent('checking…');
+    expect(screen.getByTestId('progress-compliance')).toHaveTextContent('1/1');
+    send({ ...REPORT.items[0], status: 'pass', summary: 'TLS 1.3 only' });
+    await waitFor(() => expect(screen.getByTestId('check-progress')).toHaveTextContent('2 of 2 checked'));
+    expect(https).toHaveTextContent('pass');
+    expect(https).toHaveTextContent('TLS 1.3 only');
+    finish({
+      ...REPORT,
+      items: [
+        { ...REPORT.items[0], status: 'pass', summary: 'TLS 1.3 only' },
+        {
+          ...REPORT.items[1],
+          status: 'attested',
+          reason: undefined,
+          summary: 'attested by ana on 2026-01-01: DPA',
+        },
+      ],
+      regressions: [],
+    });
+    expect(await screen.findByTestId('check-tally')).toHaveTextContent('1 pass · 1 attested');
+    expect(screen.queryByTestId('check-progress')).toBeNull();
+    await waitFor(() => expect(screen.getByTestId('check-run')).toBeEnabled());
+    expect(ipc.named('check_run')[0].args).toEqual({
+      name: 'staging',
+      only: [],
+      onProgress: expect.objectContaining({ id: expect.any(Number) }),
+    });
+  });
+
+  it('shows the failure of a run and leaves the checking state', async () => {
+    mockCommands({
+      check_catalog: () => CATALOG,
+      check_targets: () => [TARGET],
+      check_last_run: () => null,
+      check_history: () => [],
+      check_run: () => {
+        throw { kind: 'notFound', message: 'no check target named "staging"' };
+      },
+    });
+    render(ChecklistView);
+    render(Toasts);
+    const https = await screen.findByTestId('check-item-transport.https');
+    await fireEvent.click(screen.getByTestId('check-run'));
+    expect(await screen.findByText(/The checks could not run: no check target named/)).toBeTruthy();
+    expect(screen.queryByTestId('check-progress')).toBeNull();
+    expect(https).toHaveTextContent('not run');
+  });
+
+  it('shows when the next review is due, highlighted when overdue, and moved by a run', async () => {
+    let review = { ...TARGET.review, due: '2026-02-01T00:00:00Z', overdue: true };
+    mockCommands({
+      check_catalog: () => CATALOG,
+      check_targets: () => [{ ...TARGET, reviewEveryDays: 30, review }],
+      check_last_run: () => null,
+      check_history: () => [],
+      check_run: () => {
+        review = {
+          ...review,
+          since: '2026-03-01T00:00:02Z',
+          sinceRun: true,
+          due: '2026-03-31T00:00:02Z',
+          overdue: false,
+        };
+        return { ...REPORT, regressions: [] };
+      },
+    });
+    render(ChecklistView);
+    const due = await screen.findByTestId('check-review');
+    expect(due).toHaveTextContent('review due 2026-02-01 (overdue)');
+    expect(due).toHaveClass('overdue');
+    await fireEvent.click(screen.getByTestId('check-run'));
+    await waitFor(() =>
+      expect(screen.getByTestId('check-review')).toHaveTextContent('review due 2026-03-31'),
+    );
+    expect(screen.getByTestId('check-review')).not.toHaveClass('overdue');
+    expect(screen.getByTestId('check-review')).not.toHaveTextContent('overdue');
   });
 
   it('attests an item with a note, who and an expiry, then shows it', async () => {
