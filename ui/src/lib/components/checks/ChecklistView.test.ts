@@ -65,7 +65,7 @@ const REPORT: CheckReport = {
       title: 'GDPR compliance (if applicable)',
       status: 'unknown',
       reason: 'not observable from outside: attest it',
-      summary: 'not observable from outside: attest it',
+      summary: 'no finding',
       evidence: [],
       remediation: 'Record the processing and the legal basis.',
       asvs: [],
@@ -215,6 +215,10 @@ describe('ChecklistView', () => {
     expect(ipc.named('check_run')[0].args).toEqual({ name: 'staging', only: [] });
     expect(https).toHaveTextContent('fail');
     expect(https).toHaveTextContent('the target URL is plain HTTP');
+    // An unknown item shows why it could not be checked (its reason), not its summary.
+    const gdpr = screen.getByTestId('check-item-compliance.gdpr');
+    expect(gdpr).toHaveTextContent('not observable from outside: attest it');
+    expect(gdpr).not.toHaveTextContent('no finding');
     await fireEvent.click(within(https).getByRole('button'));
     const detail = screen.getByTestId('check-detail');
     expect(detail).toHaveTextContent('request: GET http://api.example.com/ -> 200');
