@@ -73,4 +73,6 @@ for label, key in rows:
     print(f"{label:32} {fmt(r.get(key)):>12} {fmt(o.get(key)):>12} {fmt(b.get(key)):>12} {ratio:>11}")
 print("PSS by process: codes", r["pss_mb_by_process"], "| overview", o["pss_mb_by_process"],
       "| bare", b["pss_mb_by_process"])
+print("idle CPU by process: codes", r["idle_cpu_by_process"], "| overview", o["idle_cpu_by_process"],
+      "| bare", b["idle_cpu_by_process"])
 PY

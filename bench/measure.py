@@ -93,10 +93,15 @@ def main():
     pss = {}
     for p in pids:
         pss[comm(p)] = pss.get(comm(p), 0) + pss_kb(p)
-    c0 = sum(cpu_ticks(p) for p in pids)
+    before = {p: cpu_ticks(p) for p in pids}
+    c0 = sum(before.values())
     time.sleep(a.idle)
     pids = tree(proc.pid)
-    c1 = sum(cpu_ticks(p) for p in pids)
+    after = {p: cpu_ticks(p) for p in pids}
+    c1 = sum(after.values())
+    cpu_by = {}
+    for p, t in after.items():
+        cpu_by[comm(p)] = cpu_by.get(comm(p), 0) + t - before.get(p, 0)
     pss_after = sum(pss_kb(p) for p in pids)
     proc.terminate()
     try:
@@ -110,6 +115,7 @@ def main():
         "pss_mb_total": round(sum(pss.values()) / 1024, 1),
         "pss_mb_by_process": {k: round(v / 1024, 1) for k, v in sorted(pss.items())},
         "idle_cpu_seconds": round((c1 - c0) / TICK, 2),
+        "idle_cpu_by_process": {k: round(v / TICK, 2) for k, v in sorted(cpu_by.items())},
         "pss_mb_after_idle": round(pss_after / 1024, 1),
         "idle_window_s": a.idle,
     }))

@@ -3,6 +3,15 @@
 
 use rampart_core::{Config, Keychain, Rampart};
 
+/// A Rampart in a temp dir with its own keychain namespace (keep the dir while it is used).
+fn test_app(name: &str) -> (tempfile::TempDir, Rampart) {
+    let dir = tempfile::tempdir().unwrap();
+    let keychain = Keychain::new(format!("{name}-{}", std::process::id()));
+    let config = Config { data_dir: dir.path().to_owned(), keychain };
+    let app = Rampart::open(config).unwrap();
+    (dir, app)
+}
+
 /// The tray's "Open incident" item: an incident for the newest firing alert, announced to the
 /// window; while locked nothing is opened.
 #[test]
@@ -13,10 +22,7 @@ fn the_trays_incident_item_opens_one_for_the_newest_alert_and_tells_the_window()
     use std::sync::{Arc, mpsc};
     use tauri::Listener;
 
-    let dir = tempfile::tempdir().unwrap();
-    let service = format!("rampart-ipc-tray-incident-{}", std::process::id());
-    let config = Config { data_dir: dir.path().to_owned(), keychain: Keychain::new(service) };
-    let rampart = Rampart::open(config).unwrap();
+    let (_dir, rampart) = test_app("rampart-ipc-tray-incident");
     let labels = [("alertname", "HighErrorRate"), ("severity", "critical"), ("service", "api")];
     let alert = PromAlert {
         labels: labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
@@ -74,10 +80,7 @@ fn the_escalation_timer_moves_an_unacknowledged_p1_up_while_locked_and_tells_the
     use std::sync::{Arc, mpsc};
     use tauri::Listener;
 
-    let dir = tempfile::tempdir().unwrap();
-    let service = format!("rampart-ipc-escalation-{}", std::process::id());
-    let config = Config { data_dir: dir.path().to_owned(), keychain: Keychain::new(service) };
-    let rampart = Rampart::open(config).unwrap();
+    let (_dir, rampart) = test_app("rampart-ipc-escalation");
     let new = NewIncident {
         title: "API down".into(),
         severity: Some(Priority::P1),

@@ -9,6 +9,7 @@
 
 use rampart_checks::catalog;
 use rampart_checks::probe::client::Limits;
+use rampart_checks::probe::observatory::HELMET_DEFAULTS;
 use rampart_checks::repo::{SourceFile, history, secrets};
 use rampart_checks::run::{RunInput, run};
 use rampart_checks::target::Target;
@@ -16,22 +17,12 @@ use rampart_feeds::testkit::{Response, TestCert, TestServer};
 use std::collections::HashMap;
 use std::time::Instant;
 
-const HELMET: &[(&str, &str)] = &[
+/// Beyond helmet's defaults: the strictest CSP and the current draft's rate-limit headers.
+const STRICTER: &[(&str, &str)] = &[
     (
         "content-security-policy",
         "default-src 'none'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'",
     ),
-    ("cross-origin-opener-policy", "same-origin"),
-    ("cross-origin-resource-policy", "same-origin"),
-    ("origin-agent-cluster", "?1"),
-    ("referrer-policy", "no-referrer"),
-    ("strict-transport-security", "max-age=31536000; includeSubDomains"),
-    ("x-content-type-options", "nosniff"),
-    ("x-dns-prefetch-control", "off"),
-    ("x-download-options", "noopen"),
-    ("x-frame-options", "SAMEORIGIN"),
-    ("x-permitted-cross-domain-policies", "none"),
-    ("x-xss-protection", "0"),
     ("ratelimit-policy", "100;w=60"),
     ("ratelimit", "limit=100, remaining=99, reset=42"),
 ];
@@ -51,7 +42,8 @@ fn good(req: &rampart_feeds::testkit::Request) -> Response {
     } else {
         Response::json(200, serde_json::json!({"ok": true}))
     };
-    HELMET.iter().fold(r, |r, (n, v)| r.header(n, v))
+    let helmet = HELMET_DEFAULTS.iter().filter(|(n, _)| *n != "content-security-policy");
+    helmet.chain(STRICTER).fold(r, |r, (n, v)| r.header(n, v))
 }
 
 async fn live(dbs: Vec<String>, paced: bool) {

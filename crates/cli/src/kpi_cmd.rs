@@ -72,12 +72,7 @@ pub fn run(app: &Rampart, args: KpiArgs) -> CliResult {
         Some(KpiCommand::Report { range, format, out, force, prometheus }) => {
             let range = KpiRange::parse(&range)?;
             rampart_core::kpi::report::check_format(&format)?;
-            if out.exists() && !force {
-                return Err(Failure::new(format!(
-                    "{} exists: pass --force to replace it",
-                    out.display()
-                )));
-            }
+            rampart_core::files::refuse_existing(&out, force)?;
             let plan = app.kpi_report_plan(&client()?, range, prometheus.as_deref())?;
             let report = block_on(plan.run())?;
             app.kpi_report_write(&report, &format, &out, force)?;

@@ -162,7 +162,7 @@ pub fn crypt(app: &Rampart, cmd: CryptCommand) -> CliResult {
                 )));
             }
             let rotated = app.field_rotate(&from, &to, &read_input(Some(&file))?)?;
-            write_atomically(&out, &rotated.text)?;
+            rampart_core::files::write_secret_file(&out, rotated.text.as_bytes())?;
             eprintln!(
                 "re-encrypted {} payload(s) from {from} to {to} into {}",
                 rotated.count,
@@ -177,17 +177,6 @@ fn write_stdout(text: &str) -> CliResult {
     let mut out = std::io::stdout().lock();
     let end = if text.ends_with('\n') { "" } else { "\n" };
     write!(out, "{text}{end}").map_err(|e| Failure::new(format!("could not write stdout: {e}")))
-}
-
-/// Writes `text` to a temp file beside `path` and renames it over `path`: a reader sees the old
-/// file or the whole new one, never half of it.
-fn write_atomically(path: &Path, text: &str) -> CliResult {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let fail = |e: std::io::Error| Failure::new(format!("could not write {}: {e}", path.display()));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
-    tmp.write_all(text.as_bytes()).and_then(|()| tmp.as_file().sync_all()).map_err(fail)?;
-    tmp.persist(path).map_err(|e| fail(e.error))?;
-    Ok(())
 }
 
 pub fn jwt(app: &Rampart, cmd: JwtCommand) -> CliResult {

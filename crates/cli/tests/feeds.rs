@@ -342,7 +342,7 @@ fn kpis_from_a_real_prometheus_with_an_edited_and_a_broken_query() {
     );
     assert!(page.contains("From Prometheus &quot;local&quot;"), "{page}");
     let err = cli.fails(&["kpi", "report", "--format", "md", "--out", out], "");
-    assert!(err.contains("weekly.html exists: pass --force to replace it"), "{err}");
+    assert!(err.contains("weekly.html already exists") && err.contains("--force"), "{err}");
     cli.ok(&["kpi", "report", "--range", "24h", "--format", "md", "--out", out, "--force"], "");
     let md = std::fs::read_to_string(out).unwrap();
     assert!(md.starts_with("# Security report: the last 24 hours"), "{md}");

@@ -24,6 +24,26 @@ pub fn label(issuer: &str, account: &str) -> String {
     if issuer.is_empty() { account.to_owned() } else { format!("{issuer}:{account}") }
 }
 
+/// One row of the code list, computed from a borrowed seed (the row's strings move in).
+fn code_view(row: OtpAccountRow, seed: &[u8], at: u64) -> Result<CodeView> {
+    let params = row_params(&row)?;
+    let now = rampart_otp::code_at_with(&params, seed, at);
+    let hotp = params.kind == OtpKind::Hotp;
+    Ok(CodeView {
+        id: row.id,
+        issuer: row.issuer,
+        account: row.account,
+        kind: params.kind,
+        code: now.code,
+        next_code: now.next_code,
+        period: if hotp { 0 } else { params.period },
+        valid_until: now.valid_until,
+        digits: params.digits,
+        counter: hotp.then_some(params.counter),
+        pinned: row.pinned,
+    })
+}
+
 fn row_params(row: &OtpAccountRow) -> Result<OtpParams> {
     let kind = match row.kind.as_str() {
         "hotp" => OtpKind::Hotp,
@@ -216,15 +236,29 @@ impl Rampart {
             .collect()
     }
 
-    /// The code of every account at `at` (default now): pinned first.
+    /// The code of every account at `at` (default now): pinned first. The seeds cached in
+    /// memory are used in place (one lock, no copy); an uncached one is read from the keychain.
     pub fn otp_codes(&self, at: Option<u64>) -> Result<Vec<CodeView>> {
         let at = at.unwrap_or(self.now().max(0) as u64);
         let rows = self.store.list_otp_accounts()?;
         self.warm_seed_cache(&rows);
-        let mut views = Vec::new();
-        for row in rows {
-            match self.code_view(&row, at) {
-                Ok(view) => views.push(view),
+        let mut views: Vec<Option<CodeView>> = Vec::with_capacity(rows.len());
+        let mut uncached = Vec::new();
+        {
+            let cache = self.seed_cache.lock().expect("seed cache");
+            for row in rows {
+                match cache.get(&row.id) {
+                    Some(seed) => views.push(Some(code_view(row, seed.expose(), at)?)),
+                    None => {
+                        uncached.push((views.len(), row));
+                        views.push(None);
+                    }
+                }
+            }
+        }
+        for (slot, row) in uncached {
+            match self.seed(&row.id) {
+                Ok(seed) => views[slot] = Some(code_view(row, seed.expose(), at)?),
                 // One unreadable seed must not hide every other code.
                 Err(CoreError::Keychain(rampart_vault::KeychainError::Missing(_))) => {
                     tracing::warn!(
@@ -235,26 +269,7 @@ impl Rampart {
                 Err(e) => return Err(e),
             }
         }
-        Ok(views)
-    }
-
-    fn code_view(&self, row: &OtpAccountRow, at: u64) -> Result<CodeView> {
-        let account = self.account(row)?;
-        let now = rampart_otp::code_at(&account, at);
-        let hotp = account.params.kind == OtpKind::Hotp;
-        Ok(CodeView {
-            id: row.id.clone(),
-            issuer: row.issuer.clone(),
-            account: row.account.clone(),
-            kind: account.params.kind,
-            code: now.code,
-            next_code: now.next_code,
-            period: if hotp { 0 } else { account.params.period },
-            valid_until: now.valid_until,
-            digits: account.params.digits,
-            counter: hotp.then_some(account.params.counter),
-            pinned: row.pinned,
-        })
+        Ok(views.into_iter().flatten().collect())
     }
 
     /// The code to put on the clipboard (audited). `next` gives the following TOTP code.

@@ -1,5 +1,8 @@
-//! Writing files that carry secrets (exports, QR images): a 0600 temp file next to the target,
-//! synced, then renamed into place, so the file is never world-readable and never half-written.
+//! Writing files atomically: a synced temp file next to the target, renamed into place, so a
+//! reader sees the old file or the whole new one. Files that carry secrets (exports, QR
+//! images) are owner-only ([`write_secret_file`]); documents for sharing (reports,
+//! postmortems) are readable like any document and never replace a file unless asked
+//! ([`write_file_atomic`]).
 
 use crate::{CoreError, Result};
 use std::io::Write;
@@ -17,31 +20,51 @@ pub fn write_secret_file(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// Writes `bytes` to `path` atomically (a synced temp file beside it, then renamed into place).
-/// Without `overwrite`, an existing `path` is refused, also when it appears meanwhile (the temp
+fn already_exists(path: &Path) -> CoreError {
+    CoreError::Conflict(format!(
+        "{} already exists; choose another --out or pass --force to replace it",
+        path.display()
+    ))
+}
+
+/// Refuses a directory as `path`, and an existing file unless `overwrite`: the check a front
+/// end makes before long work whose result goes to `path`.
+pub fn refuse_existing(path: &Path, overwrite: bool) -> Result<()> {
+    if path.is_dir() {
+        return Err(CoreError::InvalidInput(format!(
+            "{} is a directory: give a file name",
+            path.display()
+        )));
+    }
+    if !overwrite && path.exists() {
+        return Err(already_exists(path));
+    }
+    Ok(())
+}
+
+/// Writes the document `bytes` to `path` atomically (a synced temp file beside it, then
+/// renamed into place; mode 0644). Without `overwrite`, an existing `path` is refused, also when it appears meanwhile (the temp
 /// file is linked into place, which fails if the name is taken).
 pub fn write_file_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
     let fail =
         |e: std::io::Error| CoreError::Io(format!("could not write {}: {e}", path.display()));
-    let exists = || {
-        CoreError::Conflict(format!(
-            "{} already exists; choose another --out or pass --force to replace it",
-            path.display()
-        ))
-    };
-    if !overwrite && path.exists() {
-        return Err(exists());
-    }
+    refuse_existing(path, overwrite)?;
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    let mut tmp = tempfile::Builder::new().prefix(".rampart-").tempfile_in(dir).map_err(fail)?;
     tmp.write_all(bytes).map_err(fail)?;
     tmp.as_file().sync_all().map_err(fail)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // A document for sharing: readable like any other, unlike a secret export.
+        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)).map_err(fail)?;
+    }
     if overwrite {
         tmp.persist(path).map_err(|e| fail(e.error))?;
     } else {
         tmp.persist_noclobber(path).map_err(|e| {
             if e.error.kind() == std::io::ErrorKind::AlreadyExists {
-                exists()
+                already_exists(path)
             } else {
                 fail(e.error)
             }
@@ -89,6 +112,15 @@ mod tests {
         let names: Vec<_> =
             std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names.len(), 1, "no temp file is left: {names:?}");
-        assert!(write_file_atomic(&dir.path().join("no/such/dir/x"), b"x", false).is_err());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o644, "a document for sharing is readable");
+        }
+        let err = write_file_atomic(dir.path(), b"x", true).unwrap_err();
+        assert!(err.to_string().contains("is a directory"), "{err}");
+        let err = write_file_atomic(&dir.path().join("no/such/dir/x"), b"x", false).unwrap_err();
+        assert!(err.to_string().contains("could not write"), "{err}");
     }
 }

@@ -25,43 +25,68 @@ pub struct CodeNow {
     pub valid_until: u64,
 }
 
-fn hmac_digest(algorithm: Algorithm, key: &[u8], msg: &[u8]) -> Vec<u8> {
-    fn run<M: Mac + hmac::digest::KeyInit>(key: &[u8], msg: &[u8]) -> Vec<u8> {
-        let mut mac = <M as hmac::digest::KeyInit>::new_from_slice(key)
-            .expect("HMAC accepts keys of any length");
-        mac.update(msg);
-        mac.finalize().into_bytes().to_vec()
-    }
-    match algorithm {
-        Algorithm::Sha1 => run::<Hmac<Sha1>>(key, msg),
-        Algorithm::Sha256 => run::<Hmac<Sha256>>(key, msg),
-        Algorithm::Sha512 => run::<Hmac<Sha512>>(key, msg),
-    }
-}
-
-/// RFC 4226 dynamic truncation: the 31-bit value before the modulo.
-pub fn truncated(algorithm: Algorithm, key: &[u8], counter: u64) -> u32 {
-    let mac = hmac_digest(algorithm, key, &counter.to_be_bytes());
+/// RFC 4226 dynamic truncation of one MAC: the 31-bit value before the modulo.
+fn dynamic_truncation(mac: &[u8]) -> u32 {
     let offset = usize::from(mac[mac.len() - 1] & 0x0f);
     u32::from_be_bytes([mac[offset], mac[offset + 1], mac[offset + 2], mac[offset + 3]])
         & 0x7fff_ffff
 }
 
+/// The truncated values for each of `counters`, with the key set up once (the HMAC state after
+/// the key is cloned per counter: the current and next codes cost one key setup, not two).
+fn truncated_each<const N: usize>(
+    algorithm: Algorithm,
+    key: &[u8],
+    counters: [u64; N],
+) -> [u32; N] {
+    fn run<M: Mac + hmac::digest::KeyInit + Clone, const N: usize>(
+        key: &[u8],
+        counters: [u64; N],
+    ) -> [u32; N] {
+        let keyed = <M as hmac::digest::KeyInit>::new_from_slice(key)
+            .expect("HMAC accepts keys of any length");
+        counters.map(|counter| {
+            let mut mac = keyed.clone();
+            mac.update(&counter.to_be_bytes());
+            dynamic_truncation(&mac.finalize().into_bytes())
+        })
+    }
+    match algorithm {
+        Algorithm::Sha1 => run::<Hmac<Sha1>, N>(key, counters),
+        Algorithm::Sha256 => run::<Hmac<Sha256>, N>(key, counters),
+        Algorithm::Sha512 => run::<Hmac<Sha512>, N>(key, counters),
+    }
+}
+
+/// RFC 4226 dynamic truncation: the 31-bit value before the modulo.
+pub fn truncated(algorithm: Algorithm, key: &[u8], counter: u64) -> u32 {
+    truncated_each(algorithm, key, [counter])[0]
+}
+
+/// `value` as `digits` decimal digits (leading zeros kept).
+fn decimal(value: u32, digits: u8) -> String {
+    let value = u64::from(value) % 10u64.pow(u32::from(digits));
+    format!("{value:0width$}", width = usize::from(digits))
+}
+
+/// `value` in Steam Guard's five characters.
+fn steam_chars(mut value: u32) -> String {
+    let mut out = String::with_capacity(5);
+    for _ in 0..5 {
+        out.push(char::from(STEAM_ALPHABET[(value % 26) as usize]));
+        value /= 26;
+    }
+    out
+}
+
 /// An HOTP code of `digits` decimal digits (leading zeros kept).
 pub fn hotp(algorithm: Algorithm, key: &[u8], counter: u64, digits: u8) -> String {
-    let value = u64::from(truncated(algorithm, key, counter)) % 10u64.pow(u32::from(digits));
-    format!("{value:0width$}", width = usize::from(digits))
+    decimal(truncated(algorithm, key, counter), digits)
 }
 
 /// A Steam Guard code for a time-step counter.
 pub fn steam(key: &[u8], counter: u64) -> String {
-    let mut v = truncated(Algorithm::Sha1, key, counter);
-    let mut out = String::with_capacity(5);
-    for _ in 0..5 {
-        out.push(char::from(STEAM_ALPHABET[(v % 26) as usize]));
-        v /= 26;
-    }
-    out
+    steam_chars(truncated(Algorithm::Sha1, key, counter))
 }
 
 /// The code for an explicit counter / time step, according to the account's kind.
@@ -81,17 +106,34 @@ pub fn time_step(unix: u64, period: u32) -> u64 {
 
 /// The code at unix time `unix`. HOTP uses `params.counter` and has no next code.
 pub fn code_at(account: &OtpAccount, unix: u64) -> CodeNow {
-    let p = &account.params;
+    code_at_with(&account.params, account.secret.expose(), unix)
+}
+
+/// [`code_at`] from the parameters and the key itself (the code list computes from a borrowed
+/// seed, without copying it).
+pub fn code_at_with(p: &crate::OtpParams, key: &[u8], unix: u64) -> CodeNow {
+    let render = |value: u32| match p.kind {
+        OtpKind::Steam => steam_chars(value),
+        OtpKind::Totp | OtpKind::Hotp => decimal(value, p.digits),
+    };
+    let algorithm = if p.kind == OtpKind::Steam { Algorithm::Sha1 } else { p.algorithm };
     match p.kind {
         OtpKind::Hotp => {
-            CodeNow { code: code_for_counter(account, p.counter), next_code: None, valid_until: 0 }
+            let [now] = truncated_each(algorithm, key, [p.counter]);
+            CodeNow { code: render(now), next_code: None, valid_until: 0 }
         }
         OtpKind::Totp | OtpKind::Steam => {
             let step = time_step(unix, p.period);
-            CodeNow {
-                code: code_for_counter(account, step),
-                next_code: step.checked_add(1).map(|s| code_for_counter(account, s)),
-                valid_until: step.saturating_add(1).saturating_mul(u64::from(p.period.max(1))),
+            let valid_until = step.saturating_add(1).saturating_mul(u64::from(p.period.max(1)));
+            match step.checked_add(1) {
+                Some(next) => {
+                    let [now, next] = truncated_each(algorithm, key, [step, next]);
+                    CodeNow { code: render(now), next_code: Some(render(next)), valid_until }
+                }
+                None => {
+                    let [now] = truncated_each(algorithm, key, [step]);
+                    CodeNow { code: render(now), next_code: None, valid_until }
+                }
             }
         }
     }

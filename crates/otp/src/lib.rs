@@ -23,7 +23,8 @@ pub mod uri;
 
 pub use account::{DuplicateKey, NEW_SECRET_LEN, OtpAccount, new_secret};
 pub use code::{
-    CodeNow, STEAM_ALPHABET, code_at, code_for_counter, hotp, steam, time_step, verify,
+    CodeNow, STEAM_ALPHABET, code_at, code_at_with, code_for_counter, hotp, steam, time_step,
+    verify,
 };
 pub use crypto::ScryptParams;
 pub use error::OtpError;

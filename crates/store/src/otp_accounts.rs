@@ -63,7 +63,8 @@ impl Store {
 
     /// All accounts: pinned first, then by issuer and account (case-insensitive).
     pub fn list_otp_accounts(&self) -> Result<Vec<OtpAccountRow>> {
-        let mut stmt = self.conn().prepare(&format!(
+        // Cached: the code list asks for this on every refresh.
+        let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT {COLUMNS} FROM otp_accounts
              ORDER BY pinned DESC, lower(issuer), lower(account), created_at"
         ))?;

@@ -107,7 +107,7 @@ pub async fn incident_export<R: Runtime>(
     let Some(path) = super::pick_save_path(&handle, &name, filter, ext).await? else {
         return Ok(None);
     };
-    rampart_core::files::write_secret_file(&path, text.as_bytes())?;
+    rampart_core::files::write_file_atomic(&path, text.as_bytes(), true)?;
     Ok(Some(path.display().to_string()))
 }
 

@@ -9,6 +9,25 @@ use super::client::Exchange;
 use super::csp::{self, CspVerdict};
 use super::header_rules::{cookies, referrer, simple, sri};
 
+/// `app.use(helmet())` on Express 4/5, helmet 8.3.0: the 13 headers it sets, verbatim.
+pub const HELMET_DEFAULTS: &[(&str, &str)] = &[
+    (
+        "content-security-policy",
+        "default-src 'self';base-uri 'self';font-src 'self' https: data:;form-action 'self';frame-ancestors 'self';img-src 'self' data:;object-src 'none';script-src 'self';script-src-attr 'none';style-src 'self' https: 'unsafe-inline';upgrade-insecure-requests",
+    ),
+    ("cross-origin-opener-policy", "same-origin"),
+    ("cross-origin-resource-policy", "same-origin"),
+    ("origin-agent-cluster", "?1"),
+    ("referrer-policy", "no-referrer"),
+    ("strict-transport-security", "max-age=31536000; includeSubDomains"),
+    ("x-content-type-options", "nosniff"),
+    ("x-dns-prefetch-control", "off"),
+    ("x-download-options", "noopen"),
+    ("x-frame-options", "SAMEORIGIN"),
+    ("x-permitted-cross-domain-policies", "none"),
+    ("x-xss-protection", "0"),
+];
+
 /// One test's outcome: Observatory's result name, its score modifier and whether it passes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {

@@ -417,51 +417,6 @@ pub fn render(report: &SecurityReport, format: &str) -> Result<String> {
     })
 }
 
-/// Writes `bytes` to `path` through a temp file in the same directory renamed into place, so
-/// the file is never half-written; an existing file is kept unless `force`.
-pub fn write_new_file(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
-    use std::io::Write;
-    let fail =
-        |e: std::io::Error| CoreError::Io(format!("could not write {}: {e}", path.display()));
-    if path.is_dir() {
-        return Err(CoreError::InvalidInput(format!(
-            "{} is a directory: give a file name",
-            path.display()
-        )));
-    }
-    if !force && path.exists() {
-        return Err(CoreError::Conflict(format!(
-            "{} exists: pass --force to replace it",
-            path.display()
-        )));
-    }
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut tmp =
-        tempfile::Builder::new().prefix(".rampart-report-").tempfile_in(dir).map_err(fail)?;
-    tmp.write_all(bytes).map_err(fail)?;
-    tmp.as_file().sync_all().map_err(fail)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        // A report is for sharing: readable like any document, unlike a secret export.
-        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)).map_err(fail)?;
-    }
-    match force {
-        true => tmp.persist(path).map(|_| ()).map_err(|e| fail(e.error)),
-        // Raced by another writer since the check: still no overwrite.
-        false => tmp.persist_noclobber(path).map(|_| ()).map_err(|e| {
-            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
-                CoreError::Conflict(format!(
-                    "{} exists: pass --force to replace it",
-                    path.display()
-                ))
-            } else {
-                fail(e.error)
-            }
-        }),
-    }
-}
-
 impl Rampart {
     /// Everything a report run needs: the Prometheus to ask (by name, or the first
     /// configured), each KPI's query, and the KPIs from Rampart's records over this period and
@@ -509,7 +464,7 @@ impl Rampart {
         force: bool,
     ) -> Result<()> {
         let text = render(report, format)?;
-        write_new_file(path, text.as_bytes(), force)?;
+        crate::files::write_file_atomic(path, text.as_bytes(), force)?;
         self.audit(AuditAction::Export, &format!("kpi report {} {format}", report.range.as_str()))
     }
 }
@@ -614,24 +569,5 @@ mod tests {
         );
         assert_eq!(trend(&KPIS[7], None, Some(1.0)), (None, Trend::Unknown));
         assert!(render(&report, "pdf").unwrap_err().to_string().contains("use md or html"));
-    }
-
-    #[test]
-    fn reports_are_written_whole_and_never_over_a_file_without_force() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("report.md");
-        write_new_file(&path, b"one", false).unwrap();
-        let e = write_new_file(&path, b"two", false).unwrap_err();
-        assert!(e.to_string().contains("report.md exists: pass --force to replace it"), "{e}");
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), "one");
-        write_new_file(&path, b"two", true).unwrap();
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), "two");
-        let e = write_new_file(dir.path(), b"x", true).unwrap_err();
-        assert!(e.to_string().contains("is a directory"), "{e}");
-        let e = write_new_file(&dir.path().join("missing/r.md"), b"x", false).unwrap_err();
-        assert!(e.to_string().contains("could not write"), "{e}");
-        let names: Vec<_> =
-            std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-        assert_eq!(names, ["report.md"], "no temp file left behind");
     }
 }

@@ -192,3 +192,25 @@ fn the_bulk_seed_read_gives_the_same_codes_as_reading_one_by_one() {
     assert_eq!(example.code, "742275");
     assert_eq!(codes.iter().find(|c| c.issuer == "RFC").unwrap().code, "89005924");
 }
+
+#[test]
+fn a_seed_gone_from_the_keychain_hides_only_its_own_code_and_the_order_holds() {
+    let t = TestApp::new(1_234_567_890);
+    add(&t, "otpauth://totp/AWS:ops?secret=KRSXG5CTMVRXEZLU");
+    add(&t, GOOGLE_EXAMPLE);
+    add(&t, "otpauth://totp/Zulip:zed?secret=JBSWY3DPEHPK3PXP");
+    let zulip = t.app.otp_find("zulip:zed").unwrap().id;
+    t.app.otp_set_pinned(&zulip, true).unwrap();
+    let before: Vec<String> =
+        t.app.otp_codes(None).unwrap().into_iter().map(|c| c.issuer).collect();
+    assert_eq!(before, ["Zulip", "AWS", "Example"], "pinned first, then by issuer");
+
+    let aws = t.app.otp_find("aws:ops").unwrap().id;
+    t.app.keychain().delete(&format!("otp:{aws}")).unwrap();
+    t.app.forget_secrets_in_memory(); // as on lock: the next list reads the keychain again
+    let after = t.app.otp_codes(Some(1_234_567_890)).unwrap();
+    let issuers: Vec<&str> = after.iter().map(|c| c.issuer.as_str()).collect();
+    assert_eq!(issuers, ["Zulip", "Example"], "the others keep their place");
+    assert_eq!(after[1].code, "742275");
+    assert_eq!(after[0].code, after[1].code, "same seed, same code");
+}
