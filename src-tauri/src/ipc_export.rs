@@ -295,9 +295,40 @@ fn export_ipc_types() {
         return;
     }
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    if committed != text {
+        let (n, (ours, theirs)) = text
+            .lines()
+            .chain(std::iter::repeat(""))
+            .zip(committed.lines().chain(std::iter::repeat("")))
+            .enumerate()
+            .find(|(_, (a, b))| a != b)
+            .unwrap();
+        panic!(
+            "{GENERATED} is stale (line {}: generated `{ours}`, committed `{theirs}`): \
+             regenerate it with `make ipc-types` \
+             (RAMPART_WRITE_IPC=1 cargo test -p rampart-desktop export_ipc_types)",
+            n + 1
+        );
+    }
+}
+
+#[test]
+fn layout_puts_members_and_long_unions_one_a_line() {
+    assert_eq!(layout("type A = { a: string, b: number, };"), "type A = { a: string, b: number };");
+    assert_eq!(
+        layout(
+            "/**\n * A.\n */\nexport type A = { \n/**\n * The a.\n */\na: { x: string, }, b: B | null, };"
+        ),
+        "/**\n * A.\n */\nexport type A = {\n  /**\n   * The a.\n   */\n  a: { x: string },\n  b: B | null,\n};"
+    );
+    let union = format!("type U = {};", ["\"aaaaaaaaaaaa\""; 9].join(" | "));
     assert!(
-        committed == text,
-        "{GENERATED} is stale: regenerate it with \
-         `RAMPART_WRITE_IPC=1 cargo test -p rampart-desktop export_ipc_types`"
+        layout(&union).starts_with("type U =\n  | \"aaaaaaaaaaaa\"\n  | "),
+        "{}",
+        layout(&union)
+    );
+    assert_eq!(
+        layout("type E = { \"k\": \"a, b\" } | null;"),
+        "type E = { \"k\": \"a, b\" } | null;"
     );
 }
