@@ -50,6 +50,8 @@ impl Profile {
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "ts", ts(rename = "JwtTime"))]
 pub struct TokenTime {
+    /// `exp`, `nbf` or `iat`.
+    #[cfg_attr(feature = "ts", ts(type = "\"exp\" | \"nbf\" | \"iat\""))]
     pub claim: &'static str,
     pub unix: i64,
     /// RFC 3339, UTC.

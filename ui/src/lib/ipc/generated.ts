@@ -1061,7 +1061,10 @@ export type JwtSigned = { token: string, decoded: JwtDecoded };
  * One of `exp`, `nbf`, `iat`.
  */
 export type JwtTime = {
-  claim: string,
+  /**
+   * `exp`, `nbf` or `iat`.
+   */
+  claim: "exp" | "nbf" | "iat",
   unix: number,
   /**
    * RFC 3339, UTC.
