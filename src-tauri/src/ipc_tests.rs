@@ -23,7 +23,7 @@ fn ui_contract_commands() -> Vec<String> {
 }
 
 #[test]
-fn the_command_list_matches_the_ui_contract_and_the_capability_file() {
+fn the_command_list_matches_the_handler_the_ui_contract_and_the_capability_file() {
     let mut ours: Vec<_> = COMMANDS.iter().map(|c| c.to_string()).collect();
     ours.sort();
     let mut theirs = ui_contract_commands();
@@ -42,6 +42,22 @@ fn the_command_list_matches_the_ui_contract_and_the_capability_file() {
         .collect();
     granted.sort();
     assert_eq!(ours, granted, "capabilities/main.json does not grant exactly COMMANDS");
+    // generate_handler! registers exactly COMMANDS.
+    let source = include_str!("commands/mod.rs");
+    let list = source.split("generate_handler![").nth(1).expect("generate_handler!");
+    let mut handled: Vec<String> = list
+        .split(']')
+        .next()
+        .unwrap()
+        .split(',')
+        .map(|path| path.trim().rsplit("::").next().unwrap().to_owned())
+        .filter(|name| !name.is_empty())
+        .collect();
+    handled.sort();
+    assert_eq!(
+        ours, handled,
+        "generate_handler! in commands/mod.rs does not list exactly COMMANDS"
+    );
 }
 
 pub(crate) fn request(cmd: &str, body: serde_json::Value) -> InvokeRequest {
