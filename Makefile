@@ -20,7 +20,7 @@ APT_PACKAGES := build-essential pkg-config git curl libwebkit2gtk-4.1-dev libgtk
   prometheus prometheus-alertmanager \
   prometheus-blackbox-exporter time redis-server testssl.sh
 
-.PHONY: run test deps test-deps interop-deps garage system-deps rust ui-deps tools build ui desktop cli lint test-rust test-ui \
+.PHONY: run test deps test-deps interop-deps garage system-deps rust ui-deps tools build ui desktop cli lint ipc-contract ipc-types test-rust test-ui \
   test-e2e test-start hermeticity bench fuzz fuzz-tools screenshot clean
 
 run: deps ui desktop ## Build and open the desktop app
@@ -81,10 +81,18 @@ cli:
 
 build: desktop cli
 
-lint: ui
+# ipc-contract: ui/src/lib/ipc/generated.ts is generated from the Rust types that cross IPC and
+# committed; this fails when it is stale (`make ipc-types` rewrites it).
+lint: ui ipc-contract
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cd ui && npm run check && npm run lint
+
+ipc-contract: ui
+	cargo test -p rampart-desktop --lib ipc_export::export_ipc_types
+
+ipc-types: ui
+	RAMPART_WRITE_IPC=1 cargo test -p rampart-desktop --lib ipc_export::export_ipc_types
 
 test-rust: ui
 	tests/support/with-keyring.sh cargo test --workspace

@@ -16,6 +16,7 @@ pub const EVENT: &str = "backup://event";
 
 /// Progress as the UI reads it (durations in plain numbers).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ProgressView {
     pub phase: Phase,
@@ -44,6 +45,7 @@ impl From<&Progress> for ProgressView {
 
 /// The payload of `backup://event`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", tag = "event")]
 pub enum BackupEvent {
     /// Scheduled runs that were due while the app was closed (unix seconds).

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 /// An error as the UI receives it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct IpcError {
     pub kind: ErrorKind,
     pub message: String,

@@ -1,7 +1,6 @@
-//! The Incidents page's IPC payloads (core's incident views and timeline) against
-//! ui/src/lib/ipc/types.ts; the shared field readers live in [`crate::ipc_tests`].
+//! The incidents events through Tauri's mock runtime: the tray's "Open incident" item and the
+//! escalation timer tell the window (the payload types are generated: see `ipc_export`).
 
-use crate::ipc_tests::{json_fields, ts_fields};
 use rampart_core::{Config, Keychain, Rampart};
 
 /// A Rampart in a temp dir with its own keychain namespace (keep the dir while it is used).
@@ -11,80 +10,6 @@ fn test_app(name: &str) -> (tempfile::TempDir, Rampart) {
     let config = Config { data_dir: dir.path().to_owned(), keychain };
     let app = Rampart::open(config).unwrap();
     (dir, app)
-}
-
-/// The incident payloads against types.ts, from a real incident with a note and a link.
-#[test]
-fn every_incident_payload_has_exactly_the_fields_the_ui_contract_names() {
-    use rampart_core::incidents::{NewIncident, Origin, Priority};
-    // Opening an incident is audited: this needs the test keyring (tests/support/with-keyring.sh).
-    let (_dir, app) = test_app("rampart-ipc-incidents");
-    let new = NewIncident {
-        title: "API down".into(),
-        severity: Some(Priority::P1),
-        origin: Origin::Manual,
-        services: vec![],
-        alerts: vec!["abc123".into()],
-        owner: None,
-    };
-    let view = app.incident_open(&new).unwrap();
-    let detail = app.incident_detail(view.id).unwrap();
-    let checks = [
-        ("IncidentView", json_fields(&view)),
-        ("IncidentLink", json_fields(&view.links[0])),
-        ("TimelineEntry", json_fields(&detail.timeline[0])),
-    ];
-    for (name, rust) in checks {
-        assert_eq!(rust, ts_fields(name), "{name}: Rust payload and types.ts drifted");
-    }
-    let mut detail_fields = json_fields(&detail);
-    for own in ["timeline", "stillFiring"] {
-        assert!(detail_fields.remove(own), "IncidentDetail has {own}");
-    }
-    assert_eq!(detail_fields, ts_fields("IncidentView"), "IncidentDetail flattens IncidentView");
-    let contact = rampart_core::incidents::escalation::Contact {
-        name: "ana".into(),
-        email: Some("ana@example.test".into()),
-        phone: Some("+15550100".into()),
-        slack: Some("U123".into()),
-    };
-    assert_eq!(json_fields(&contact), ts_fields("Contact"), "Contact drifted");
-    let mut policy = app.escalation_policy().unwrap();
-    policy.rota.overrides.push(rampart_core::incidents::oncall::Override {
-        contact: "Security team".into(),
-        from: 0,
-        until: 1,
-    });
-    let shapes = [
-        ("EscalationPolicy", json_fields(&policy)),
-        ("EscalationLevel", json_fields(&policy.levels[0])),
-        ("EscalationWaits", json_fields(policy.wait_minutes)),
-        ("Rota", json_fields(&policy.rota)),
-        ("RotaOverride", json_fields(&policy.rota.overrides[0])),
-    ];
-    for (name, rust) in shapes {
-        assert_eq!(rust, ts_fields(name), "{name}: Rust payload and types.ts drifted");
-    }
-    let template = crate::commands::incidents::TemplateView {
-        template: app.postmortem_template_get().unwrap(),
-        is_default: true,
-    };
-    assert_eq!(
-        json_fields(&template),
-        ts_fields("PostmortemTemplate"),
-        "PostmortemTemplate drifted"
-    );
-    let email: rampart_core::incidents::notify::EmailSettings = serde_json::from_value(
-        serde_json::json!({"server": "smtp.example.test", "port": 587, "tls": "startTls",
-                           "from": "rampart@example.test", "username": "u", "passwordFrom": "smtp"}),
-    )
-    .unwrap();
-    assert_eq!(json_fields(&email), ts_fields("EmailSettings"), "EmailSettings drifted");
-    let on_call = app.on_call_now().unwrap();
-    assert_eq!(on_call.on_call, None, "no policy contacts yet");
-    assert_eq!(json_fields(&on_call), ts_fields("OnCallNow"), "OnCallNow drifted");
-    assert_eq!(serde_json::to_value(view.status).unwrap(), "investigating");
-    assert_eq!(serde_json::to_value(view.severity).unwrap(), "P1");
 }
 
 /// The tray's "Open incident" item: an incident for the newest firing alert, announced to the

@@ -18,17 +18,13 @@ pub mod state;
 mod tray;
 
 #[cfg(test)]
-mod ipc_tests;
+mod ipc_export;
 #[cfg(test)]
-mod ipc_tests_checks;
+mod ipc_tests;
 #[cfg(test)]
 mod ipc_tests_confirm;
 #[cfg(test)]
 mod ipc_tests_incidents;
-#[cfg(test)]
-mod ipc_tests_kpi;
-#[cfg(test)]
-mod ipc_tests_tools;
 
 use rampart_core::{Config, Rampart};
 use state::Shared;

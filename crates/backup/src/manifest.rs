@@ -25,7 +25,9 @@ pub const MANIFEST_MAX_BYTES: usize = 256 * 1024;
 
 /// What a backup was made from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", ts(rename = "BackupKind"))]
 pub enum SourceKind {
     /// A tar stream of a directory.
     Directory,

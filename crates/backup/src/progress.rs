@@ -10,7 +10,9 @@ use std::time::{Duration, Instant};
 
 /// What the engine is doing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", ts(rename = "BackupPhase"))]
 pub enum Phase {
     Scanning,
     Uploading,

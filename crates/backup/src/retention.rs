@@ -43,6 +43,7 @@ pub struct Candidate {
 
 /// Why a backup is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum KeepReason {
     Last,
@@ -56,6 +57,7 @@ pub enum KeepReason {
 
 /// The verdict on one backup.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Decision {
     pub id: String,

@@ -14,7 +14,9 @@ pub const RULE_PACKS: &[&str] = &[RULE_PACK];
 
 /// One item in a report.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", ts(rename = "CheckItemResult"))]
 pub struct ItemResult {
     pub id: &'static str,
     pub section: Section,
@@ -25,12 +27,14 @@ pub struct ItemResult {
     pub evidence: Vec<Evidence>,
     pub remediation: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub snippet: Option<&'static str>,
     pub asvs: &'static [&'static str],
 }
 
 /// The Observatory-compatible header grade (of `/`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct HeaderGrade {
     pub score: i32,
@@ -39,6 +43,7 @@ pub struct HeaderGrade {
 
 /// The SSL-Labs-style TLS grade with every cap reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct TlsGrade {
     pub grade: String,
@@ -47,7 +52,9 @@ pub struct TlsGrade {
 
 /// A whole run.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", ts(rename = "CheckReport"))]
 pub struct Report {
     pub target: String,
     /// RFC 3339.
@@ -140,7 +147,9 @@ impl Report {
 
 /// An item that was `pass` or `attested` in an earlier run and fails now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", ts(rename = "CheckRegression"))]
 pub struct Regression {
     pub id: &'static str,
     pub title: &'static str,

@@ -10,7 +10,9 @@ pub const EVIDENCE_MAX: usize = 200;
 
 /// A person's word for an item Rampart cannot prove.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", ts(rename = "CheckAttestation"))]
 pub struct Attestation {
     pub note: String,
     pub by: String,
@@ -23,7 +25,9 @@ pub struct Attestation {
 /// An item's verdict. Serialized with the tag `status`, so an item's JSON reads
 /// `"status": "unknown", "reason": "..."`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "status", rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", ts(rename = "CheckVerdict"))]
 pub enum Status {
     Pass,
     Fail,
@@ -70,7 +74,9 @@ impl Status {
 
 /// What a verdict rests on: a request and its answer, a header, a file and line, a record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", ts(rename = "CheckEvidence"))]
 pub struct Evidence {
     /// `request`, `header`, `file`, `record` or `note`.
     pub kind: String,
@@ -78,8 +84,10 @@ pub struct Evidence {
     pub text: String,
     /// For `file`: the path relative to the repository.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub file: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub line: Option<usize>,
 }
 

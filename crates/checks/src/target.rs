@@ -9,7 +9,9 @@ use url::Url;
 
 /// A named deployment to check, as stored and as given on the command line.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", default)]
+#[cfg_attr(feature = "ts", ts(rename = "CheckTarget"))]
 pub struct Target {
     pub name: String,
     /// Base URL, `https://api.example.com` (http only for a local or staging target).

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 /// What kind of failure, for front ends to branch on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum ErrorKind {
     Locked,

@@ -48,6 +48,7 @@ pub fn email_tls(text: &str) -> Result<rampart_feeds::email::SmtpTls> {
 
 /// A service with its last check and uptime, for lists and detail views.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ServiceView {
     #[serde(flatten)]
@@ -59,8 +60,10 @@ pub struct ServiceView {
 
 /// A configured Alertmanager, Prometheus or Sentry project (never its token).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SourceView {
+    #[cfg_attr(feature = "ts", ts(type = "\"alertmanager\" | \"prometheus\" | \"sentry\""))]
     pub kind: String,
     pub name: String,
     pub url: String,

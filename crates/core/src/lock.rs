@@ -17,6 +17,7 @@ pub const MIN_PASSPHRASE_CHARS: usize = 8;
 
 /// What the UI needs to know about the lock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct LockState {
     pub locked: bool,

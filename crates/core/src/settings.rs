@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// The app's preferences.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", default)]
 pub struct Settings {
     /// Seconds after a copy before the clipboard is cleared (if it still holds our value).
@@ -23,6 +24,7 @@ pub struct Settings {
 /// The page the desktop app opens on: on-call engineers start from the Overview, admins who
 /// mostly hand out codes from the code list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum StartPage {
     #[default]

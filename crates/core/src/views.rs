@@ -15,6 +15,7 @@ pub fn rfc3339(unix: i64) -> String {
 
 /// One vault credential's metadata.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialView {
     pub id: String,
@@ -45,6 +46,7 @@ impl CredentialView {
 
 /// One authenticator account with its current code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct CodeView {
     pub id: String,
@@ -78,6 +80,7 @@ pub struct AccountView {
 
 /// What happened to one entry of an import.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum ImportStatus {
     Imported,
@@ -87,6 +90,7 @@ pub enum ImportStatus {
 
 /// One line of an import report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ImportEntry {
     pub label: String,
@@ -96,6 +100,7 @@ pub struct ImportEntry {
 
 /// The per-entry report of an import: nothing is dropped silently.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ImportReport {
     pub format: String,
@@ -110,6 +115,7 @@ impl ImportReport {
 
 /// The result of checking a code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct VerifyResult {
     pub valid: bool,
@@ -119,7 +125,9 @@ pub struct VerifyResult {
 
 /// One audit entry as shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", ts(rename = "AuditEntry"))]
 pub struct AuditView {
     pub seq: i64,
     pub at: String,

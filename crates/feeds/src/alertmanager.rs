@@ -23,11 +23,14 @@ pub struct Alertmanager {
 
 /// `gettableAlert`, the fields Rampart uses (unknown fields are ignored).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct AmAlert {
     pub fingerprint: String,
+    #[cfg_attr(feature = "ts", ts(type = "Record<string, string>"))]
     pub labels: Labels,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(type = "Record<string, string>"))]
     pub annotations: Labels,
     pub starts_at: String,
     #[serde(default)]
@@ -39,6 +42,7 @@ pub struct AmAlert {
 
 /// `alertStatus`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct AlertStatus {
     /// `active`, `suppressed` or `unprocessed`.
@@ -51,6 +55,7 @@ pub struct AlertStatus {
 
 /// An alert seen by one or more Alertmanagers.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Alert {
     #[serde(flatten)]
@@ -67,6 +72,7 @@ impl Alert {
 
 /// Alerts sharing alertname, severity and service.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct AlertGroup {
     pub alertname: String,
@@ -77,6 +83,7 @@ pub struct AlertGroup {
 
 /// A silence matcher.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Matcher {
     pub name: String,
@@ -103,6 +110,7 @@ pub struct NewSilence {
 
 /// `gettableSilence`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Silence {
     pub id: String,
@@ -115,6 +123,7 @@ pub struct Silence {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SilenceState {
     /// `active`, `pending` or `expired`.
     pub state: String,

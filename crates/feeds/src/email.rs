@@ -17,6 +17,7 @@ const SOURCE: &str = "SMTP server";
 
 /// How the connection is protected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum SmtpTls {
     /// Plain SMTP (loopback relays and tests only when a password is set).

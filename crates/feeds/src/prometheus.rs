@@ -21,10 +21,13 @@ pub struct Prometheus {
 
 /// An alert as Prometheus sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct PromAlert {
+    #[cfg_attr(feature = "ts", ts(type = "Record<string, string>"))]
     pub labels: BTreeMap<String, String>,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(type = "Record<string, string>"))]
     pub annotations: BTreeMap<String, String>,
     /// `pending` or `firing`.
     pub state: String,
@@ -36,6 +39,7 @@ pub struct PromAlert {
 
 /// A rule group.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct RuleGroup {
     pub name: String,
@@ -45,6 +49,7 @@ pub struct RuleGroup {
 
 /// A recording or alerting rule with its health.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Rule {
     pub name: String,
@@ -63,6 +68,7 @@ pub struct Rule {
 
 /// Whether the server is ready to serve queries.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Readiness {
     pub ready: bool,

@@ -19,8 +19,11 @@ pub const MAX_STEPS: i64 = 5_000;
 
 /// One labelled series.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", ts(rename = "PromSeries"))]
 pub struct Series {
+    #[cfg_attr(feature = "ts", ts(type = "Record<string, string>"))]
     pub labels: BTreeMap<String, String>,
     /// `(unix seconds, value)`, oldest first.
     pub points: Vec<(f64, f64)>,

@@ -25,6 +25,7 @@ pub struct SentryProject {
 
 /// An unresolved issue.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SentryIssue {
     pub id: String,

@@ -58,6 +58,7 @@ pub(crate) fn shorten(s: &str) -> String {
 
 /// Which kind of one-time password.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum OtpKind {
     /// RFC 6238 time-based codes.

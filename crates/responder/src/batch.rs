@@ -10,7 +10,9 @@ use zeroize::Zeroizing;
 
 /// How the input was laid out. Output keeps the same layout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", ts(rename = "FieldLayout"))]
 pub enum Layout {
     /// One JSON value (a payload, or for encryption the value to encrypt).
     Single,
@@ -144,9 +146,12 @@ fn at_item(at: &str, e: Error) -> Error {
 
 /// Decrypted values in the input's layout.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", ts(rename = "FieldDecryptResult"))]
 pub struct Decrypted {
     pub layout: Layout,
+    #[cfg_attr(feature = "ts", ts(type = "unknown[]"))]
     pub values: Vec<serde_json::Value>,
     /// The values as text in the input's layout, ready to copy.
     pub text: String,
@@ -165,7 +170,9 @@ pub fn decrypt_all(key: &FieldKey, payloads: &Payloads) -> Result<Decrypted> {
 
 /// Encrypted payloads as text in the input's layout.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", ts(rename = "FieldEncryptResult"))]
 pub struct Encrypted {
     pub layout: Layout,
     pub count: usize,

@@ -25,6 +25,7 @@ pub const ARGON2ID_OWASP: [(u32, u32); 5] =
 
 /// What a hash says about itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct HashInfo {
     pub algorithm: String,
@@ -39,6 +40,7 @@ pub struct HashInfo {
 
 /// The result of checking a password.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct HashCheck {
     pub matches: bool,

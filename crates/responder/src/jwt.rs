@@ -46,8 +46,12 @@ impl Profile {
 
 /// One of `exp`, `nbf`, `iat`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", ts(rename = "JwtTime"))]
 pub struct TokenTime {
+    /// `exp`, `nbf` or `iat`.
+    #[cfg_attr(feature = "ts", ts(type = "\"exp\" | \"nbf\" | \"iat\""))]
     pub claim: &'static str,
     pub unix: i64,
     /// RFC 3339, UTC.
@@ -56,9 +60,13 @@ pub struct TokenTime {
 
 /// A token read without a key.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", ts(rename = "JwtDecoded"))]
 pub struct Decoded {
+    #[cfg_attr(feature = "ts", ts(type = "Record<string, unknown>"))]
     pub header: Map<String, Value>,
+    #[cfg_attr(feature = "ts", ts(type = "Record<string, unknown>"))]
     pub claims: Map<String, Value>,
     pub algorithm: String,
     pub times: Vec<TokenTime>,
@@ -75,7 +83,9 @@ impl Decoded {
 
 /// One check of a verification.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", ts(rename = "JwtCheck"))]
 pub struct Check {
     pub name: &'static str,
     pub ok: bool,
@@ -84,7 +94,9 @@ pub struct Check {
 
 /// A verification: valid only when every check passed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", ts(rename = "JwtVerifyReport"))]
 pub struct Report {
     pub valid: bool,
     pub decoded: Decoded,
@@ -94,7 +106,9 @@ pub struct Report {
 
 /// A signed test token.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", ts(rename = "JwtSigned"))]
 pub struct Signed {
     pub token: String,
     pub decoded: Decoded,

@@ -9,7 +9,9 @@ use serde::Serialize;
 
 /// The result of checking the chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", ts(rename = "AuditVerify"))]
 pub struct ChainReport {
     pub ok: bool,
     pub entries: usize,

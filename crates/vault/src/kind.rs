@@ -7,6 +7,7 @@ use std::str::FromStr;
 
 /// A credential's kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum CredentialKind {
     Password,

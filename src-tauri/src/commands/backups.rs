@@ -44,6 +44,7 @@ fn progress_to(channel: Channel<ProgressView>) -> ProgressFn {
 
 /// A source with its latest results and next scheduled run.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SourceStatus {
     #[serde(flatten)]
@@ -54,6 +55,7 @@ pub struct SourceStatus {
 
 /// The Backups page.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct BackupOverview {
     /// The age public key made by keygen on this machine, if any.
@@ -210,6 +212,7 @@ pub async fn backup_list(state: S<'_>, source: String) -> IpcResult<Vec<BackupVi
 
 /// Which backup: the latest, the latest at or before a time, or one id.
 #[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", tag = "kind")]
 pub enum PointInTime {
     Latest,
@@ -242,6 +245,7 @@ impl PointInTime {
 
 /// Where a restore goes.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", tag = "kind")]
 pub enum Destination {
     /// Staged next to `path`, verified, then swapped in.
@@ -389,9 +393,12 @@ pub async fn backup_drill<R: Runtime>(
 /// The break-glass copy of the backup identity, shown once for printing: an explicit reveal,
 /// audited by core.
 #[derive(Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct IdentityReveal {
+    #[cfg_attr(test, ts(type = "string"))]
     pub text: Revealed,
+    #[cfg_attr(test, ts(type = "string"))]
     pub qr_svg: Revealed,
     pub public_key: String,
     pub warning: String,

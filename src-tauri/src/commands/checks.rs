@@ -64,7 +64,9 @@ pub async fn check_unattest(state: S<'_>, target: String, item: String) -> IpcRe
 
 /// A run with what regressed since the earlier runs.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, ts(rename = "CheckRunView"))]
 pub struct RunView {
     #[serde(flatten)]
     pub report: Report,

@@ -75,6 +75,7 @@ pub async fn incident_escalate<R: Runtime>(
 
 /// A report's file format (postmortems, the weekly security report).
 #[derive(Debug, Clone, Copy, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum ReportFormat {
     Md,
@@ -130,7 +131,9 @@ pub async fn escalation_set(state: S<'_>, policy: Policy) -> IpcResult<Policy> {
 
 /// The postmortem template (Markdown with `{{placeholders}}`) and whether it is the default.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, ts(rename = "PostmortemTemplate"))]
 pub struct TemplateView {
     pub template: String,
     pub is_default: bool,

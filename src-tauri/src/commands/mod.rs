@@ -199,6 +199,7 @@ pub(crate) async fn with_lock<T: Send + 'static>(
 
 /// The result of a copy.
 #[derive(serde::Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct CopyResult {
     pub clears_in_seconds: u32,

@@ -115,12 +115,16 @@ pub async fn otp_import<R: Runtime>(
 
 /// The enrol view. The URI and QR carry the new secret: the one deliberate reveal of a seed.
 #[derive(Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(test, ts(rename = "EnrollDraft"))]
 pub struct EnrollDraftView {
     pub(crate) draft_id: String,
     pub(crate) issuer: String,
     pub(crate) account: String,
+    #[cfg_attr(test, ts(type = "string"))]
     pub(crate) otpauth_uri: Revealed,
+    #[cfg_attr(test, ts(type = "string"))]
     pub(crate) qr_svg: Revealed,
     pub(crate) expires_at: i64,
 }
@@ -189,6 +193,7 @@ pub async fn otp_qr(state: S<'_>, id: String, passphrase: Option<String>) -> Ipc
 
 /// Which export the user asked for.
 #[derive(serde::Deserialize, Clone, Copy)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum ExportFormat {
     /// Aegis-compatible encrypted JSON (needs a password).
@@ -199,6 +204,7 @@ pub enum ExportFormat {
 
 /// Where an export was written; `None` when the user cancelled the save dialog.
 #[derive(Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ExportResult {
     pub(crate) path: Option<String>,

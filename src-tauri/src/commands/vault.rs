@@ -74,9 +74,11 @@ pub async fn vault_delete(state: S<'_>, id: String) -> IpcResult<()> {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct GenerateResult {
     pub(crate) credential: CredentialView,
+    #[cfg_attr(test, ts(type = "string | null"))]
     pub(crate) revealed_value: Option<Revealed>,
 }
 

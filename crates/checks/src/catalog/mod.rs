@@ -11,7 +11,9 @@ use serde::Serialize;
 
 /// The checklist's eight sections, in the guide's order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", ts(rename = "CheckSection"))]
 pub enum Section {
     Auth,
     Transport,
@@ -72,7 +74,9 @@ impl Section {
 
 /// Where the proof of an item can come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", ts(rename = "CheckProof"))]
 pub enum Proof {
     /// A probe of the running deployment.
     Live,
@@ -86,7 +90,9 @@ pub enum Proof {
 
 /// One checklist item.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", ts(rename = "CheckItem"))]
 pub struct Item {
     /// Stable id, `section.name`.
     pub id: &'static str,

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 /// One drill.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct DrillView {
     pub source: String,

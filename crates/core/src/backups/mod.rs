@@ -51,6 +51,7 @@ pub const TRUSTED_KEYS_SETTING: &str = "backup.trusted_keys";
 
 /// An S3-compatible target. Holds vault credential names, never keys.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct TargetSpec {
     pub name: String,
@@ -72,6 +73,7 @@ pub struct TargetSpec {
 
 /// What a source backs up.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", tag = "kind")]
 pub enum SourceWhat {
     /// A directory, as a tar stream (exclude globs relative to it).
@@ -86,6 +88,7 @@ pub enum SourceWhat {
 
 /// An environment variable whose value is a vault credential (command sources only).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct EnvSecret {
     pub var: String,
@@ -95,6 +98,7 @@ pub struct EnvSecret {
 
 /// Retention, restic-style. All zero/`None` keeps everything.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", default)]
 pub struct RetentionSpec {
     pub keep_last: u32,
@@ -119,6 +123,7 @@ impl RetentionSpec {
 
 /// A configured source.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SourceSpec {
     pub name: String,
@@ -137,7 +142,9 @@ pub struct SourceSpec {
 
 /// A source with its latest results, for lists and the checklist.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", ts(rename = "BackupSourceView"))]
 pub struct SourceView {
     #[serde(flatten)]
     pub spec: SourceSpec,
@@ -148,7 +155,9 @@ pub struct SourceView {
 
 /// What started a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", ts(rename = "RunTrigger"))]
 pub enum Trigger {
     Manual,
     Schedule,

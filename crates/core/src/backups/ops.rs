@@ -26,6 +26,7 @@ pub struct SourceContext {
 
 /// One stored backup, for lists (`rampart backup list --json`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct BackupView {
     pub id: String,
@@ -35,8 +36,10 @@ pub struct BackupView {
     pub object: String,
     pub manifest_key: String,
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub started: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub finished: OffsetDateTime,
     pub plaintext_size: u64,
     pub ciphertext_size: u64,
@@ -89,6 +92,7 @@ impl RestoreTo {
 
 /// What a restore did.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct RestoreDone {
     pub backup: BackupView,
@@ -100,6 +104,7 @@ pub struct RestoreDone {
 
 /// The retention preview (and, unless dry-run, what was deleted) for one source.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct PruneReport {
     pub source: String,

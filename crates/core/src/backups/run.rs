@@ -19,6 +19,7 @@ use std::sync::{Arc, Mutex};
 
 /// One run, as the history shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct RunView {
     pub id: i64,

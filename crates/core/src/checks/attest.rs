@@ -17,6 +17,7 @@ const DAY: i64 = 86_400;
 
 /// One attestation as front ends show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct AttestationView {
     pub item: String,

@@ -15,7 +15,9 @@ pub const RUNS_KEPT: usize = 50;
 
 /// One recorded run, without its items.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", ts(rename = "CheckRunSummary"))]
 pub struct RunSummary {
     pub id: i64,
     pub target: String,
@@ -32,7 +34,9 @@ pub struct RunSummary {
 
 /// A stored run read back whole.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", ts(rename = "CheckStoredRun"))]
 pub struct StoredRun {
     pub id: i64,
     #[serde(flatten)]

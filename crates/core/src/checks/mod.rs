@@ -36,7 +36,9 @@ use std::sync::Arc;
 
 /// A stored target with its attestations.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", ts(rename = "CheckTargetView"))]
 pub struct TargetView {
     #[serde(flatten)]
     pub target: Target,

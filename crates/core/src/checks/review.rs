@@ -11,6 +11,8 @@ use serde::Serialize;
 
 /// When a target's next review is due.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "CheckReview"))]
 #[serde(rename_all = "camelCase")]
 pub struct ReviewView {
     pub target: String,

@@ -12,6 +12,7 @@ use std::collections::{BTreeSet, HashMap};
 
 /// An alert that started firing (active: neither silenced nor inhibited).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct FiringAlert {
     pub fingerprint: String,
@@ -26,6 +27,7 @@ pub struct FiringAlert {
 
 /// A service's latest state.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ServiceStatus {
     pub name: String,
@@ -40,6 +42,7 @@ pub struct ServiceStatus {
 
 /// Firing alerts per severity label (unknown labels count as warnings).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SeverityCounts {
     pub critical: u32,
@@ -50,6 +53,7 @@ pub struct SeverityCounts {
 
 /// The headline numbers.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct FeedsCounts {
     pub services: u32,
@@ -65,6 +69,7 @@ pub struct FeedsCounts {
 
 /// What `feeds://changed` carries.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct FeedsSummary {
     pub counts: FeedsCounts,
@@ -74,6 +79,7 @@ pub struct FeedsSummary {
 
 /// One Sentry project's unresolved issues.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SentryProjectIssues {
     pub project: String,
@@ -82,6 +88,7 @@ pub struct SentryProjectIssues {
 
 /// The Sentry page.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SentryView {
     pub projects: Vec<SentryProjectIssues>,
@@ -91,6 +98,7 @@ pub struct SentryView {
 
 /// The overview page: counts, then the lists.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct FeedsOverview {
     pub counts: FeedsCounts,

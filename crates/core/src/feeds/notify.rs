@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// How severe an event is, most severe first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum Severity {
     Critical,
@@ -39,6 +40,7 @@ impl Severity {
 
 /// The feeds' settings, as the UI edits them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", default)]
 pub struct FeedsSettings {
     /// Mute switch: no desktop notification at all (Slack is unaffected).

@@ -15,6 +15,7 @@ use std::time::Duration;
 /// A service as the UI adds it; `conditions: null` means the defaults (HTTP 200 and
 /// `status == "ok"`).
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ServiceInput {
     pub name: String,
@@ -42,6 +43,7 @@ impl From<ServiceInput> for Service {
 
 /// One point of a response-time chart.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct LatencyPoint {
     pub at_ms: i64,
@@ -50,6 +52,7 @@ pub struct LatencyPoint {
 
 /// One stored check.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct RecentCheck {
     pub at_ms: i64,
@@ -62,6 +65,7 @@ pub struct RecentCheck {
 /// The service page: the view (last check with its health fields, uptime 24h/7d/30d/90d), a
 /// response-time series and the newest checks.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ServiceDetail {
     pub service: ServiceView,
@@ -72,6 +76,7 @@ pub struct ServiceDetail {
 
 /// A silence and the Alertmanager that holds it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SilenceView {
     pub alertmanager: String,
@@ -81,6 +86,7 @@ pub struct SilenceView {
 
 /// Silences from every Alertmanager.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SilencesReport {
     pub silences: Vec<SilenceView>,

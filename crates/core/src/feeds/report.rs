@@ -22,6 +22,7 @@ pub struct HealthReport {
 
 /// A source that did not answer.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SourceError {
     pub source: String,
@@ -37,6 +38,7 @@ impl SourceError {
 
 /// One Prometheus server's view.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct PromReport {
     pub name: String,
@@ -47,6 +49,7 @@ pub struct PromReport {
 
 /// Alerts from every source.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct AlertsReport {
     pub groups: Vec<AlertGroup>,
@@ -64,6 +67,7 @@ pub struct SentryReport {
 
 /// A silence Rampart created.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SilenceCreated {
     pub alertmanager: String,

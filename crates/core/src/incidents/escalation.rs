@@ -15,6 +15,7 @@ pub(crate) const KEY: &str = "incidents.escalation";
 
 /// Someone to notify.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Contact {
     pub name: String,
@@ -29,7 +30,9 @@ pub struct Contact {
 
 /// One step of the chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", ts(rename = "EscalationLevel"))]
 pub struct Level {
     pub name: String,
     #[serde(default)]
@@ -38,7 +41,9 @@ pub struct Level {
 
 /// Minutes an unacknowledged incident waits at a level before moving up; None = never.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", ts(rename = "EscalationWaits"))]
 pub struct Waits {
     pub p1: Option<u32>,
     pub p2: Option<u32>,
@@ -59,7 +64,9 @@ impl Waits {
 
 /// The chain, the waits and the rota.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", default)]
+#[cfg_attr(feature = "ts", ts(rename = "EscalationPolicy"))]
 pub struct Policy {
     pub levels: Vec<Level>,
     pub wait_minutes: Waits,

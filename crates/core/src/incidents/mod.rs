@@ -28,6 +28,7 @@ pub use timeline::TimelineEntry;
 
 /// The guide's severity levels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Priority {
     P1,
     P2,
@@ -67,7 +68,9 @@ impl Priority {
 
 /// Where an incident is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", ts(rename = "IncidentStatus"))]
 pub enum Status {
     Investigating,
     Identified,
@@ -99,7 +102,9 @@ impl Status {
 
 /// What an incident is opened from; the severity is suggested from it.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", ts(rename = "IncidentOrigin"))]
 pub enum Origin {
     /// By hand.
     Manual,
@@ -146,6 +151,7 @@ fn suggestion(severity: Priority, reason: &str) -> Suggestion {
 
 /// What to open.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct NewIncident {
     /// Empty: taken from the origin (the alert's name, "SERVICE is down", ...).
@@ -155,16 +161,21 @@ pub struct NewIncident {
     pub severity: Option<Priority>,
     pub origin: Origin,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub services: Vec<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<_>", optional))]
     pub alerts: Vec<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub owner: Option<String>,
 }
 
 /// A link as shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", ts(rename = "IncidentLink"))]
 pub struct LinkView {
     pub kind: String,
     pub target: String,
@@ -172,6 +183,7 @@ pub struct LinkView {
 
 /// An incident as shown (times RFC 3339 UTC).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct IncidentView {
     pub id: i64,
@@ -194,6 +206,7 @@ pub struct IncidentView {
 
 /// An incident with its timeline and what still fires.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct IncidentDetail {
     #[serde(flatten)]

@@ -21,6 +21,7 @@ const KEY: &str = "incidents.email";
 
 /// Email settings (no secret: the password is a vault item's name).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct EmailSettings {
     pub server: String,

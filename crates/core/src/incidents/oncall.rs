@@ -12,7 +12,9 @@ const WEEK: i64 = 7 * 86_400;
 
 /// Someone covering for the rotation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", ts(rename = "RotaOverride"))]
 pub struct Override {
     pub contact: String,
     /// Unix seconds, inclusive.
@@ -23,6 +25,7 @@ pub struct Override {
 
 /// The weekly rotation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", default)]
 pub struct Rota {
     /// Contact names in turn; empty = level 1's contacts in order.
@@ -109,6 +112,7 @@ pub fn on_call(rota: &Rota, policy: &Policy, now: i64) -> Option<String> {
 
 /// Who is on call now, with how to reach them (the Overview and `rampart oncall --json`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct OnCallNow {
     pub on_call: Option<String>,

@@ -14,6 +14,7 @@ pub const LEAD_MS: i64 = 24 * 3_600_000;
 
 /// One line of the timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct TimelineEntry {
     /// RFC 3339 UTC.

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 /// Where a KPI's figures come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum KpiSource {
     /// A PromQL query against the configured Prometheus (editable).
@@ -17,7 +18,9 @@ pub enum KpiSource {
 
 /// A line a KPI should stay on one side of.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", ts(rename = "KpiThreshold"))]
 pub struct Threshold {
     pub value: f64,
     /// True when values above `value` are bad (false: below is bad, e.g. uptime).
@@ -34,6 +37,7 @@ impl Threshold {
 
 /// One KPI.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct KpiDef {
     /// Stable id (CLI, settings, JSON).

@@ -21,6 +21,7 @@ const QUERIES_KEY: &str = "kpi.queries";
 
 /// The dashboard's ranges.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum KpiRange {
     #[serde(rename = "24h")]
     Day,
@@ -72,6 +73,7 @@ impl KpiRange {
 
 /// One KPI's figures.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct KpiValue {
     #[serde(flatten)]
@@ -121,6 +123,7 @@ impl KpiValue {
 
 /// The dashboard.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct KpiReport {
     pub range: KpiRange,

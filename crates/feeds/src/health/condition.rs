@@ -8,6 +8,7 @@ use serde_json::Value;
 
 /// One thing a response must satisfy.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum Condition {
     /// The HTTP status is one of `codes` (one code = equality).
@@ -25,6 +26,7 @@ pub enum Condition {
 
 /// A comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum CompareOp {
     #[serde(rename = "==")]
     Eq,
@@ -67,7 +69,9 @@ impl CompareOp {
 
 /// A typed expected value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(untagged)]
+#[cfg_attr(feature = "ts", ts(rename = "ConditionValue"))]
 pub enum Expected {
     Bool(bool),
     Number(f64),

@@ -23,6 +23,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// A monitored HTTP endpoint.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Service {
     pub name: String,
@@ -31,8 +32,10 @@ pub struct Service {
     pub environment: String,
     pub url: String,
     #[serde(with = "millis")]
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub interval: Duration,
     #[serde(with = "millis")]
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub timeout: Duration,
     /// Every condition must hold for the service to be up.
     pub conditions: Vec<Condition>,
@@ -55,7 +58,9 @@ impl Service {
 
 /// Up or down.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", ts(rename = "HealthStatus"))]
 pub enum Status {
     Up,
     Down,
@@ -63,6 +68,7 @@ pub enum Status {
 
 /// What one check of one service found.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct CheckResult {
     pub service: String,
@@ -92,19 +98,23 @@ pub const RAW_JSON_CAP: usize = 16 * 1024;
 
 /// The fields of the guide's `/health` JSON, plus the raw JSON (capped) for everything else.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct HealthFields {
     pub status: Option<String>,
     pub version: Option<String>,
     pub environment: Option<String>,
     /// Uptime as the service reports it (seconds as a number, or a string).
+    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
     pub uptime: Option<serde_json::Value>,
+    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
     pub memory: Option<serde_json::Value>,
     /// `checks.database` (its `status` when it is an object).
     pub database: Option<String>,
     /// `checks.redis` (its `status` when it is an object).
     pub redis: Option<String>,
     /// The whole body when it is at most [`RAW_JSON_CAP`] bytes.
+    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
     pub raw: Option<serde_json::Value>,
     /// True when the body was larger than the cap and `raw` was left out.
     pub raw_truncated: bool,

@@ -46,6 +46,7 @@ pub async fn check_all(
 
 /// A service went up or down.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct StateChange {
     pub service: String,

@@ -81,7 +81,7 @@ const REPORT: CheckReport = {
       title: 'GDPR compliance (if applicable)',
       status: 'unknown',
       reason: 'not observable from outside: attest it',
-      summary: 'not observable from outside: attest it',
+      summary: 'no finding',
       evidence: [],
       remediation: 'Record the processing and the legal basis.',
       asvs: [],
@@ -89,6 +89,22 @@ const REPORT: CheckReport = {
   ],
   headers: { score: 30, grade: 'D' },
   tls: null,
+};
+
+/** The GDPR item once attested: the attestation's fields replace the unknown's reason. */
+const GDPR_ATTESTED: CheckItemResult = {
+  id: 'compliance.gdpr',
+  section: 'compliance',
+  title: 'GDPR compliance (if applicable)',
+  status: 'attested',
+  note: 'DPA',
+  by: 'ana',
+  date: '2026-01-01T00:00:00Z',
+  expires: null,
+  summary: 'attested by ana on 2026-01-01: DPA',
+  evidence: [],
+  remediation: 'Record the processing and the legal basis.',
+  asvs: [],
 };
 
 const SUMMARY = (id: number, fail: number, pass: number): CheckRunSummary => ({
@@ -239,6 +255,10 @@ describe('ChecklistView', () => {
     expect(ipc.named('check_run')[0].args).toMatchObject({ name: 'staging', only: [] });
     expect(https).toHaveTextContent('fail');
     expect(https).toHaveTextContent('the target URL is plain HTTP');
+    // An unknown item shows why it could not be checked (its reason), not its summary.
+    const gdpr = screen.getByTestId('check-item-compliance.gdpr');
+    expect(gdpr).toHaveTextContent('not observable from outside: attest it');
+    expect(gdpr).not.toHaveTextContent('no finding');
     await fireEvent.click(within(https).getByRole('button'));
     const detail = screen.getByTestId('check-detail');
     expect(detail).toHaveTextContent('request: GET http://api.example.com/ -> 200');
@@ -271,12 +291,7 @@ describe('ChecklistView', () => {
     expect(gdpr).toHaveTextContent('checking…');
     expect(screen.getByTestId('check-run')).toBeDisabled();
     expect(screen.queryByTestId('check-tally')).toBeNull();
-    send({
-      ...REPORT.items[1],
-      status: 'attested',
-      reason: undefined,
-      summary: 'attested by ana on 2026-01-01: DPA',
-    });
+    send(GDPR_ATTESTED);
     await waitFor(() => expect(screen.getByTestId('check-progress')).toHaveTextContent('1 of 2 checked'));
     expect(gdpr).toHaveTextContent('attested');
     expect(gdpr).toHaveTextContent('attested by ana on 2026-01-01: DPA');
@@ -288,15 +303,7 @@ describe('ChecklistView', () => {
     expect(https).toHaveTextContent('TLS 1.3 only');
     finish({
       ...REPORT,
-      items: [
-        { ...REPORT.items[0], status: 'pass', summary: 'TLS 1.3 only' },
-        {
-          ...REPORT.items[1],
-          status: 'attested',
-          reason: undefined,
-          summary: 'attested by ana on 2026-01-01: DPA',
-        },
-      ],
+      items: [{ ...REPORT.items[0], status: 'pass', summary: 'TLS 1.3 only' }, GDPR_ATTESTED],
       regressions: [],
     });
     expect(await screen.findByTestId('check-tally')).toHaveTextContent('1 pass · 1 attested');
