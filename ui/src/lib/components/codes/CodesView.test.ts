@@ -77,12 +77,20 @@ describe('CodesView', () => {
     expect(within(bank).getByTestId('countdown')).toBeInTheDocument();
   });
 
-  it('focuses the search box and filters by issuer or account as you type', async () => {
+  it('searches as you type anywhere on the page, then filters by issuer or account', async () => {
     mockCommands({ otp_codes: () => CODES });
     render(CodesView);
     await waitFor(() => expect(rows()).toHaveLength(4));
-    const search = screen.getByTestId('search');
-    await waitFor(() => expect(search).toHaveFocus());
+    const search = screen.getByTestId('search') as HTMLInputElement;
+    expect(search).not.toHaveFocus(); // no blinking caret while idle
+    await userEvent.keyboard('gi');
+    expect(search).toHaveFocus();
+    expect(search.value).toBe('gi');
+    search.blur();
+    await userEvent.keyboard('{Control>}g{/Control}');
+    expect(search.value).toBe('gi'); // shortcuts are left alone
+    expect(search).not.toHaveFocus();
+    await userEvent.clear(search);
     await userEvent.type(search, 'git');
     expect(rows().map((r) => r.dataset.issuer)).toEqual(['GitHub']);
     await userEvent.clear(search);
