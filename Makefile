@@ -54,10 +54,15 @@ ui/node_modules/.package-lock.json: ui/package-lock.json ui/package.json
 
 # Node running the guide's own code (crypto, jsonwebtoken, bcryptjs) for the responder tools'
 # interop tests.
+# And Express apps (express, helmet, cors, express-rate-limit) for the checklist's live tests.
 INTEROP := crates/responder/tests/node
-interop-deps: $(INTEROP)/node_modules/.package-lock.json
+EXPRESS := crates/checks/tests/node
+interop-deps: $(INTEROP)/node_modules/.package-lock.json $(EXPRESS)/node_modules/.package-lock.json
 $(INTEROP)/node_modules/.package-lock.json: $(INTEROP)/package-lock.json $(INTEROP)/package.json
 	cd $(INTEROP) && npm ci --no-audit --no-fund
+	touch $@
+$(EXPRESS)/node_modules/.package-lock.json: $(EXPRESS)/package-lock.json $(EXPRESS)/package.json
+	cd $(EXPRESS) && npm ci --no-audit --no-fund
 	touch $@
 
 # A real S3 server for the backup tests (single node, started by the tests on loopback).

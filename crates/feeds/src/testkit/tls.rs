@@ -13,6 +13,9 @@ pub struct TestCert {
     pub ca_pem: String,
     pub leaf_der: Vec<u8>,
     pub leaf_key_der: Vec<u8>,
+    /// The leaf and its key as PEM, for servers that read files (Node's https).
+    pub leaf_pem: String,
+    pub leaf_key_pem: String,
     pub not_after: OffsetDateTime,
 }
 
@@ -38,6 +41,8 @@ impl TestCert {
             ca_pem: ca_cert.pem(),
             leaf_der: leaf_cert.der().to_vec(),
             leaf_key_der: leaf_key.serialize_der(),
+            leaf_pem: leaf_cert.pem(),
+            leaf_key_pem: leaf_key.serialize_pem(),
             not_after,
         }
     }
