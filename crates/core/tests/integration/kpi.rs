@@ -190,7 +190,7 @@ fn the_security_report_compares_two_periods_from_prometheus_and_rampart() {
         t.app.kpi_report_write(&report, "html", &path, false).unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), html);
         let e = t.app.kpi_report_write(&report, "md", &path, false).unwrap_err();
-        assert!(e.to_string().contains("exists: pass --force"), "{e}");
+        assert!(e.to_string().contains("weekly.html already exists"), "{e}");
         t.app.kpi_report_write(&report, "md", &path, true).unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), md);
         let subjects: Vec<String> =
