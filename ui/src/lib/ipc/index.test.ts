@@ -2,7 +2,8 @@ import { emit } from '@tauri-apps/api/event';
 import { mockIPC } from '@tauri-apps/api/mocks';
 import { describe, expect, it, vi } from 'vitest';
 import * as ipc from './index';
-import type { Commands, EscalationPolicy, LockState, Settings, SourceSpec, TargetSpec } from './types';
+import { RESPONDER_CASES, type Case } from './responders.cases';
+import type { Commands, LockState, Settings, SourceSpec, TargetSpec } from './types';
 
 const settings: Settings = {
   clipboardClearSeconds: 20,
@@ -51,27 +52,7 @@ const backupSource: SourceSpec = {
   retention: { keepLast: 3, keepDaily: 7, keepWeekly: 0, keepMonthly: 0, keepWithinSecs: 2_592_000 },
 };
 
-const TARGET = {
-  name: 'web',
-  url: 'https://api.example.com',
-  loginPath: null,
-  paths: [],
-  caFile: null,
-  repo: null,
-  databases: [],
-  links: [],
-  loginBurst: false,
-  plainPort: null,
-  reviewEveryDays: null,
-};
-
-const POLICY: EscalationPolicy = {
-  levels: [{ name: 'On-call engineer', contacts: [{ name: 'ana', email: null, phone: null, slack: 'U1' }] }],
-  waitMinutes: { p1: 15, p2: 60, p3: null, p4: null },
-  rota: { contacts: [], start: 345600, overrides: [] },
-};
-
-const CASES: [string, () => Promise<unknown>, string, Record<string, unknown>][] = [
+const CASES: Case[] = [
   ['otpCodes', () => ipc.otpCodes(), 'otp_codes', {}],
   ['otpCopy', () => ipc.otpCopy('a1', true), 'otp_copy', { id: 'a1', next: true }],
   ['otpCopy default', () => ipc.otpCopy('a1'), 'otp_copy', { id: 'a1', next: false }],
@@ -280,93 +261,7 @@ const CASES: [string, () => Promise<unknown>, string, Record<string, unknown>][]
     { hash: '$2b$10$x', password: 'hunter2' },
   ],
   ['toolsCopy', () => ipc.toolsCopy('{"a":1}'), 'tools_copy', { text: '{"a":1}' }],
-  ['kpiReport', () => ipc.kpiReport('7d'), 'kpi_report', { range: '7d' }],
-  [
-    'kpiQuerySet',
-    () => ipc.kpiQuerySet('cpu-usage', 'up'),
-    'kpi_query_set',
-    { id: 'cpu-usage', query: 'up' },
-  ],
-  [
-    'kpiQuerySet reset',
-    () => ipc.kpiQuerySet('cpu-usage', null),
-    'kpi_query_set',
-    { id: 'cpu-usage', query: null },
-  ],
-  ['kpiRunQuery', () => ipc.kpiRunQuery('up'), 'kpi_run_query', { expr: 'up' }],
-  ['checkCatalog', () => ipc.checkCatalog(), 'check_catalog', {}],
-  ['checkTargets', () => ipc.checkTargets(), 'check_targets', {}],
-  ['checkTargetAdd', () => ipc.checkTargetAdd(TARGET), 'check_target_add', { target: TARGET }],
-  ['checkTargetRemove', () => ipc.checkTargetRemove('web'), 'check_target_remove', { name: 'web' }],
-  [
-    'checkAttest',
-    () => ipc.checkAttest('web', 'code.review', 'PR 42', 'ana', '90d'),
-    'check_attest',
-    { target: 'web', item: 'code.review', note: 'PR 42', by: 'ana', expires: '90d' },
-  ],
-  [
-    'checkUnattest',
-    () => ipc.checkUnattest('web', 'code.review'),
-    'check_unattest',
-    { target: 'web', item: 'code.review' },
-  ],
-  [
-    'checkRun',
-    () => ipc.checkRun('web'),
-    'check_run',
-    { name: 'web', only: [], onProgress: expect.objectContaining({ id: expect.any(Number) }) },
-  ],
-  [
-    'checkRun only',
-    () => ipc.checkRun('web', ['transport'], () => {}),
-    'check_run',
-    { name: 'web', only: ['transport'], onProgress: expect.objectContaining({ id: expect.any(Number) }) },
-  ],
-  ['checkLastRun', () => ipc.checkLastRun('web'), 'check_last_run', { name: 'web' }],
-  ['checkHistory', () => ipc.checkHistory('web'), 'check_history', { name: 'web' }],
-  ['checkExport', () => ipc.checkExport('web', 'md'), 'check_export', { name: 'web', format: 'md' }],
-  ['incidentList', () => ipc.incidentList(true), 'incident_list', { openOnly: true }],
-  ['incidentDetail', () => ipc.incidentDetail(3), 'incident_detail', { id: 3 }],
-  [
-    'incidentOpen',
-    () => ipc.incidentOpen({ title: 'API down', severity: 'P1', origin: { type: 'manual' } }),
-    'incident_open',
-    { incident: { title: 'API down', severity: 'P1', origin: { type: 'manual' } } },
-  ],
-  ['incidentAck', () => ipc.incidentAck(3), 'incident_ack', { id: 3 }],
-  ['incidentNote', () => ipc.incidentNote(3, 'rolled back'), 'incident_note', { id: 3, text: 'rolled back' }],
-  [
-    'incidentSetStatus',
-    () => ipc.incidentSetStatus(3, 'resolved', 'fixed'),
-    'incident_set_status',
-    { id: 3, status: 'resolved', summary: 'fixed', force: false },
-  ],
-  ['incidentEscalate', () => ipc.incidentEscalate(3), 'incident_escalate', { id: 3 }],
-  ['incidentExport', () => ipc.incidentExport(3, 'html'), 'incident_export', { id: 3, format: 'html' }],
-  ['incidentOnCall', () => ipc.incidentOnCall(), 'incident_on_call', {}],
-  ['postmortemTemplateGet', () => ipc.postmortemTemplateGet(), 'postmortem_template_get', {}],
-  [
-    'postmortemTemplateSet',
-    () => ipc.postmortemTemplateSet('# {{title}}'),
-    'postmortem_template_set',
-    { template: '# {{title}}' },
-  ],
-  [
-    'postmortemTemplateSet reset',
-    () => ipc.postmortemTemplateSet(null),
-    'postmortem_template_set',
-    { template: null },
-  ],
-  ['emailSettingsGet', () => ipc.emailSettingsGet(), 'email_settings_get', {}],
-  ['emailSettingsSet off', () => ipc.emailSettingsSet(null), 'email_settings_set', { settings: null }],
-  [
-    'kpiSecurityReport',
-    () => ipc.kpiSecurityReport('7d', 'html'),
-    'kpi_security_report',
-    { range: '7d', format: 'html' },
-  ],
-  ['escalationGet', () => ipc.escalationGet(), 'escalation_get', {}],
-  ['escalationSet', () => ipc.escalationSet(POLICY), 'escalation_set', { policy: POLICY }],
+  ...RESPONDER_CASES,
 ];
 
 describe('command wrappers', () => {

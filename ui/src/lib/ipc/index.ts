@@ -1,16 +1,9 @@
-// The only module that talks to Tauri. One typed function per command in ./types.ts.
-import { Channel, invoke } from '@tauri-apps/api/core';
+// The IPC layer: one typed function per command in ./types.ts (calls go through ./call.ts, the
+// only door to Tauri's invoke; the checklist, KPI and incident wrappers are in ./responders.ts),
+// and the events the shell emits.
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
   AlertsReport,
-  AttestationView,
-  CheckItem,
-  CheckItemResult,
-  CheckRunSummary,
-  CheckRunView,
-  CheckStoredRun,
-  CheckTarget,
-  CheckTargetView,
   AuditEntry,
   AuditVerify,
   CodeView,
@@ -18,7 +11,6 @@ import type {
   BackupOverview,
   BackupSourceView,
   BackupView,
-  Commands,
   Destination,
   DrillView,
   IdentityReveal,
@@ -33,7 +25,6 @@ import type {
   CredentialKind,
   CredentialView,
   EnrollDraft,
-  ErrorKind,
   Events,
   ExportFormat,
   ExportResult,
@@ -47,24 +38,11 @@ import type {
   JwtDecoded,
   JwtSigned,
   JwtVerifyReport,
-  IncidentDetail,
-  IncidentStatus,
-  IncidentView,
-  OnCallNow,
-  EscalationPolicy,
-  ReportFormat,
-  PostmortemTemplate,
-  EmailSettings,
-  KpiRange,
-  NewIncident,
-  KpiReport,
-  PromSeries,
   FeedsSettings,
   FeedsSummary,
   FiringAlert,
   GenerateResult,
   ImportReport,
-  IpcError,
   LockState,
   MachineStats,
   SentryView,
@@ -83,137 +61,16 @@ import type {
 export type * from './types';
 export type { UnlistenFn };
 
-const ERROR_KINDS: ReadonlySet<string> = new Set<ErrorKind>([
-  'locked',
-  'notFound',
-  'invalidInput',
-  'conflict',
-  'keychainUnavailable',
-  'keychainLocked',
-  'wrongPassword',
-  'passphraseRequired',
-  'io',
-  'network',
-  'internal',
-]);
-
-/** What every wrapper rejects with: an `Error` that is also an `IpcError` (`{ kind, message }`). */
-export class CommandError extends Error implements IpcError {
-  readonly kind: ErrorKind;
-  readonly command: string;
-  readonly retryable: boolean;
-
-  constructor(kind: ErrorKind, message: string, command = '', retryable = false) {
-    super(message);
-    this.name = 'CommandError';
-    this.kind = kind;
-    this.command = command;
-    this.retryable = retryable;
-  }
-}
-
-function isIpcErrorShape(value: unknown): value is Omit<IpcError, 'retryable'> & { retryable?: unknown } {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return typeof v.kind === 'string' && ERROR_KINDS.has(v.kind) && typeof v.message === 'string';
-}
-
-/** Turns whatever a rejected `invoke` produced into a `CommandError`. */
-export function toCommandError(reason: unknown, command = ''): CommandError {
-  if (reason instanceof CommandError) return reason;
-  if (isIpcErrorShape(reason))
-    return new CommandError(reason.kind, reason.message, command, reason.retryable === true);
-  let message: string;
-  if (typeof reason === 'string') message = reason;
-  else if (reason instanceof Error) message = reason.message;
-  else {
-    try {
-      message = JSON.stringify(reason) ?? String(reason);
-    } catch {
-      message = String(reason);
-    }
-  }
-  return new CommandError('internal', message || 'Unknown error', command);
-}
-
-/** A readable message for any thrown value (never "[object Object]"). */
-export function errorMessage(reason: unknown): string {
-  return toCommandError(reason).message;
-}
-
-type LockedHandler = (error: CommandError) => void;
-const lockedHandlers = new Set<LockedHandler>();
-
-/** Called whenever any command rejects with kind `locked` (the app shows its lock screen). */
-export function onLockedError(handler: LockedHandler): () => void {
-  lockedHandlers.add(handler);
-  return () => lockedHandlers.delete(handler);
-}
-
-type Cmd = keyof Commands;
-type Args<K extends Cmd> = Commands[K]['args'];
-type Result<K extends Cmd> = Commands[K]['result'];
-
-/**
- * Asks the user for the app passphrase before a powerful action (`reason` names it, e.g.
- * "reveal the secret k1"); `problem` is the previous attempt's error. Resolves with null when
- * cancelled.
- */
-export type PassphrasePrompt = (reason: string, problem: string | null) => Promise<string | null>;
-let passphrasePrompt: PassphrasePrompt | null = null;
-
-/** Registers the app's passphrase dialog (App mounts one); null removes it. */
-export function setPassphrasePrompt(prompt: PassphrasePrompt | null): void {
-  passphrasePrompt = prompt;
-}
-
-function rejected(reason: unknown, command: string): CommandError {
-  const error = toCommandError(reason, command);
-  if (error.kind === 'locked') for (const handler of lockedHandlers) handler(error);
-  return error;
-}
-
-async function call<K extends Cmd>(command: K, args: Args<K>): Promise<Result<K>> {
-  try {
-    return await invoke<Result<K>>(command, args as Record<string, unknown>);
-  } catch (reason) {
-    const error = rejected(reason, command);
-    if (error.kind === 'passphraseRequired' && passphrasePrompt) {
-      const action = error.message.replace(/^enter your app passphrase to confirm: /, '');
-      return confirmAndRetry(command, args, action, passphrasePrompt);
-    }
-    throw error;
-  }
-}
-
-/**
- * The back end refused a powerful action until the passphrase is entered again: ask, and send
- * the same call with it, until it passes, fails for another reason, or the user cancels. The
- * passphrase lives only in this call's arguments.
- */
-async function confirmAndRetry<K extends Cmd>(
-  command: K,
-  args: Args<K>,
-  reason: string,
-  prompt: PassphrasePrompt,
-): Promise<Result<K>> {
-  let problem: string | null = null;
-  for (;;) {
-    const passphrase = await prompt(reason, problem);
-    if (passphrase === null) {
-      throw new CommandError('passphraseRequired', `Not done: ${reason} needs your app passphrase.`, command);
-    }
-    try {
-      return await invoke<Result<K>>(command, { ...(args as Record<string, unknown>), passphrase });
-    } catch (again) {
-      const error = rejected(again, command);
-      if (error.kind !== 'wrongPassword') throw error;
-      problem = error.message;
-    }
-  }
-}
-
-const none = {} as Record<string, never>;
+export {
+  CommandError,
+  errorMessage,
+  onLockedError,
+  setPassphrasePrompt,
+  toCommandError,
+  type PassphrasePrompt,
+} from './call';
+export * from './responders';
+import { call, none, progressChannel, type Args } from './call';
 
 // ---- OTP ---------------------------------------------------------------------------------------------
 export const otpCodes = (): Promise<CodeView[]> => call('otp_codes', none);
@@ -316,12 +173,6 @@ export const backupSourceAdd = (source: SourceSpec): Promise<BackupSourceView> =
   call('backup_source_add', { source });
 export const backupSourceRemove = (name: string): Promise<null> => call('backup_source_remove', { name });
 
-function progressChannel<T = ProgressView>(onProgress: (p: T) => void): Channel<T> {
-  const channel = new Channel<T>();
-  channel.onmessage = onProgress;
-  return channel;
-}
-
 /** Runs a backup now with live progress; a failed run resolves with `ok: false` and the error. */
 export const backupRun = (source: string, onProgress: (p: ProgressView) => void): Promise<RunView> =>
   call('backup_run', { source, onProgress: progressChannel(onProgress) });
@@ -382,36 +233,6 @@ export const hashCheck = (hash: string, password: string): Promise<HashCheck> =>
 export const toolsCopy = (text: string): Promise<CopyResult> => call('tools_copy', { text });
 
 // Security checklist
-export const checkCatalog = (): Promise<CheckItem[]> => call('check_catalog', {});
-export const checkTargets = (): Promise<CheckTargetView[]> => call('check_targets', {});
-export const checkTargetAdd = (target: CheckTarget): Promise<CheckTargetView> =>
-  call('check_target_add', { target });
-export const checkTargetRemove = (name: string): Promise<null> => call('check_target_remove', { name });
-export const checkAttest = (
-  target: string,
-  item: string,
-  note: string,
-  by: string,
-  expires: string,
-): Promise<AttestationView> => call('check_attest', { target, item, note, by, expires });
-export const checkUnattest = (target: string, item: string): Promise<null> =>
-  call('check_unattest', { target, item });
-/**
- * Runs a target's checks (`only`: item or section ids, empty for all); `onProgress` gets each
- * item's result as soon as it is known, every selected item before the run resolves.
- */
-export const checkRun = (
-  name: string,
-  only: string[] = [],
-  onProgress: (item: CheckItemResult) => void = () => {},
-): Promise<CheckRunView> => call('check_run', { name, only, onProgress: progressChannel(onProgress) });
-/** The newest recorded run of a target, or null before the first. */
-export const checkLastRun = (name: string): Promise<CheckStoredRun | null> =>
-  call('check_last_run', { name });
-export const checkHistory = (name: string): Promise<CheckRunSummary[]> => call('check_history', { name });
-/** Saves the last run for a sign-off where the user picks; null when cancelled. */
-export const checkExport = (name: string, format: ReportFormat): Promise<string | null> =>
-  call('check_export', { name, format });
 
 // ---- Events ------------------------------------------------------------------------------------------
 export function listenEvent<E extends keyof Events>(
@@ -462,47 +283,3 @@ function safeUnlisten(fn: UnlistenFn): void {
     // already gone
   }
 }
-
-// ---- Security KPIs (the guide's dashboard) -----------------------------------------------------------
-export const kpiReport = (range: KpiRange): Promise<KpiReport> => call('kpi_report', { range });
-/** Sets a KPI's PromQL; `null` goes back to the default. */
-export const kpiQuerySet = (id: string, query: string | null): Promise<null> =>
-  call('kpi_query_set', { id, query });
-/** Runs PromQL now against the first Prometheus: the series, or Prometheus's own error. */
-export const kpiRunQuery = (expr: string): Promise<PromSeries[]> => call('kpi_run_query', { expr });
-
-// ---- Incidents -------------------------------------------------------------------------------------
-export const incidentList = (openOnly: boolean): Promise<IncidentView[]> =>
-  call('incident_list', { openOnly });
-export const incidentDetail = (id: number): Promise<IncidentDetail> => call('incident_detail', { id });
-export const incidentOpen = (incident: NewIncident): Promise<IncidentView> =>
-  call('incident_open', { incident });
-export const incidentAck = (id: number): Promise<IncidentView> => call('incident_ack', { id });
-export const incidentNote = (id: number, text: string): Promise<IncidentView> =>
-  call('incident_note', { id, text });
-/** Resolving needs a summary; `force` resolves while linked alerts still fire. */
-export const incidentSetStatus = (
-  id: number,
-  status: IncidentStatus,
-  summary: string | null,
-  force = false,
-): Promise<IncidentView> => call('incident_set_status', { id, status, summary, force });
-export const incidentEscalate = (id: number): Promise<IncidentView> => call('incident_escalate', { id });
-/** Saves a postmortem where the user picks; resolves to the path, or null when cancelled. */
-export const incidentExport = (id: number, format: ReportFormat): Promise<string | null> =>
-  call('incident_export', { id, format });
-export const postmortemTemplateGet = (): Promise<PostmortemTemplate> => call('postmortem_template_get', {});
-/** null: back to the built-in template. */
-export const postmortemTemplateSet = (template: string | null): Promise<PostmortemTemplate> =>
-  call('postmortem_template_set', { template });
-export const emailSettingsGet = (): Promise<EmailSettings | null> => call('email_settings_get', {});
-/** null: no email. */
-export const emailSettingsSet = (settings: EmailSettings | null): Promise<EmailSettings | null> =>
-  call('email_settings_set', { settings });
-/** Saves the security report for `range` where the user picks; null when cancelled. */
-export const kpiSecurityReport = (range: KpiRange, format: ReportFormat): Promise<string | null> =>
-  call('kpi_security_report', { range, format });
-export const incidentOnCall = (): Promise<OnCallNow> => call('incident_on_call', {});
-export const escalationGet = (): Promise<EscalationPolicy> => call('escalation_get', {});
-export const escalationSet = (policy: EscalationPolicy): Promise<EscalationPolicy> =>
-  call('escalation_set', { policy });
