@@ -18,4 +18,18 @@ describe('VerifyDialog', () => {
     await fireEvent.click(screen.getByTestId('verify-submit'));
     expect(await screen.findByTestId('verify-result')).toHaveTextContent('Not valid within ±2 steps');
   });
+
+  it("shows core's refusal and lets the code be checked again", async () => {
+    mockCommands({
+      otp_verify: () => {
+        throw { kind: 'invalidInput', message: 'a code is 6 digits' };
+      },
+    });
+    render(VerifyDialog, { code: codeView({ id: 'a' }), onclose: vi.fn() });
+    await fireEvent.input(screen.getByTestId('verify-code'), { target: { value: '12' } });
+    await fireEvent.click(screen.getByTestId('verify-submit'));
+    expect(await screen.findByRole('alert')).toHaveTextContent('a code is 6 digits');
+    expect(screen.queryByTestId('verify-result')).toBeNull();
+    expect(screen.getByTestId('verify-submit')).toBeEnabled();
+  });
 });

@@ -22,6 +22,8 @@ describe('LockScreen', () => {
     await fireEvent.click(screen.getByTestId('unlock-submit'));
     expect(await screen.findByTestId('unlock-error')).toHaveTextContent('Wrong passphrase.');
     expect(lock.locked).toBe(true);
+    expect(screen.getByTestId('unlock-submit')).toBeEnabled();
+    expect(screen.getByTestId('unlock-submit')).toHaveTextContent('Unlock');
 
     await fireEvent.input(input, { target: { value: 'correct horse' } });
     await fireEvent.click(screen.getByTestId('unlock-submit'));
