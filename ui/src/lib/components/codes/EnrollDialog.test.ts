@@ -51,6 +51,8 @@ describe('EnrollDialog', () => {
     expect(ipc.named('otp_enroll_confirm')[0].args).toEqual({ draftId: 'd-1', code: '000000' });
     expect(onclose).not.toHaveBeenCalled();
     expect(screen.getByTestId('enroll-qr')).toBeInTheDocument();
+    expect(screen.getByTestId('enroll-code')).toHaveValue('');
+    expect(screen.getByTestId('enroll-confirm')).toBeEnabled();
 
     await fireEvent.input(screen.getByTestId('enroll-code'), { target: { value: '123456' } });
     await fireEvent.click(screen.getByTestId('enroll-confirm'));
@@ -68,6 +70,7 @@ describe('EnrollDialog', () => {
     await startEnroll();
     expect(await screen.findByTestId('enroll-error')).toHaveTextContent('Issuer must not be empty.');
     expect(screen.queryByTestId('enroll-qr')).toBeNull();
+    expect(screen.getByTestId('enroll-start')).toBeEnabled();
   });
 
   it('closes itself and cancels the draft when it expires', async () => {

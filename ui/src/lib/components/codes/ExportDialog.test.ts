@@ -67,5 +67,7 @@ describe('ExportDialog', () => {
     await waitFor(() =>
       expect(screen.getByTestId('export-error').textContent).toBe('there are no accounts to export yet'),
     );
+    expect(screen.getByTestId('export-submit')).toBeEnabled();
+    expect(screen.getByTestId('export-submit')).toHaveTextContent('Choose file and export');
   });
 });
