@@ -101,6 +101,8 @@ describe('ServicesView', () => {
     await fireEvent.click(screen.getByTestId('service-save'));
     const dialog = screen.getByTestId('service-dialog');
     expect(await within(dialog).findByRole('alert')).toHaveTextContent('already exists');
+    expect(screen.getByTestId('service-save')).toBeEnabled();
+    expect(screen.getByTestId('service-save')).toHaveTextContent('Add service');
     refuse = false;
     await fireEvent.click(screen.getByTestId('service-save'));
     await waitFor(() => expect(screen.queryByTestId('service-dialog')).toBeNull());
