@@ -98,6 +98,54 @@ describe('FieldsTab: decrypt', () => {
   });
 });
 
+describe('FieldsTab: refusals', () => {
+  it('shows an encrypt refusal inline with the button enabled, clears it on edit, and runs again', async () => {
+    let refuse = true;
+    const ipc = setup({
+      tools_field_encrypt: () => {
+        if (refuse)
+          throw { kind: 'invalidInput', message: 'line 2 is not valid JSON: expected value at column 1' };
+        return { layout: 'single', count: 1, text: PAYLOAD };
+      },
+    });
+    await fireEvent.click(screen.getByTestId('fields-mode-encrypt'));
+    await paste('{"a":1}\nnope');
+    await fireEvent.click(screen.getByTestId('fields-lines'));
+    await fireEvent.click(screen.getByTestId('fields-run'));
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'line 2 is not valid JSON: expected value at column 1',
+    );
+    expect(screen.getByTestId('fields-run')).toBeEnabled();
+    expect(screen.getByTestId('fields-run')).toHaveTextContent('Encrypt');
+    expect(screen.queryByTestId('fields-result')).toBeNull();
+
+    // The refusal was about the old input: editing it takes the message away.
+    await paste('{"a":1}');
+    expect(screen.queryByTestId('fields-error')).toBeNull();
+
+    refuse = false;
+    await fireEvent.click(screen.getByTestId('fields-lines'));
+    await fireEvent.click(screen.getByTestId('fields-run'));
+    expect(await screen.findByTestId('fields-result')).toHaveValue(PAYLOAD);
+    expect(screen.queryByTestId('fields-error')).toBeNull();
+    expect(ipc.named('tools_field_encrypt')).toHaveLength(2);
+  });
+
+  it('forgets a refusal when another mode is picked', async () => {
+    setup({
+      tools_field_decrypt: () => {
+        throw { kind: 'invalidInput', message: TAMPERED };
+      },
+    });
+    await paste(PAYLOAD);
+    await fireEvent.click(screen.getByTestId('fields-run'));
+    expect(await screen.findByTestId('fields-error')).toHaveTextContent(TAMPERED);
+    await fireEvent.click(screen.getByTestId('fields-mode-rotate'));
+    expect(screen.queryByTestId('fields-error')).toBeNull();
+    expect(screen.getByTestId('fields-run')).toHaveTextContent('Re-encrypt');
+  });
+});
+
 describe('FieldsTab: files', () => {
   it('reads a chosen file as text and sends it', async () => {
     const ipc = setup({ tools_field_decrypt: () => ({ layout: 'lines', values: [1, 2], text: '1\n2' }) });

@@ -120,6 +120,39 @@ describe('HashTab: check', () => {
     );
     expect(screen.queryByTestId('hash-result')).toBeNull();
     expect(screen.getByTestId('hash-password')).toHaveValue('');
+    expect(screen.getByTestId('hash-password')).toBeEnabled();
+    expect(screen.getByTestId('hash-check')).toBeEnabled();
+    expect(screen.getByTestId('hash-check')).toHaveTextContent('Check');
+  });
+
+  it('checks again after a refusal, and forgets the refusal when the hash changes', async () => {
+    let refuse = true;
+    const ipc = setup({
+      tools_hash_check: () => {
+        if (refuse)
+          throw { kind: 'invalidInput', message: 'bcrypt: the hash is truncated (53 of 60 characters)' };
+        return { matches: false, info: hashInfo() };
+      },
+    });
+    await pasteHash();
+    await typePassword('hunter2');
+    await fireEvent.click(screen.getByTestId('hash-check'));
+    expect(await screen.findByRole('alert')).toHaveTextContent('bcrypt: the hash is truncated');
+
+    refuse = false;
+    await typePassword('hunter3');
+    await fireEvent.click(screen.getByTestId('hash-check'));
+    expect(await screen.findByTestId('hash-result')).toHaveTextContent('✗ Does not match');
+    expect(screen.queryByTestId('hash-error')).toBeNull();
+    expect(ipc.named('tools_hash_check').map((c) => c.args.password)).toEqual(['hunter2', 'hunter3']);
+
+    refuse = true;
+    await typePassword('hunter4');
+    await fireEvent.click(screen.getByTestId('hash-check'));
+    expect(await screen.findByTestId('hash-error')).toBeInTheDocument();
+    expect(screen.queryByTestId('hash-result')).toBeNull();
+    await pasteHash(ARGON);
+    expect(screen.queryByTestId('hash-error')).toBeNull();
   });
 
   it('disables Check while checking and forgets the answer when the hash changes', async () => {
@@ -134,6 +167,8 @@ describe('HashTab: check', () => {
     await typePassword('pw');
     await fireEvent.click(screen.getByTestId('hash-check'));
     await waitFor(() => expect(screen.getByTestId('hash-check')).toBeDisabled());
+    expect(screen.getByTestId('hash-check')).toHaveTextContent('Checking…');
+    expect(screen.getByTestId('hash-password')).toBeDisabled();
     release();
     await screen.findByTestId('hash-result');
     expect(screen.getByTestId('hash-check')).not.toBeDisabled();

@@ -1,5 +1,5 @@
 import { fireEvent, render, screen, within } from '@testing-library/svelte';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import JwtTab from './JwtTab.svelte';
 import type { JwtVerifyReport } from '$lib/ipc';
 import { mockCommands, type Handlers } from '../../../test/ipc';
@@ -255,5 +255,35 @@ describe('JwtTab: sign a test token', () => {
       'the claims\' "exp" must be a number of seconds',
     );
     expect(screen.queryByTestId('sign-token')).toBeNull();
+    expect(screen.getByTestId('sign-submit')).toBeEnabled();
+    expect(screen.getByTestId('sign-submit')).toHaveTextContent('Sign');
+  });
+
+  it('shows Signing… while signing, and a refusal then a successful retry', async () => {
+    let answer: () => void = () => {};
+    let refuse = true;
+    const ipc = setup({
+      tools_jwt_sign: () =>
+        new Promise((resolve, reject) => {
+          answer = () =>
+            refuse
+              ? reject({ kind: 'notFound', message: 'No vault item named "JWT_SECRET".' })
+              : resolve({ token: TOKEN, decoded: decoded() });
+        }),
+    });
+    await fireEvent.click(screen.getByTestId('sign-submit'));
+    await vi.waitFor(() => expect(screen.getByTestId('sign-submit')).toBeDisabled());
+    expect(screen.getByTestId('sign-submit')).toHaveTextContent('Signing…');
+    answer();
+    expect(await screen.findByTestId('sign-error')).toHaveTextContent('No vault item named "JWT_SECRET".');
+    expect(screen.getByTestId('sign-submit')).toBeEnabled();
+
+    refuse = false;
+    await fireEvent.click(screen.getByTestId('sign-submit'));
+    await vi.waitFor(() => expect(ipc.named('tools_jwt_sign')).toHaveLength(2));
+    answer();
+    expect(await screen.findByTestId('sign-token')).toHaveValue(TOKEN);
+    expect(screen.queryByTestId('sign-error')).toBeNull();
+    expect(screen.getByTestId('sign-submit')).toBeEnabled();
   });
 });
