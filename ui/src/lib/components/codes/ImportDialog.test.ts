@@ -53,6 +53,7 @@ describe('ImportDialog', () => {
     await fireEvent.click(screen.getByTestId('import-submit'));
     expect(await screen.findByTestId('import-error')).toHaveTextContent('Wrong password for this backup.');
     expect(screen.getByText(/this file is encrypted/)).toBeInTheDocument();
+    expect(screen.getByTestId('import-submit')).toBeEnabled();
     expect(ipc.named('otp_import')[0].args).toEqual({
       fileName: 'aegis.json',
       text: null,
@@ -64,6 +65,47 @@ describe('ImportDialog', () => {
     await fireEvent.click(screen.getByTestId('import-submit'));
     await screen.findByTestId('import-report');
     await waitFor(() => expect(ipc.named('otp_import')[1].args).toMatchObject({ password: 'hunter2' }));
+  });
+
+  it('shows a refusal inline with Import enabled again, and imports on the next try', async () => {
+    let answer: () => void = () => {};
+    let refuse = true;
+    const ipc = mockCommands({
+      otp_import: () =>
+        new Promise((resolve, reject) => {
+          answer = () =>
+            refuse
+              ? reject({ kind: 'invalidInput', message: 'Not a format Rampart can import.' })
+              : resolve({
+                  format: 'otpauth URI list',
+                  entries: [{ label: 'A:b', status: 'imported', reason: null }],
+                });
+        }),
+    });
+    const ondone = vi.fn();
+    render(ImportDialog, { onclose: vi.fn(), ondone });
+    await fireEvent.input(screen.getByTestId('import-text'), { target: { value: 'hello' } });
+    await fireEvent.click(screen.getByTestId('import-submit'));
+    await waitFor(() => expect(screen.getByTestId('import-submit')).toBeDisabled());
+    expect(screen.getByTestId('import-submit')).toHaveTextContent('Importing…');
+    answer();
+    expect(await screen.findByRole('alert')).toHaveTextContent('Not a format Rampart can import.');
+    expect(screen.getByTestId('import-submit')).toBeEnabled();
+    expect(screen.getByTestId('import-submit')).toHaveTextContent('Import');
+    // Only a wrong password asks for one.
+    expect(screen.getByText(/only for encrypted backups/)).toBeInTheDocument();
+    expect(ondone).not.toHaveBeenCalled();
+
+    refuse = false;
+    await fireEvent.input(screen.getByTestId('import-text'), {
+      target: { value: 'otpauth://totp/A:b?secret=A' },
+    });
+    await fireEvent.click(screen.getByTestId('import-submit'));
+    await waitFor(() => expect(ipc.named('otp_import')).toHaveLength(2));
+    answer();
+    await screen.findByTestId('import-report');
+    expect(screen.queryByTestId('import-error')).toBeNull();
+    expect(ondone).toHaveBeenCalledTimes(1);
   });
 
   it('asks for input when nothing was given', async () => {
