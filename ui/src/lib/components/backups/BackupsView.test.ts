@@ -232,4 +232,13 @@ describe('BackupsView', () => {
     await fireEvent.click(screen.getByTestId('identity-reveal'));
     expect(await screen.findByTestId('identity-text')).toHaveTextContent('AGE-SECRET-KEY-1FAKEFORTESTS');
   });
+
+  it('removes a target after the confirmation, and the confirmation closes', async () => {
+    const ipc = setup({ backup_target_remove: () => undefined });
+    await screen.findAllByTestId('backup-target');
+    await fireEvent.click(screen.getByRole('button', { name: 'Remove target offsite' }));
+    await fireEvent.click(await screen.findByTestId('confirm-ok'));
+    await waitFor(() => expect(screen.queryByTestId('confirm-dialog')).toBeNull());
+    expect(ipc.named('backup_target_remove')[0].args).toEqual({ name: 'offsite' });
+  });
 });

@@ -132,4 +132,22 @@ describe('ServicesView', () => {
     );
     expect(ipc.named('service_add')).toHaveLength(0);
   });
+
+  it('stops monitoring a service after the confirmation, and the confirmation closes', async () => {
+    let services = [service('web', true), service('api', false)];
+    const ipc = mockCommands({
+      service_list: () => services,
+      service_detail: ({ name }) => detail(services.find((s) => s.name === name) ?? services[0]),
+      service_remove: ({ name }) => {
+        services = services.filter((s) => s.name !== name);
+      },
+    });
+    render(ServicesView);
+    await waitFor(() => expect(screen.getAllByTestId('service-row')).toHaveLength(2));
+    await fireEvent.click(screen.getByRole('button', { name: 'Stop monitoring web' }));
+    await fireEvent.click(await screen.findByTestId('confirm-ok'));
+    await waitFor(() => expect(screen.queryByTestId('confirm-dialog')).toBeNull());
+    expect(ipc.named('service_remove')[0].args).toEqual({ name: 'web' });
+    await waitFor(() => expect(screen.getAllByTestId('service-row')).toHaveLength(1));
+  });
 });
