@@ -96,6 +96,9 @@ pub enum IncidentCommand {
         format: String,
         #[arg(long)]
         out: PathBuf,
+        /// Replaces an existing file (otherwise refused).
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -275,10 +278,10 @@ pub fn run(app: &Rampart, cmd: IncidentCommand) -> CliResult {
             eprintln!("postmortem template back to the blameless default");
             Ok(())
         }
-        IncidentCommand::Export { id, format, out } => {
+        IncidentCommand::Export { id, format, out, force } => {
+            rampart_core::files::refuse_existing(&out, force)?;
             let text = app.incident_export(id, &format)?;
-            std::fs::write(&out, text)
-                .map_err(|e| Failure::new(format!("could not write {}: {e}", out.display())))?;
+            rampart_core::files::write_file_atomic(&out, text.as_bytes(), force)?;
             eprintln!("wrote {}", out.display());
             Ok(())
         }

@@ -169,7 +169,11 @@ fn an_incident_from_a_down_service_is_escalated_to_slack_and_email_then_resolved
     std::fs::write(&tpl, "# Review: {{title}}\n\n## Fix\n{{root_cause}}\n").unwrap();
     cli.ok(&["incident", "template", "set", "--file", tpl.to_str().unwrap()], "");
     assert!(cli.ok(&["incident", "template", "show"], "").starts_with("# Review: {{title}}"));
-    cli.ok(&["incident", "export", "1", "--format", "html", "--out", html.to_str().unwrap()], "");
+    let again = ["incident", "export", "1", "--format", "html", "--out", html.to_str().unwrap()];
+    let e = cli.fails(&again, "");
+    assert!(e.contains("already exists; choose another --out or pass --force"), "{e}");
+    assert!(std::fs::read_to_string(&html).unwrap().contains("Timeline (UTC)"), "left as it was");
+    cli.ok(&[&again[..], &["--force"]].concat(), "");
     let page = std::fs::read_to_string(&html).unwrap();
     assert!(
         page.contains("<h1>Review: api is down</h1>") && page.contains("<h2>Fix</h2>\n<p>OOM</p>"),
