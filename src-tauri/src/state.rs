@@ -1,5 +1,6 @@
-//! The shell's shared state: the open [`Rampart`], the in-memory app lock and the clipboard
-//! guard, behind one `Arc` so blocking work can run off the async runtime.
+//! The shell's shared state: the open [`Rampart`] (shared as it is: core owns its locking), the
+//! in-memory app lock and the clipboard guard, behind one `Arc` so work can run off the async
+//! runtime.
 
 use rampart_core::lock::{AppLock, LockState};
 use rampart_core::logging::WorkerGuard;
@@ -14,7 +15,7 @@ fn lock_recovering<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 /// Everything commands need.
 pub struct Shared {
-    app: Mutex<Rampart>,
+    app: Rampart,
     lock: Mutex<AppLock>,
     pub clipboard: std::sync::Arc<crate::clipboard::ClipboardGuard>,
     log_guard: Mutex<Option<WorkerGuard>>,
@@ -27,7 +28,7 @@ impl Shared {
         let has_passphrase = app.has_passphrase().unwrap_or(true);
         let lock = AppLock::new(has_passphrase, app.now());
         Self {
-            app: Mutex::new(app),
+            app,
             lock: Mutex::new(lock),
             clipboard: Default::default(),
             log_guard: Mutex::new(log_guard),
@@ -39,18 +40,32 @@ impl Shared {
         drop(lock_recovering(&self.log_guard).take());
     }
 
+    /// The app, for core's async operations once [`Shared::enter`] let the call in.
+    pub fn app(&self) -> &Rampart {
+        &self.app
+    }
+
+    /// Lets a command in when unlocked (counting it as activity) and, for a powerful action
+    /// (`confirm`: its subject and the passphrase given), once the passphrase was entered again.
+    pub fn enter(&self, confirm: Option<(&str, Option<&SecretString>)>) -> Result<(), CoreError> {
+        let mut lock = lock_recovering(&self.lock);
+        lock.ensure_unlocked()?;
+        lock.touch(self.app.now());
+        match confirm {
+            Some((subject, passphrase)) => {
+                self.app.confirm_passphrase(&mut lock, passphrase, subject)
+            }
+            None => Ok(()),
+        }
+    }
+
     /// Runs `f` when unlocked, counting it as activity.
     pub fn unlocked<T>(
         &self,
         f: impl FnOnce(&Rampart) -> Result<T, CoreError>,
     ) -> Result<T, CoreError> {
-        let app = lock_recovering(&self.app);
-        {
-            let mut lock = lock_recovering(&self.lock);
-            lock.ensure_unlocked()?;
-            lock.touch(app.now());
-        }
-        f(&app)
+        self.enter(None)?;
+        f(&self.app)
     }
 
     /// Runs `f` when unlocked, once the app passphrase has been entered again for the action
@@ -62,15 +77,15 @@ impl Shared {
         subject: impl FnOnce(&Rampart) -> Result<String, CoreError>,
         f: impl FnOnce(&Rampart) -> Result<T, CoreError>,
     ) -> Result<T, CoreError> {
-        let app = lock_recovering(&self.app);
+        let app = &self.app;
         {
             let mut lock = lock_recovering(&self.lock);
             lock.ensure_unlocked()?;
             lock.touch(app.now());
-            let subject = subject(&app)?;
+            let subject = subject(app)?;
             app.confirm_passphrase(&mut lock, passphrase, &subject)?;
         }
-        f(&app)
+        f(app)
     }
 
     /// Runs `f` when unlocked without counting it as activity (polling).
@@ -78,9 +93,9 @@ impl Shared {
         &self,
         f: impl FnOnce(&Rampart) -> Result<T, CoreError>,
     ) -> Result<T, CoreError> {
-        let app = lock_recovering(&self.app);
+        let app = &self.app;
         lock_recovering(&self.lock).ensure_unlocked()?;
-        f(&app)
+        f(app)
     }
 
     /// Runs `f` whatever the lock state, for the feeds monitor: it stores check results and
@@ -89,7 +104,7 @@ impl Shared {
         &self,
         f: impl FnOnce(&Rampart) -> Result<T, CoreError>,
     ) -> Result<T, CoreError> {
-        f(&lock_recovering(&self.app))
+        f(&self.app)
     }
 
     /// Runs `f` with the app and the lock, whatever the lock state (lock commands).
@@ -97,14 +112,14 @@ impl Shared {
         &self,
         f: impl FnOnce(&Rampart, &mut AppLock) -> Result<T, CoreError>,
     ) -> Result<T, CoreError> {
-        let app = lock_recovering(&self.app);
+        let app = &self.app;
         let mut lock = lock_recovering(&self.lock);
-        f(&app, &mut lock)
+        f(app, &mut lock)
     }
 
     /// Locks after the idle time; returns the new state when this tick locked.
     pub fn idle_tick(&self) -> Option<LockState> {
-        let app = lock_recovering(&self.app);
+        let app = &self.app;
         let mut lock = lock_recovering(&self.lock);
         let idle = app.settings().map(|s| s.idle_lock_minutes).unwrap_or(1);
         // Fail closed here too: a keychain error counts as "a passphrase is set".
@@ -122,7 +137,7 @@ impl Shared {
     /// Locks now because the session said so (`reason`: screen locked, suspending); returns
     /// the new state when this locked the app.
     pub fn session_lock(&self, reason: &str) -> Option<LockState> {
-        let app = lock_recovering(&self.app);
+        let app = &self.app;
         let mut lock = lock_recovering(&self.lock);
         match app.auto_lock(&mut lock, reason) {
             Ok(true) => {
@@ -136,5 +151,40 @@ impl Shared {
                 app.lock_state(&lock).ok()
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Shared;
+    use rampart_core::{Config, Keychain, Rampart};
+    use std::time::{Duration, Instant};
+
+    /// A command stuck in a slow call (a keychain prompt, a long import) holds up no other
+    /// command, nor the idle-lock tick: the app is shared, not held behind one lock.
+    #[test]
+    fn a_slow_call_holds_up_no_other_command() {
+        let dir = tempfile::tempdir().unwrap();
+        let service = format!("rampart-state-test-{}", std::process::id());
+        let config = Config { data_dir: dir.path().to_owned(), keychain: Keychain::new(service) };
+        let shared = Shared::new(Rampart::open(config).unwrap(), None);
+        let (entered, inside) = std::sync::mpsc::channel();
+        std::thread::scope(|scope| {
+            let slow = scope.spawn(|| {
+                shared.unlocked(|app| {
+                    entered.send(()).unwrap();
+                    std::thread::sleep(Duration::from_millis(1500));
+                    app.otp_codes(None)
+                })
+            });
+            inside.recv().unwrap();
+            let started = Instant::now();
+            assert!(shared.read_only(|app| app.otp_codes(None)).unwrap().is_empty());
+            assert!(shared.unlocked(|app| app.settings()).is_ok());
+            assert_eq!(shared.idle_tick(), None, "not idle yet");
+            let waited = started.elapsed();
+            assert!(waited < Duration::from_millis(1000), "waited {waited:?} for the slow call");
+            assert!(slow.join().unwrap().is_ok());
+        });
     }
 }

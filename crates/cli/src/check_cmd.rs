@@ -210,7 +210,7 @@ fn run_checks(app: &Rampart, a: RunArgs) -> CliResult {
     let report = match a.name.or(a.target) {
         Some(name) => {
             let (report, found) =
-                rt.block_on(app.check_run_recorded(&name, &a.only, a.login_burst))?;
+                rt.block_on(app.check_run_recorded(&name, &a.only, a.login_burst, |_| {}))?;
             regressions = found;
             report
         }

@@ -358,9 +358,8 @@ impl Rampart {
     }
 
     /// The slow half of an import, needing no app state: size check, format detection,
-    /// decryption (an Aegis or 2FAS password runs a KDF) and parsing. The desktop runs it
-    /// without holding the app, so a hostile file cannot freeze every other command.
-    pub fn otp_import_parse(
+    /// decryption (an Aegis or 2FAS password runs a KDF, capped per file) and parsing.
+    fn otp_import_parse(
         file_name: Option<&str>,
         bytes: &[u8],
         password: Option<&SecretString>,
@@ -377,10 +376,7 @@ impl Rampart {
 
     /// Stores what [`Self::otp_import_parse`] found: duplicates and rejects are reported, the
     /// rest stored (seeds to the keychain), and the import audited.
-    pub fn otp_import_parsed(
-        &self,
-        batch: rampart_otp::import::ImportBatch,
-    ) -> Result<ImportReport> {
+    fn otp_import_parsed(&self, batch: rampart_otp::import::ImportBatch) -> Result<ImportReport> {
         // Decide every entry first (read-only).
         let mut entries = Vec::with_capacity(batch.items.len());
         let mut to_store = Vec::new();

@@ -62,7 +62,9 @@ impl Config {
     }
 }
 
-/// The open application.
+/// The open application. `Send + Sync` with short internal locks (the store's connection, the
+/// seed and draft caches), so one instance is shared as it is: the CLI and the desktop call the
+/// same async operations, and a slow call holds up only its own caller.
 pub struct Rampart {
     store: Store,
     keychain: Keychain,
@@ -111,4 +113,20 @@ impl Rampart {
     pub fn now_ms(&self) -> i64 {
         self.clock.now_ms()
     }
+}
+
+/// Compile-time proof of the sharing contract above: the app is `Send + Sync`, and its long
+/// operations' futures are `Send`, so a desktop command may await them on any runtime thread.
+#[allow(dead_code)]
+fn shared_as_it_is(app: &Rampart) {
+    fn shared<T: Send + Sync>(_: &T) {}
+    fn sendable<F: std::future::Future + Send>(_: F) {}
+    shared(app);
+    let to = backups::RestoreTo::Dir(PathBuf::new());
+    sendable(app.backup_run("", backups::Trigger::Manual, None));
+    sendable(app.backup_restore("", &backups::Selector::Latest, &to, None, None));
+    sendable(app.backup_verify("", false, None));
+    sendable(app.backup_prune(false));
+    sendable(app.backup_drill(""));
+    sendable(app.backup_list(None));
 }

@@ -59,7 +59,8 @@ impl Store {
                (SELECT MAX(id) FROM alert_transitions WHERE fingerprint = t.fingerprint) \
              AND state != 'resolved'"
         );
-        let mut stmt = self.conn().prepare(&sql)?;
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&sql)?;
         let rows = stmt.query_map([], from_row)?;
         let mut open = BTreeMap::new();
         for row in rows {
@@ -147,7 +148,8 @@ impl Store {
             "SELECT {COLUMNS} FROM alert_transitions WHERE fingerprint = ?1 \
              AND at BETWEEN ?2 AND ?3 ORDER BY at, id"
         );
-        let mut stmt = self.conn().prepare(&sql)?;
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&sql)?;
         let mut all = Vec::new();
         for fp in fingerprints {
             let rows = stmt.query_map(params![fp, from, to], from_row)?;
@@ -167,7 +169,8 @@ impl Store {
                WHERE p.fingerprint = t.fingerprint AND p.id < t.id ORDER BY p.id DESC LIMIT 1), \
                'resolved') = 'resolved' ORDER BY at, id"
         );
-        let mut stmt = self.conn().prepare(&sql)?;
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&sql)?;
         let rows = stmt.query_map(params![from, to], from_row)?;
         Ok(rows.collect::<std::result::Result<Vec<_>, _>>()?)
     }

@@ -186,7 +186,8 @@ impl Store {
 
     /// The newest `limit` entries, newest first.
     pub fn audit_log(&self, limit: usize) -> Result<Vec<AuditEntry>> {
-        let mut stmt = self.conn().prepare(
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
             "SELECT seq, at, action, subject, prev_hash, hash FROM audit_log ORDER BY seq DESC LIMIT ?1",
         )?;
         let rows = stmt.query_map([limit as i64], row_to_entry)?;

@@ -52,7 +52,8 @@ impl Store {
             anchored_entries: anchor.map(|a| a.count),
             warning: None,
         };
-        let mut stmt = self.conn().prepare(
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
             "SELECT seq, at, action, subject, prev_hash, hash FROM audit_log ORDER BY seq ASC",
         )?;
         let mut expected_prev = GENESIS.to_owned();

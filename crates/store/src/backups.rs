@@ -157,7 +157,8 @@ impl Store {
     /// Every target, by name.
     pub fn list_backup_targets(&self) -> Result<Vec<TargetRow>> {
         let sql = format!("SELECT {TARGET_COLUMNS} FROM backup_targets ORDER BY name");
-        let mut stmt = self.conn().prepare(&sql)?;
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&sql)?;
         Ok(stmt.query_map([], target_from_row)?.collect::<std::result::Result<_, _>>()?)
     }
 
@@ -173,9 +174,9 @@ impl Store {
     /// Removes a target; fails with [`StoreError::NameInUse`] while a source uses it.
     pub fn delete_backup_target(&self, name: &str) -> Result<()> {
         let users: Vec<String> = {
-            let mut stmt = self
-                .conn()
-                .prepare("SELECT name FROM backup_sources WHERE target = ?1 ORDER BY name")?;
+            let conn = self.conn();
+            let mut stmt =
+                conn.prepare("SELECT name FROM backup_sources WHERE target = ?1 ORDER BY name")?;
             stmt.query_map([name], |r| r.get(0))?.collect::<std::result::Result<_, _>>()?
         };
         if !users.is_empty() {
@@ -216,7 +217,8 @@ impl Store {
     /// Every source, by name.
     pub fn list_backup_sources(&self) -> Result<Vec<SourceRow>> {
         let sql = format!("SELECT {SOURCE_COLUMNS} FROM backup_sources ORDER BY name");
-        let mut stmt = self.conn().prepare(&sql)?;
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&sql)?;
         Ok(stmt.query_map([], source_from_row)?.collect::<std::result::Result<_, _>>()?)
     }
 
@@ -266,7 +268,8 @@ impl Store {
             "SELECT {RUN_COLUMNS} FROM backup_runs WHERE ?1 IS NULL OR source = ?1 \
              ORDER BY started_at DESC, id DESC LIMIT ?2"
         );
-        let mut stmt = self.conn().prepare(&sql)?;
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&sql)?;
         let rows = stmt.query_map(params![source, limit as i64], run_from_row)?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
@@ -282,7 +285,8 @@ impl Store {
 
     /// The newest `limit` drills of `source` (all sources when `None`), newest first.
     pub fn backup_drills(&self, source: Option<&str>, limit: usize) -> Result<Vec<DrillRow>> {
-        let mut stmt = self.conn().prepare(
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
             "SELECT source, backup_id, at, ok, message FROM backup_drills \
              WHERE ?1 IS NULL OR source = ?1 ORDER BY at DESC, id DESC LIMIT ?2",
         )?;

@@ -93,7 +93,8 @@ impl Store {
 
     /// A target's newest `limit` runs, newest first.
     pub fn check_runs(&self, target: &str, limit: usize) -> Result<Vec<CheckRunRow>> {
-        let mut stmt = self.conn().prepare(&format!(
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&format!(
             "SELECT {COLUMNS} FROM check_runs WHERE target = ?1 ORDER BY id DESC LIMIT ?2"
         ))?;
         let rows = stmt.query_map(params![target, limit as i64], from_row)?;

@@ -58,9 +58,9 @@ impl Store {
 
     /// Every target, by name.
     pub fn list_check_targets(&self) -> Result<Vec<CheckTargetRow>> {
-        let mut stmt = self
-            .conn()
-            .prepare("SELECT name, config, created_at FROM check_targets ORDER BY name")?;
+        let conn = self.conn();
+        let mut stmt =
+            conn.prepare("SELECT name, config, created_at FROM check_targets ORDER BY name")?;
         let rows = stmt.query_map([], target_from_row)?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
@@ -98,7 +98,8 @@ impl Store {
 
     /// A target's attestations, by item.
     pub fn attestations(&self, target: &str) -> Result<Vec<AttestationRow>> {
-        let mut stmt = self.conn().prepare(
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
             "SELECT target, item, note, by_name, at, expires FROM check_attestations \
              WHERE target = ?1 ORDER BY item",
         )?;

@@ -46,8 +46,8 @@ impl Store {
 
     /// All credentials, by name.
     pub fn list_credentials(&self) -> Result<Vec<CredentialRow>> {
-        let mut stmt =
-            self.conn().prepare(&format!("SELECT {COLUMNS} FROM credentials ORDER BY name"))?;
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM credentials ORDER BY name"))?;
         let rows = stmt.query_map([], from_row)?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }

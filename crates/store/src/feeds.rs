@@ -101,7 +101,8 @@ impl Store {
     /// All services, by name.
     pub fn list_services(&self) -> Result<Vec<ServiceRow>> {
         let sql = format!("SELECT {SERVICE_COLUMNS} FROM feed_services ORDER BY name");
-        let mut stmt = self.conn().prepare(&sql)?;
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&sql)?;
         let rows = stmt.query_map([], service_from_row)?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
@@ -150,7 +151,8 @@ impl Store {
     /// The newest `limit` raw checks of a service, newest first.
     pub fn recent_checks(&self, service: &str, limit: usize) -> Result<Vec<CheckRow>> {
         let id = self.service_id(service)?;
-        let mut stmt = self.conn().prepare(
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
             "SELECT at_ms, up, latency_ms, http_status, reasons FROM check_results \
              WHERE service_id = ?1 ORDER BY at_ms DESC LIMIT ?2",
         )?;
@@ -185,7 +187,8 @@ impl Store {
                 |r| r.get(0),
             )
             .optional()?;
-        let mut stmt = self.conn().prepare(
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
             "SELECT at_ms, up FROM check_results WHERE service_id = ?1 \
              AND at_ms BETWEEN ?2 AND ?3 ORDER BY at_ms",
         )?;
@@ -224,7 +227,8 @@ impl Store {
     ) -> Result<Vec<(i64, f64)>> {
         let id = self.service_id(service)?;
         let step = step_ms.max(1);
-        let mut stmt = self.conn().prepare(
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
             "SELECT (t / ?3) * ?3 AS b, CAST(SUM(s) AS REAL) / SUM(n) FROM ( \
                SELECT at_ms AS t, latency_ms AS s, 1 AS n FROM check_results \
                  WHERE service_id = ?1 AND at_ms >= ?2 \
@@ -299,7 +303,8 @@ impl Store {
 
     /// Sources of one kind, by name.
     pub fn list_sources(&self, kind: &str) -> Result<Vec<SourceRow>> {
-        let mut stmt = self.conn().prepare(
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
             "SELECT kind, name, url, token_credential, created_at FROM feed_sources \
              WHERE kind = ?1 ORDER BY name",
         )?;

@@ -144,7 +144,8 @@ impl Store {
             "SELECT {COLUMNS} FROM incidents WHERE NOT ?1 OR status != 'resolved' \
              ORDER BY opened_at DESC, id DESC"
         );
-        let mut stmt = self.conn().prepare(&sql)?;
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&sql)?;
         let rows = stmt.query_map([open_only], from_row)?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
@@ -176,7 +177,8 @@ impl Store {
 
     /// An incident's links, by kind then target.
     pub fn incident_links(&self, id: i64) -> Result<Vec<LinkRow>> {
-        let mut stmt = self.conn().prepare(
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
             "SELECT kind, target, linked_at FROM incident_links WHERE incident_id = ?1 \
              ORDER BY kind, target",
         )?;
@@ -199,7 +201,8 @@ impl Store {
 
     /// An incident's events, oldest first.
     pub fn incident_events(&self, id: i64) -> Result<Vec<EventRow>> {
-        let mut stmt = self.conn().prepare(
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
             "SELECT at, kind, author, text FROM incident_events WHERE incident_id = ?1 \
              ORDER BY at, id",
         )?;
@@ -217,7 +220,8 @@ impl Store {
         from: i64,
         to: i64,
     ) -> Result<Vec<crate::audit::AuditEntry>> {
-        let mut stmt = self.conn().prepare(
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
             "SELECT seq, at, action, subject, prev_hash, hash FROM audit_log \
              WHERE at BETWEEN ?2 AND ?3 AND substr(subject, 1, length(?1)) = ?1 ORDER BY seq",
         )?;

@@ -30,6 +30,7 @@ pub mod otp_accounts;
 pub mod paths;
 pub mod settings;
 
+use parking_lot::{ReentrantMutex, ReentrantMutexGuard};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -72,9 +73,10 @@ pub enum StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-/// The open database.
+/// The open database. `Sync`: one connection behind a reentrant lock held for one method (or one
+/// [`Store::transaction`]), so threads take turns per call, never mid-transaction.
 pub struct Store {
-    conn: rusqlite::Connection,
+    conn: ReentrantMutex<rusqlite::Connection>,
     path: PathBuf,
     /// Keys and anchors the audit log; appends and checks refuse to run without one.
     seal: Option<Arc<dyn audit_seal::AuditSeal>>,
@@ -98,7 +100,12 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrations::apply(&mut conn, &path)?;
-        Ok(Self { conn, path, seal: None, pending_anchor: Mutex::default() })
+        Ok(Self {
+            conn: ReentrantMutex::new(conn),
+            path,
+            seal: None,
+            pending_anchor: Mutex::default(),
+        })
     }
 
     /// Installs what keys and anchors the audit log (core: the keychain).
@@ -111,16 +118,19 @@ impl Store {
         &self.path
     }
 
-    /// The underlying connection, for modules of this crate.
-    pub(crate) fn conn(&self) -> &rusqlite::Connection {
-        &self.conn
+    /// The underlying connection, for modules of this crate: held by this thread until the
+    /// guard drops (the same thread may take it again, as a transaction's steps do).
+    pub(crate) fn conn(&self) -> ReentrantMutexGuard<'_, rusqlite::Connection> {
+        self.conn.lock()
     }
 
-    /// Runs `f` inside one transaction: all of it lands or none of it does. Not reentrant.
+    /// Runs `f` inside one transaction: all of it lands or none of it does, and no other
+    /// thread's statement runs in between. Not reentrant.
     pub fn transaction<T>(&self, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
-        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        let conn = self.conn();
+        conn.execute_batch("BEGIN IMMEDIATE")?;
         let result = f(self).and_then(|value| {
-            self.conn.execute_batch("COMMIT")?;
+            conn.execute_batch("COMMIT")?;
             Ok(value)
         });
         let pending = self.pending_anchor.lock().unwrap_or_else(|e| e.into_inner()).take();
@@ -132,7 +142,7 @@ impl Store {
                 Ok(value)
             }
             Err(e) => {
-                let _ = self.conn.execute_batch("ROLLBACK");
+                let _ = conn.execute_batch("ROLLBACK");
                 Err(e)
             }
         }

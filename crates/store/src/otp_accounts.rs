@@ -64,7 +64,8 @@ impl Store {
     /// All accounts: pinned first, then by issuer and account (case-insensitive).
     pub fn list_otp_accounts(&self) -> Result<Vec<OtpAccountRow>> {
         // Cached: the code list asks for this on every refresh.
-        let mut stmt = self.conn().prepare_cached(&format!(
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(&format!(
             "SELECT {COLUMNS} FROM otp_accounts
              ORDER BY pinned DESC, lower(issuer), lower(account), created_at"
         ))?;

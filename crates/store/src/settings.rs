@@ -39,4 +39,32 @@ mod tests {
         store.set_setting("idle", &20u32).unwrap();
         assert_eq!(store.setting::<u32>("idle").unwrap(), Some(20));
     }
+
+    /// The store is shared between threads as it is (the desktop's commands): another thread's
+    /// read waits for an open transaction to end, so it never sees its uncommitted rows, and a
+    /// rolled-back transaction leaves nothing.
+    #[test]
+    fn another_thread_never_runs_inside_an_open_transaction() {
+        fn shared<T: Send + Sync>(_: &T) {}
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        shared(&store);
+        let (started, seen) = std::sync::mpsc::channel();
+        std::thread::scope(|scope| {
+            let writer = scope.spawn(|| {
+                store.transaction(|s| {
+                    s.set_setting("draft", &1u32)?;
+                    started.send(()).unwrap();
+                    std::thread::sleep(std::time::Duration::from_millis(300));
+                    Err::<(), _>(crate::StoreError::NotFound("rolled back on purpose".into()))
+                })
+            });
+            seen.recv().unwrap();
+            let read = std::time::Instant::now();
+            assert_eq!(store.setting::<u32>("draft").unwrap(), None, "no uncommitted row seen");
+            assert!(read.elapsed() >= std::time::Duration::from_millis(200), "the read waited");
+            assert!(writer.join().unwrap().is_err());
+        });
+        assert_eq!(store.setting::<u32>("draft").unwrap(), None);
+    }
 }

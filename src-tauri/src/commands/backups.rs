@@ -1,18 +1,17 @@
 //! Backup commands: keys, targets and sources, runs with live progress over an `ipc::Channel`,
 //! the stored backups, restore (directory or command) with progress, verify, retention preview
-//! and prune, drills, and the break-glass identity reveal. Configuration and secrets are read
-//! under the app lock; the network work runs outside it; results are recorded (and audited by
-//! core) afterwards even if the app locked meanwhile.
+//! and prune, drills, and the break-glass identity reveal. Runs, restores, verifies, prunes and
+//! drills are core's own operations (the CLI's path), entered once the app is unlocked; what
+//! they record lands even if the app locks meanwhile.
 
-use super::{confirmed, read_only, unlocked};
+use super::{confirmed, operation, read_only, unlocked};
 use crate::backups::{BackupEvent, ProgressView, announce, local_now};
 use crate::error::{IpcError, IpcResult};
 use crate::revealed::Revealed;
 use crate::state::Shared;
 use rampart_core::backups::{
-    BackupView, DrillView, Progress, ProgressFn, PruneReport, RestoreDone, RestoreTo, RunFailure,
-    RunOutcome, RunView, Selector, SourceContext, SourceSpec, SourceView, TargetSpec, Trigger,
-    next_run,
+    BackupView, DrillView, Progress, ProgressFn, PruneReport, RestoreDone, RestoreTo, RunView,
+    Selector, SourceSpec, SourceView, TargetSpec, Trigger, next_run,
 };
 use rampart_core::{CoreError, Rampart};
 use serde::{Deserialize, Serialize};
@@ -22,18 +21,6 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
 
 type S<'a> = State<'a, Arc<Shared>>;
-
-/// Records results whatever the lock state: a run or drill that finished is history.
-async fn background<T: Send + 'static>(
-    shared: &Arc<Shared>,
-    f: impl FnOnce(&Rampart) -> Result<T, CoreError> + Send + 'static,
-) -> IpcResult<T> {
-    let shared = shared.clone();
-    tauri::async_runtime::spawn_blocking(move || shared.background(f))
-        .await
-        .map_err(|e| IpcError::internal(format!("the task failed: {e}")))?
-        .map_err(IpcError::from)
-}
 
 fn progress_to(channel: Channel<ProgressView>) -> ProgressFn {
     Arc::new(move |p: &Progress| {
@@ -155,8 +142,10 @@ pub async fn backup_source_remove(state: S<'_>, name: String) -> IpcResult<()> {
     unlocked(state.inner(), move |app| app.backup_source_remove(&name)).await
 }
 
-/// Runs a backup now. A run that fails is recorded and returned with `ok == false` (and a
-/// notification); only "no such source" and "already running" are errors.
+/// Runs a backup now: core's run (the CLI's path), with progress over the channel and
+/// `started` announced once the run reports its first progress. A run that fails is recorded
+/// and returned with `ok == false` (and a notification); only "no such source" and "already
+/// running" are errors.
 #[tauri::command]
 pub async fn backup_run<R: Runtime>(
     handle: AppHandle<R>,
@@ -164,30 +153,16 @@ pub async fn backup_run<R: Runtime>(
     source: String,
     on_progress: Channel<ProgressView>,
 ) -> IpcResult<RunView> {
-    let shared = state.inner().clone();
-    let name = source.clone();
-    let prepared = unlocked(&shared, move |app| {
-        app.backup_source(&name)?;
-        Ok((app.backup_prepare_run(&name, Trigger::Manual), app.now()))
+    let (announcer, name, started) = (handle.clone(), source.clone(), std::sync::Once::new());
+    let progress: ProgressFn = Arc::new(move |p: &Progress| {
+        started.call_once(|| announce(&announcer, BackupEvent::Started { source: name.clone() }));
+        // A closed page stops listening; the work goes on.
+        let _ = on_progress.send(p.into());
+    });
+    let run = operation(state.inner(), None, move |shared| async move {
+        shared.app().backup_run(&source, Trigger::Manual, Some(progress)).await
     })
     .await?;
-    let outcome = match prepared {
-        (Ok(run), _) => {
-            announce(&handle, BackupEvent::Started { source: source.clone() });
-            run.execute(Some(progress_to(on_progress))).await
-        }
-        (Err(e @ CoreError::Conflict(_)), _) => return Err(e.into()),
-        (Err(e), now) => RunOutcome {
-            source: source.clone(),
-            trigger: Trigger::Manual,
-            started_at: now,
-            finished_at: now,
-            result: Err(RunFailure::from(e)),
-            bytes_in: 0,
-            bytes_out: 0,
-        },
-    };
-    let run = background(&shared, move |app| app.backup_record_run(&outcome)).await?;
     announce(&handle, BackupEvent::Finished { run: run.clone() });
     Ok(run)
 }
@@ -270,8 +245,25 @@ fn powerful_restore(source: &str, to: &Destination) -> Option<String> {
     }
 }
 
-/// Restores a backup with live progress. Nothing is written to the destination unless the
-/// archive decrypts, verifies and stays inside it. A failure is audited as `failed-restore`.
+/// Where a restore goes, as core takes it (a command gets the source's vault variables).
+fn restore_to(app: &Rampart, source: &str, to: Destination) -> Result<RestoreTo, CoreError> {
+    Ok(match to {
+        Destination::Dir { path } if path.trim().is_empty() => {
+            return Err(CoreError::InvalidInput("choose a directory to restore into".into()));
+        }
+        Destination::Dir { path } => RestoreTo::Dir(PathBuf::from(path)),
+        Destination::Command { argv } if argv.is_empty() => {
+            return Err(CoreError::InvalidInput("the restore command is empty".into()));
+        }
+        Destination::Command { argv } => {
+            RestoreTo::Command(app.backup_command(argv, &app.backup_source(source)?.spec.env)?)
+        }
+    })
+}
+
+/// Restores a backup with live progress: core's restore (the CLI's path). Nothing is written
+/// to the destination unless the archive decrypts, verifies and stays inside it. A failure is
+/// audited as `failed-restore`.
 #[tauri::command]
 pub async fn backup_restore(
     state: S<'_>,
@@ -282,49 +274,19 @@ pub async fn backup_restore(
     on_progress: Channel<ProgressView>,
     passphrase: Option<String>,
 ) -> IpcResult<RestoreDone> {
-    let shared = state.inner().clone();
-    let source_name = source.clone();
-    let to_shown = to.clone();
-    let prepare = move |app: &Rampart| {
-        let ctx = app.backup_context(&source)?;
-        let ids = app.backup_identities(identity_file.as_deref().map(std::path::Path::new))?;
-        let to = match to {
-            Destination::Dir { path } if path.trim().is_empty() => {
-                return Err(CoreError::InvalidInput("choose a directory to restore into".into()));
-            }
-            Destination::Dir { path } => RestoreTo::Dir(PathBuf::from(path)),
-            Destination::Command { argv } if argv.is_empty() => {
-                return Err(CoreError::InvalidInput("the restore command is empty".into()));
-            }
-            Destination::Command { argv } => {
-                RestoreTo::Command(app.backup_command(argv, &ctx.spec.env)?)
-            }
-        };
-        Ok((ctx, ids, at.selector()?, to))
-    };
-    let (ctx, ids, selector, to) = match powerful_restore(&source_name, &to_shown) {
-        Some(subject) => confirmed(&shared, passphrase, move |_| Ok(subject), prepare).await?,
-        None => unlocked(&shared, prepare).await?,
-    };
-    let done = match ctx.restore(&selector, &to, &ids, Some(progress_to(on_progress))).await {
-        Ok(done) => done,
-        Err(e) => {
-            // A failed restore is audited too (whatever the lock state), then reported.
-            let source = ctx.spec.name.clone();
-            let e = background(&shared, move |app| {
-                app.backup_record_failed_restore(&source, &selector, &to, &e);
-                Ok(e)
-            })
-            .await?;
-            return Err(e.into());
-        }
-    };
-    let recorded = done.clone();
-    background(&shared, move |app| app.backup_record_restore(&recorded, &to)).await?;
-    Ok(done)
+    let confirm = powerful_restore(&source, &to).map(|subject| (subject, passphrase));
+    operation(state.inner(), confirm, move |shared| async move {
+        let app = shared.app();
+        let (to, selector) = (restore_to(app, &source, to)?, at.selector()?);
+        let identities = identity_file.map(PathBuf::from);
+        let progress = Some(progress_to(on_progress));
+        app.backup_restore(&source, &selector, &to, identities.as_deref(), progress).await
+    })
+    .await
 }
 
-/// Quick (object present, sizes) or full (download, decrypt, hash) verification of one backup.
+/// Quick (object present, sizes) or full (download, decrypt, hash) verification of one backup,
+/// audited with its verdict.
 #[tauri::command]
 pub async fn backup_verify(
     state: S<'_>,
@@ -332,39 +294,23 @@ pub async fn backup_verify(
     id: String,
     full: bool,
 ) -> IpcResult<BackupView> {
-    let shared = state.inner().clone();
-    let (ctx, ids) = unlocked(&shared, move |app| {
-        let ids = if full { Some(app.backup_identities(None)?) } else { None };
-        Ok((app.backup_context(&source)?, ids))
+    operation(state.inner(), None, move |shared| async move {
+        let app = shared.app();
+        app.backup_source(&source)?;
+        app.backup_verify(&id, full, None).await
     })
-    .await?;
-    let backup = ctx.find(&Selector::Id(id)).await?;
-    let result = ctx.verify(&backup, ids.as_ref()).await;
-    let view = BackupView::from(&backup);
-    let (source, backup_id, ok) = (view.source.clone(), view.id.clone(), result.is_ok());
-    background(&shared, move |app| app.backup_record_verify(&source, &backup_id, full, ok)).await?;
-    result?;
-    Ok(view)
+    .await
 }
 
 /// Every source's retention decision; deletes what it marks unless `dry_run`.
 #[tauri::command]
 pub async fn backup_prune(state: S<'_>, dry_run: bool) -> IpcResult<Vec<PruneReport>> {
-    let shared = state.inner().clone();
-    let contexts: Vec<SourceContext> = unlocked(&shared, |app| {
-        app.backup_sources()?.iter().map(|s| app.backup_context(&s.spec.name)).collect()
-    })
-    .await?;
-    let mut reports = Vec::new();
-    for ctx in contexts {
-        let report: PruneReport = ctx.prune(dry_run).await?;
-        if !dry_run {
-            let recorded = report.clone();
-            background(&shared, move |app| app.backup_record_prune(&recorded)).await?;
-        }
-        reports.push(report);
-    }
-    Ok(reports)
+    operation(
+        state.inner(),
+        None,
+        move |shared| async move { shared.app().backup_prune(dry_run).await },
+    )
+    .await
 }
 
 /// Restores the latest backup into a throwaway place, verifies it and records the result.
@@ -374,18 +320,10 @@ pub async fn backup_drill<R: Runtime>(
     state: S<'_>,
     source: String,
 ) -> IpcResult<DrillView> {
-    let shared = state.inner().clone();
-    let name = source.clone();
-    let (ctx, ids, now) = unlocked(&shared, move |app| {
-        Ok((app.backup_context(&name)?, app.backup_identities(None), app.now()))
+    let drill = operation(state.inner(), None, move |shared| async move {
+        shared.app().backup_drill(&source).await
     })
     .await?;
-    let drill = match ids {
-        Ok(ids) => ctx.drill(&ids).await,
-        Err(e) => DrillView { source, backup_id: None, at: now, ok: false, message: e.to_string() },
-    };
-    let recorded = drill.clone();
-    background(&shared, move |app| app.backup_record_drill(&recorded)).await?;
     announce(&handle, BackupEvent::Changed);
     Ok(drill)
 }

@@ -5,8 +5,8 @@
 //! before and fails now) shows a desktop notification like an alert.
 
 use super::incidents::ReportFormat;
-use super::{read_only, unlocked};
-use crate::error::{IpcError, IpcResult};
+use super::{operation, read_only, unlocked};
+use crate::error::IpcResult;
 use crate::state::Shared;
 use rampart_core::checks::{
     AttestationView, Format, Item, ItemResult, Regression, Report, RunSummary, StoredRun, Target,
@@ -84,21 +84,14 @@ pub async fn check_run<R: Runtime>(
     only: Vec<String>,
     on_progress: Channel<ItemResult>,
 ) -> IpcResult<RunView> {
-    let shared = state.inner().clone();
-    let prepared = unlocked(&shared, move |app| app.check_prepare(&name, &only, false)).await?;
-    let report = prepared
-        .run_with_progress(move |item| {
+    let (report, regressions) = operation(state.inner(), None, move |shared| async move {
+        let on_item = move |item: &ItemResult| {
             // A closed page stops listening; the run goes on.
             let _ = on_progress.send(item.clone());
-        })
-        .await;
-    let recorded = report.clone();
-    let regressions = tauri::async_runtime::spawn_blocking(move || {
-        shared.background(move |app| app.check_record(&recorded))
+        };
+        shared.app().check_run_recorded(&name, &only, false, on_item).await
     })
-    .await
-    .map_err(|e| IpcError::internal(format!("the task failed: {e}")))?
-    .map_err(IpcError::from)?;
+    .await?;
     if !regressions.is_empty() {
         let ids: Vec<&str> = regressions.iter().map(|r| r.id).collect();
         let title = format!("Checklist: {} regressed on {}", ids.len(), report.target);

@@ -1,9 +1,9 @@
 //! Feeds commands: services, alerts and silences, Sentry, sources, this machine, the feeds
-//! settings and the Slack test. Views come from the monitor's memory (no network wait); the few
-//! commands that must talk to a feed read their configuration under the app lock, then do the
-//! network work outside it. Changes that alter what is monitored reload the monitor.
+//! settings and the Slack test. Views come from the monitor's memory (no network wait); silencing
+//! and expiring are core's own operations (the CLI's path). Changes that alter what is
+//! monitored reload the monitor.
 
-use super::{confirmed, read_only, unlocked};
+use super::{confirmed, operation, read_only, unlocked};
 use crate::error::IpcResult;
 use crate::state::Shared;
 use rampart_core::feeds::{
@@ -65,6 +65,8 @@ pub async fn alerts_list(state: S<'_>, monitor: M<'_>) -> IpcResult<AlertsReport
     Ok(monitor.alerts())
 }
 
+/// Silences an alert on every Alertmanager that reports it: core's silence (the CLI's path),
+/// audited.
 #[tauri::command]
 pub async fn silence_create(
     state: S<'_>,
@@ -75,17 +77,17 @@ pub async fn silence_create(
     created_by: Option<String>,
 ) -> IpcResult<Vec<SilenceCreated>> {
     let client = monitor.client().clone();
-    let (snapshot, now) =
-        unlocked(state.inner(), move |app| Ok((app.alert_snapshot(&client)?, app.now()))).await?;
-    let by = ops::author(created_by.as_deref());
-    let duration = Duration::from_secs(duration_seconds);
-    let created = ops::silence_on(&snapshot, &alert, now, duration, &comment, &by).await?;
-    let audited = created.clone();
-    unlocked(state.inner(), move |app| app.audit_silences(&audited)).await?;
+    let created = operation(state.inner(), None, move |shared| async move {
+        let by = ops::author(created_by.as_deref());
+        let duration = Duration::from_secs(duration_seconds);
+        shared.app().silence(&client, &alert, duration, &comment, &by).await
+    })
+    .await?;
     monitor.refresh();
     Ok(created)
 }
 
+/// Expires a silence: core's expire (the CLI's path), audited.
 #[tauri::command]
 pub async fn silence_expire(
     state: S<'_>,
@@ -94,9 +96,10 @@ pub async fn silence_expire(
     id: String,
 ) -> IpcResult<()> {
     let client = monitor.client().clone();
-    let snapshot = unlocked(state.inner(), move |app| app.alert_snapshot(&client)).await?;
-    ops::expire_on(&snapshot, &alertmanager, &id).await?;
-    unlocked(state.inner(), move |app| app.audit_silence_expired(&alertmanager, &id)).await?;
+    operation(state.inner(), None, move |shared| async move {
+        shared.app().expire_silence(&client, &alertmanager, &id).await
+    })
+    .await?;
     monitor.refresh();
     Ok(())
 }

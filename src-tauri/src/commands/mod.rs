@@ -157,6 +157,36 @@ pub(crate) async fn confirmed<T: Send + 'static>(
         .map_err(IpcError::from)
 }
 
+/// Runs one of core's async operations (the CLI's own path: prepare, work, record) once the
+/// app is unlocked and, with `confirm` (the subject and the passphrase given), the passphrase
+/// was entered again. The whole operation runs on the blocking pool: its short SQLite and
+/// keychain calls never stall the async runtime, and the app is shared, not held, so other
+/// commands go on meanwhile. What it records lands even if the app locks during the work.
+pub(crate) async fn operation<T, Fut>(
+    shared: &Arc<Shared>,
+    confirm: Option<(String, Option<String>)>,
+    work: impl FnOnce(Arc<Shared>) -> Fut + Send + 'static,
+) -> IpcResult<T>
+where
+    T: Send + 'static,
+    Fut: std::future::Future<Output = Result<T, CoreError>> + Send + 'static,
+{
+    let shared = shared.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        let passphrase = confirm
+            .as_ref()
+            .and_then(|(_, p)| p.clone())
+            .filter(|p| !p.is_empty())
+            .map(rampart_core::SecretString::new);
+        let confirm = confirm.as_ref().map(|(subject, _)| (subject.as_str(), passphrase.as_ref()));
+        shared.enter(confirm)?;
+        tauri::async_runtime::block_on(work(shared))
+    })
+    .await
+    .map_err(|e| IpcError::internal(format!("the task failed: {e}")))?
+    .map_err(IpcError::from)
+}
+
 /// Runs `f` on the blocking pool once the app is unlocked, without counting it as activity
 /// (polling views).
 pub(crate) async fn read_only<T: Send + 'static>(

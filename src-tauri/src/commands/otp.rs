@@ -99,16 +99,12 @@ pub async fn otp_import<R: Runtime>(
         }
     };
     let password = password.filter(|p| !p.is_empty()).map(SecretString::new);
-    let shared = state.inner().clone();
-    unlocked(&shared, |_| Ok(())).await?;
-    // Decrypting and parsing (a KDF for an encrypted vault) runs without the app, so a hostile
-    // file holds up only this import; storing takes the app again.
-    let batch = tauri::async_runtime::spawn_blocking(move || {
-        rampart_core::Rampart::otp_import_parse(file_name.as_deref(), &data, password.as_ref())
+    // Core's import (the CLI's path). The app is shared, not held: a hostile file's KDF holds
+    // up only this import.
+    let report = unlocked(state.inner(), move |app| {
+        app.otp_import(file_name.as_deref(), &data, password.as_ref())
     })
-    .await
-    .map_err(|e| IpcError::internal(format!("the task failed: {e}")))??;
-    let report = unlocked(&shared, move |app| app.otp_import_parsed(batch)).await?;
+    .await?;
     crate::tray::refresh(&handle);
     Ok(report)
 }

@@ -233,18 +233,20 @@ impl Rampart {
         only: &[String],
         login_burst: bool,
     ) -> Result<Report> {
-        Ok(self.check_run_recorded(name, only, login_burst).await?.0)
+        Ok(self.check_run_recorded(name, only, login_burst, |_| {}).await?.0)
     }
 
-    /// Like [`check_run`](Self::check_run), also returning the regressions
-    /// ([`check_record`](Self::check_record)).
+    /// Like [`check_run`](Self::check_run), reporting each item to `on_item` as soon as it is
+    /// known ([`PreparedCheck::run_with_progress`]) and also returning the regressions
+    /// ([`check_record`](Self::check_record)): the CLI's and the desktop's one path.
     pub async fn check_run_recorded(
         &self,
         name: &str,
         only: &[String],
         login_burst: bool,
+        on_item: impl FnMut(&ItemResult) + Send,
     ) -> Result<(Report, Vec<Regression>)> {
-        let report = self.check_prepare(name, only, login_burst)?.run().await;
+        let report = self.check_prepare(name, only, login_burst)?.run_with_progress(on_item).await;
         let regressions = self.check_record(&report)?;
         Ok((report, regressions))
     }

@@ -5,7 +5,7 @@
 
 use super::{
     CheckResult, Condition, FeedsSnapshot, Service, ServiceView, Silence, SilenceCreated,
-    SourceError, feed_error, report,
+    SourceError, feed_error,
 };
 use crate::{AuditAction, CoreError, Rampart, Result};
 use rampart_feeds::SecretString;
@@ -219,18 +219,6 @@ impl Rampart {
         rampart_feeds::require_https_for_credentials(&what, &parsed).map_err(feed_error)?;
         Ok(url)
     }
-}
-
-/// Silences `alert` (alertname or fingerprint) on every Alertmanager of `snapshot` that has it.
-pub async fn silence_on(
-    snapshot: &FeedsSnapshot,
-    alert: &str,
-    now_unix: i64,
-    duration: Duration,
-    comment: &str,
-    created_by: &str,
-) -> Result<Vec<SilenceCreated>> {
-    report::silence(snapshot, alert, now_unix, duration, comment, created_by).await
 }
 
 /// Expires silence `id` on the Alertmanager named `alertmanager`.

@@ -15,7 +15,7 @@ fn run(
 ) -> (rampart_core::checks::Report, Vec<rampart_core::checks::Regression>) {
     let only: Vec<String> = only.iter().map(|s| s.to_string()).collect();
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    rt.block_on(t.app.check_run_recorded(name, &only, false)).unwrap()
+    rt.block_on(t.app.check_run_recorded(name, &only, false, |_| {})).unwrap()
 }
 
 #[test]
