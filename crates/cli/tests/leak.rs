@@ -20,7 +20,7 @@ mod responders;
 #[path = "leak/tools.rs"]
 mod tools;
 
-use harness::{Run, all_bytes_under, contains};
+use harness::{Run, all_bytes_under, text_before};
 
 #[test]
 fn no_secret_reaches_the_data_dir_logs_outputs_or_what_is_printed() {
@@ -43,11 +43,13 @@ fn no_secret_reaches_the_data_dir_logs_outputs_or_what_is_printed() {
         assert!(files.iter().any(|(p, _)| p.ends_with(written)), "{written} was written");
     }
     assert!(secrets.len() >= 20, "every phase named its secrets: {}", secrets.len());
-    for secret in &secrets {
+    for (n, secret) in secrets.iter().enumerate() {
         assert!(secret.len() >= 16, "a secret long enough not to match by chance");
         for (path, bytes) in &files {
-            assert!(!contains(bytes, secret.as_bytes()), "a secret leaked into {path}");
+            let hit = text_before(bytes, secret.as_bytes());
+            assert!(hit.is_none(), "secret #{n} leaked into {path} after {hit:?}");
         }
-        assert!(!contains(&run.captured, secret.as_bytes()), "a secret leaked into the CLI output");
+        let hit = text_before(&run.captured, secret.as_bytes());
+        assert!(hit.is_none(), "secret #{n} leaked into the CLI output after {hit:?}");
     }
 }

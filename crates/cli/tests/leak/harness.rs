@@ -123,6 +123,9 @@ pub fn all_bytes_under(dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
     }
 }
 
-pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
+/// Where `needle` occurs in `haystack`: up to 120 bytes before it (never the needle itself), so
+/// a failure says where a secret leaked without printing it.
+pub fn text_before(haystack: &[u8], needle: &[u8]) -> Option<String> {
+    let at = haystack.windows(needle.len()).position(|w| w == needle)?;
+    Some(String::from_utf8_lossy(&haystack[at.saturating_sub(120)..at]).into_owned())
 }
