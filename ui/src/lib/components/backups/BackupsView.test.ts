@@ -234,7 +234,7 @@ describe('BackupsView', () => {
   });
 
   it('removes a target after the confirmation, and the confirmation closes', async () => {
-    const ipc = setup({ backup_target_remove: () => undefined });
+    const ipc = setup({ backup_target_remove: () => null });
     await screen.findAllByTestId('backup-target');
     await fireEvent.click(screen.getByRole('button', { name: 'Remove target offsite' }));
     await fireEvent.click(await screen.findByTestId('confirm-ok'));

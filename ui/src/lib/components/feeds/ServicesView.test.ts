@@ -140,6 +140,7 @@ describe('ServicesView', () => {
       service_detail: ({ name }) => detail(services.find((s) => s.name === name) ?? services[0]),
       service_remove: ({ name }) => {
         services = services.filter((s) => s.name !== name);
+        return null;
       },
     });
     render(ServicesView);
