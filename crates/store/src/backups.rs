@@ -241,7 +241,9 @@ impl Store {
 
     /// Appends a run to the history; returns its id.
     pub fn insert_backup_run(&self, r: &RunRow) -> Result<i64> {
-        self.conn().execute(
+        // One guard for the insert and its rowid: another thread must not insert between.
+        let conn = self.conn();
+        conn.execute(
             "INSERT INTO backup_runs (source, started_at, finished_at, status, bytes_in, \
              bytes_out, backup_id, object_key, error, retryable, trigger) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -259,7 +261,7 @@ impl Store {
                 r.trigger
             ],
         )?;
-        Ok(self.conn().last_insert_rowid())
+        Ok(conn.last_insert_rowid())
     }
 
     /// The newest `limit` runs of `source` (all sources when `None`), newest first.

@@ -56,34 +56,35 @@ impl Store {
     /// Records a run and prunes the target's runs beyond the newest `keep` (at least 1).
     /// Returns the run's id. A target that does not exist is [`StoreError::NotFound`].
     pub fn insert_check_run(&self, run: &CheckRunRow, keep: usize) -> Result<i64> {
+        // One guard for the insert and its rowid: another thread must not insert between.
+        let conn = self.conn();
         let c = &run.counts;
-        self.conn()
-            .execute(
-                "INSERT INTO check_runs (target, started, finished, report, pass, fail, warn, \
+        conn.execute(
+            "INSERT INTO check_runs (target, started, finished, report, pass, fail, warn, \
                  unknown, attested, na) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                params![
-                    run.target,
-                    run.started,
-                    run.finished,
-                    run.report,
-                    c.pass,
-                    c.fail,
-                    c.warn,
-                    c.unknown,
-                    c.attested,
-                    c.na
-                ],
-            )
-            .map_err(|e| match &e {
-                rusqlite::Error::SqliteFailure(f, _)
-                    if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-                {
-                    StoreError::NotFound(format!("check target {:?}", run.target))
-                }
-                _ => StoreError::from(e),
-            })?;
-        let id = self.conn().last_insert_rowid();
-        self.conn().execute(
+            params![
+                run.target,
+                run.started,
+                run.finished,
+                run.report,
+                c.pass,
+                c.fail,
+                c.warn,
+                c.unknown,
+                c.attested,
+                c.na
+            ],
+        )
+        .map_err(|e| match &e {
+            rusqlite::Error::SqliteFailure(f, _)
+                if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                StoreError::NotFound(format!("check target {:?}", run.target))
+            }
+            _ => StoreError::from(e),
+        })?;
+        let id = conn.last_insert_rowid();
+        conn.execute(
             "DELETE FROM check_runs WHERE target = ?1 AND id NOT IN \
              (SELECT id FROM check_runs WHERE target = ?1 ORDER BY id DESC LIMIT ?2)",
             params![run.target, keep.max(1) as i64],

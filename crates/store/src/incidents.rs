@@ -82,7 +82,9 @@ fn not_found(id: i64) -> StoreError {
 impl Store {
     /// Adds an incident; returns its id.
     pub fn insert_incident(&self, i: &IncidentRow) -> Result<i64> {
-        self.conn().execute(
+        // One guard for the insert and its rowid: another thread must not insert between.
+        let conn = self.conn();
+        conn.execute(
             "INSERT INTO incidents (title, severity, status, owner, source, opened_at, \
              acknowledged_at, resolved_at, summary, impact, root_cause, action_items, \
              escalation_level) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
@@ -102,7 +104,7 @@ impl Store {
                 i.escalation_level
             ],
         )?;
-        Ok(self.conn().last_insert_rowid())
+        Ok(conn.last_insert_rowid())
     }
 
     /// Writes every field of an existing incident but its id and opening time.
@@ -251,6 +253,34 @@ mod tests {
             action_items: "[]".into(),
             escalation_level: 0,
         }
+    }
+
+    /// Threads inserting at once each get the id of their own row (the insert and its rowid
+    /// are read under one hold of the connection).
+    #[test]
+    fn concurrent_inserts_each_get_their_own_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        std::thread::scope(|scope| {
+            let writers: Vec<_> = (0..4)
+                .map(|t| {
+                    let store = &store;
+                    scope.spawn(move || {
+                        (0..50)
+                            .map(|n| {
+                                let title = format!("t{t} n{n}");
+                                (store.insert_incident(&incident(&title, 1_000)).unwrap(), title)
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            for writer in writers {
+                for (id, title) in writer.join().unwrap() {
+                    assert_eq!(store.incident(id).unwrap().title, title, "id {id}");
+                }
+            }
+        });
     }
 
     #[test]
