@@ -3,12 +3,11 @@
 //! set up as the guide says passes the header, CORS, rate-limit, login-burst, input and error
 //! items; one making the guide's mistakes fails each of them, with the evidence.
 
-use rampart_checks::probe::client::Limits;
-use rampart_checks::run::{RunInput, run};
-use rampart_checks::target::{Target, ValidTarget};
-use rampart_checks::{Report, Status, catalog};
+mod common;
+
+use rampart_checks::target::Target;
+use rampart_checks::{Report, Status};
 use rampart_feeds::testkit::TestCert;
-use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -89,21 +88,7 @@ impl Drop for ExpressApp {
 }
 
 async fn check(target: Target) -> Report {
-    let valid: ValidTarget = target.validate().expect("a valid target");
-    let only: Vec<String> = ITEMS.iter().map(|s| s.to_string()).collect();
-    let input = RunInput {
-        target: &valid,
-        selected: catalog::select(&only).unwrap(),
-        attestations: HashMap::new(),
-        limits: Limits {
-            timeout: Duration::from_secs(5),
-            body_cap: 64 * 1024,
-            interval: Duration::from_millis(5),
-        },
-        started: "2026-01-01T00:00:00Z".into(),
-        records: Vec::new(),
-    };
-    run(input, || "2026-01-01T00:00:01Z".into()).await
+    common::check_items(target, ITEMS, Duration::from_secs(5)).await
 }
 
 fn verdicts(r: &Report) -> Vec<(&'static str, &'static str, String)> {

@@ -2,13 +2,12 @@
 //! 2 MB body. A careful API (400, 415, 413 as JSON) passes; one that answers with a 500 and a
 //! stack trace, accepts the 2 MB body and sends HTML error pages fails, with the evidence.
 
-use rampart_checks::probe::client::Limits;
-use rampart_checks::run::{RunInput, run};
+mod common;
+
 use rampart_checks::target::Target;
-use rampart_checks::{Report, Status, catalog};
+use rampart_checks::{Report, Status};
 use rampart_feeds::testkit::{Response, TestServer};
 use serde_json::json;
-use std::collections::HashMap;
 use std::time::Duration;
 
 async fn check(url: String) -> Report {
@@ -18,21 +17,8 @@ async fn check(url: String) -> Report {
         paths: vec!["/api/users".into()],
         ..Default::default()
     };
-    let valid = target.validate().unwrap();
-    let only = vec!["api.input-validation".to_string(), "code.error-leakage".to_string()];
-    let input = RunInput {
-        target: &valid,
-        selected: catalog::select(&only).unwrap(),
-        attestations: HashMap::new(),
-        limits: Limits {
-            timeout: Duration::from_secs(5),
-            body_cap: 64 * 1024,
-            interval: Duration::from_millis(5),
-        },
-        started: "2026-01-01T00:00:00Z".into(),
-        records: Vec::new(),
-    };
-    run(input, || "2026-01-01T00:00:01Z".into()).await
+    let only = ["api.input-validation", "code.error-leakage"];
+    common::check_items(target, &only, Duration::from_secs(5)).await
 }
 
 fn item<'a>(r: &'a Report, id: &str) -> &'a rampart_checks::ItemResult {

@@ -3,8 +3,10 @@
 //! redis-server with and without requirepass, and a MongoDB-wire fake.
 
 use rampart_checks::probe::client::Limits;
-use rampart_checks::run::{RunInput, run};
-use rampart_checks::target::{Target, ValidTarget};
+mod common;
+
+use rampart_checks::run::RunInput;
+use rampart_checks::target::Target;
 use rampart_checks::{Report, Status, catalog};
 use rampart_feeds::testkit::{Hostile, HostileServer, Response, TestCert, TestServer};
 use std::collections::HashMap;
@@ -13,25 +15,11 @@ use std::time::{Duration, Instant};
 use rampart_checks::probe::observatory::HELMET_DEFAULTS as HELMET;
 
 fn limits() -> Limits {
-    Limits {
-        timeout: Duration::from_secs(2),
-        body_cap: 64 * 1024,
-        interval: Duration::from_millis(5),
-    }
+    common::limits(Duration::from_secs(2))
 }
 
 async fn check(target: Target, only: &[&str]) -> Report {
-    let valid: ValidTarget = target.validate().expect("a valid target");
-    let only: Vec<String> = only.iter().map(|s| s.to_string()).collect();
-    let input = RunInput {
-        target: &valid,
-        selected: catalog::select(&only).unwrap(),
-        attestations: HashMap::new(),
-        limits: limits(),
-        started: "2026-01-01T00:00:00Z".into(),
-        records: Vec::new(),
-    };
-    run(input, || "2026-01-01T00:00:01Z".into()).await
+    common::check_items(target, only, Duration::from_secs(2)).await
 }
 
 fn status<'a>(r: &'a Report, id: &str) -> &'a Status {
