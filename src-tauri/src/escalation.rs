@@ -1,34 +1,33 @@
-//! The escalation timer in the desktop, and escalating by hand: core takes the steps while the
-//! app is held for a moment (a tick that finds nothing due reads no secret), Slack and email
-//! are delivered without it, the outcome is recorded, and each step shows a desktop
-//! notification; the window hears `incidents://changed`. The timer runs whatever the lock
+//! The escalation timer in the desktop, and what an escalation tells the user here: every
+//! 30 s core's [`Rampart::incident_escalate_due`] (the path `rampart incident escalate --due`
+//! takes) moves up what is due and notifies Slack and email; each step then shows a desktop
+//! notification and the window hears `incidents://changed`. The timer runs whatever the lock
 //! state: an incident nobody acknowledges must reach the next level even while this laptop is
 //! locked.
+//!
+//! [`Rampart::incident_escalate_due`]: rampart_core::Rampart::incident_escalate_due
 
+use crate::commands::on_blocking_pool;
 use crate::state::Shared;
 use rampart_core::CoreError;
-use rampart_core::feeds::reqwest;
-use rampart_core::feeds::runner::Monitor;
-use rampart_core::incidents::notify::{Escalated, PreparedEscalation};
+use rampart_core::incidents::notify::{Escalated, EscalationOutcome};
 use std::sync::Arc;
 use std::time::Duration;
-use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tauri::{AppHandle, Emitter, Runtime};
 
 /// Event: incidents changed outside the page (the timer moved one up).
 pub const INCIDENTS_CHANGED: &str = "incidents://changed";
 const TICK: Duration = Duration::from_secs(30);
 
-/// Starts the timer on the Tauri runtime (the feeds monitor must be managed: its HTTP client
-/// is shared).
+/// Starts the timer on the Tauri runtime.
 pub fn start<R: Runtime>(handle: &AppHandle<R>, shared: Arc<Shared>) {
-    let client = handle.state::<Arc<Monitor>>().client().clone();
     let handle = handle.clone();
     tauri::async_runtime::spawn(async move {
         let mut tick = tokio::time::interval(TICK);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            if let Err(e) = escalate_due(&handle, &shared, &client).await {
+            if let Err(e) = escalate_due(&handle, &shared).await {
                 tracing::warn!(error = %e, "escalation timer tick failed");
             }
         }
@@ -39,27 +38,21 @@ pub fn start<R: Runtime>(handle: &AppHandle<R>, shared: Arc<Shared>) {
 pub async fn escalate_due<R: Runtime>(
     handle: &AppHandle<R>,
     shared: &Arc<Shared>,
-    client: &reqwest::Client,
 ) -> Result<Vec<Escalated>, CoreError> {
-    let prepared = on_blocking_pool(shared, {
-        let client = client.clone();
-        move |app| app.escalation_prepare_due(&client)
+    let whatever_the_lock = |_: &Shared| Ok(());
+    let outcome = on_blocking_pool(shared, whatever_the_lock, |shared| async move {
+        shared.app().incident_escalate_due().await
     })
     .await?;
-    deliver(handle, shared, prepared).await
+    Ok(announce(handle, &outcome))
 }
 
-/// Delivers prepared steps, records them, and tells the user and the window.
-pub async fn deliver<R: Runtime>(
-    handle: &AppHandle<R>,
-    shared: &Arc<Shared>,
-    prepared: PreparedEscalation,
-) -> Result<Vec<Escalated>, CoreError> {
-    if prepared.is_empty() {
-        return Ok(Vec::new());
+/// Shows a desktop notification per step and tells the window; what was escalated.
+pub fn announce<R: Runtime>(handle: &AppHandle<R>, outcome: &EscalationOutcome) -> Vec<Escalated> {
+    let escalated = outcome.escalated();
+    if escalated.is_empty() {
+        return escalated;
     }
-    let outcome = prepared.run().await;
-    let escalated = on_blocking_pool(shared, move |app| app.escalation_record(&outcome)).await?;
     for step in &escalated {
         let title = format!("[{}] Incident #{} escalated", step.severity.as_str(), step.id);
         let body = format!("{}: now at level {} ({})", step.title, step.level, step.level_name);
@@ -68,16 +61,5 @@ pub async fn deliver<R: Runtime>(
     if let Err(e) = handle.emit(INCIDENTS_CHANGED, ()) {
         tracing::warn!(error = %e, "incidents event not delivered");
     }
-    Ok(escalated)
-}
-
-/// Runs `f` with the app (whatever the lock state) on the blocking pool.
-async fn on_blocking_pool<T: Send + 'static>(
-    shared: &Arc<Shared>,
-    f: impl FnOnce(&rampart_core::Rampart) -> Result<T, CoreError> + Send + 'static,
-) -> Result<T, CoreError> {
-    let shared = shared.clone();
-    tauri::async_runtime::spawn_blocking(move || shared.background(f))
-        .await
-        .map_err(|e| CoreError::Internal(format!("the task failed: {e}")))?
+    escalated
 }

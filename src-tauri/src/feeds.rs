@@ -1,11 +1,10 @@
 //! Hosts the feeds monitor (rampart-core's [`Monitor`]) in the desktop app: starts it on the
-//! Tauri runtime with one shared HTTP client, and turns its events into typed Tauri events
+//! Tauri runtime, and turns its events into typed Tauri events
 //! (`feeds://changed`, `feeds://service-changed`, `feeds://alert-firing`), desktop
 //! notifications and the tray's counts. The rules deciding what notifies live in core.
 
 use crate::state::Shared;
 use rampart_core::feeds::runner::{Monitor, MonitorEvent, MonitorHost, MonitorOptions};
-use rampart_core::feeds::{ClientOptions, http_client};
 use rampart_core::{CoreError, Rampart};
 use std::sync::Arc;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
@@ -48,11 +47,9 @@ impl<R: Runtime> MonitorHost for DesktopHost<R> {
 }
 
 /// Creates the monitor, manages it as app state and starts it.
-pub fn start<R: Runtime>(handle: &AppHandle<R>, shared: Arc<Shared>) -> Result<(), String> {
-    let client = http_client(&ClientOptions::default()).map_err(|e| e.to_string())?;
-    let (monitor, runner) = Monitor::new(client, MonitorOptions::default());
+pub fn start<R: Runtime>(handle: &AppHandle<R>, shared: Arc<Shared>) {
+    let (monitor, runner) = Monitor::new(MonitorOptions::default());
     handle.manage(monitor);
     let host = Arc::new(DesktopHost { handle: handle.clone(), shared });
     tauri::async_runtime::spawn(runner.run(host));
-    Ok(())
 }

@@ -56,7 +56,6 @@ macro_rules! roots {
 
 /// The generated file's text.
 pub(crate) fn generated() -> String {
-    use crate::backups::{BackupEvent, ProgressView};
     use crate::commands::backups::{
         BackupOverview, Destination, IdentityReveal, PointInTime, SourceStatus,
     };
@@ -115,8 +114,8 @@ pub(crate) fn generated() -> String {
         bk::PruneReport,
         bk::DrillView,
         IdentityReveal,
-        ProgressView,
-        BackupEvent,
+        bk::Progress,
+        bk::BackupEvent,
         // tools
         tools::FieldDecrypted,
         tools::FieldEncrypted,

@@ -106,14 +106,9 @@ fn the_escalation_timer_moves_an_unacknowledged_p1_up_while_locked_and_tells_the
     app.listen(crate::escalation::INCIDENTS_CHANGED, move |_| {
         let _ = tx.send(());
     });
-    let client = rampart_core::feeds::http_client(&Default::default()).unwrap();
     let tick = || {
-        tauri::async_runtime::block_on(crate::escalation::escalate_due(
-            app.handle(),
-            &shared,
-            &client,
-        ))
-        .unwrap()
+        tauri::async_runtime::block_on(crate::escalation::escalate_due(app.handle(), &shared))
+            .unwrap()
     };
 
     let moved = tick();

@@ -66,8 +66,7 @@ pub fn builder() -> tauri::Builder<tauri::Wry> {
             app.manage(shared.clone());
             tray::install(app.handle(), &shared)?;
             app.manage(Arc::new(rampart_machine::MachineProbe::new()));
-            feeds::start(app.handle(), shared.clone())
-                .map_err(|e| -> Box<dyn std::error::Error> { e.into() })?;
+            feeds::start(app.handle(), shared.clone());
             escalation::start(app.handle(), shared.clone());
             reviews::start(app.handle(), shared.clone());
             backups::start(app.handle(), shared.clone());

@@ -88,14 +88,18 @@ impl Shared {
         f(app)
     }
 
+    /// Lets a view in when unlocked, without counting it as activity (polling).
+    pub fn enter_viewing(&self) -> Result<(), CoreError> {
+        lock_recovering(&self.lock).ensure_unlocked()
+    }
+
     /// Runs `f` when unlocked without counting it as activity (polling).
     pub fn read_only<T>(
         &self,
         f: impl FnOnce(&Rampart) -> Result<T, CoreError>,
     ) -> Result<T, CoreError> {
-        let app = &self.app;
-        lock_recovering(&self.lock).ensure_unlocked()?;
-        f(app)
+        self.enter_viewing()?;
+        f(&self.app)
     }
 
     /// Runs `f` whatever the lock state, for the feeds monitor: it stores check results and

@@ -21,9 +21,12 @@ pub enum Phase {
     Done,
 }
 
-/// One progress report.
+/// One progress report. It serializes with plain numbers (`elapsedMs`, `etaSeconds`), as the
+/// desktop sends it to the window.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", ts(rename = "ProgressView"))]
 pub struct Progress {
     pub phase: Phase,
     /// Plaintext bytes read from the source (backup) or produced by decryption (restore).
@@ -32,10 +35,25 @@ pub struct Progress {
     pub bytes_transferred: u64,
     /// Expected plaintext bytes, when known (directory scan, manifest).
     pub total: Option<u64>,
+    #[serde(rename = "elapsedMs", serialize_with = "whole_millis")]
+    #[cfg_attr(feature = "ts", ts(rename = "elapsedMs", type = "number"))]
     pub elapsed: Duration,
     /// Plaintext bytes per second so far.
     pub rate: f64,
+    #[serde(rename = "etaSeconds", serialize_with = "whole_seconds")]
+    #[cfg_attr(feature = "ts", ts(rename = "etaSeconds", type = "number | null"))]
     pub eta: Option<Duration>,
+}
+
+fn whole_millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u64(u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+fn whole_seconds<S: serde::Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.serialize_some(&d.as_secs()),
+        None => s.serialize_none(),
+    }
 }
 
 /// The callback type.
@@ -124,6 +142,26 @@ impl Tracker {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn progress_serializes_as_plain_numbers() {
+        let p = Progress {
+            phase: Phase::Uploading,
+            bytes_read: 10,
+            bytes_transferred: 4,
+            total: Some(20),
+            elapsed: Duration::from_micros(1_500_900),
+            rate: 6.5,
+            eta: Some(Duration::from_millis(2_700)),
+        };
+        let json = serde_json::to_value(&p).unwrap();
+        let want = serde_json::json!({"phase": "uploading", "bytesRead": 10, "bytesTransferred": 4,
+            "total": 20, "elapsedMs": 1500, "rate": 6.5, "etaSeconds": 2});
+        assert_eq!(json, want);
+        let unknown = Progress { eta: None, total: None, ..p };
+        let json = serde_json::to_value(&unknown).unwrap();
+        assert!(json["etaSeconds"].is_null() && json["total"].is_null(), "{json}");
+    }
 
     #[test]
     fn eta_needs_a_total() {

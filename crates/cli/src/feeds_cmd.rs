@@ -5,7 +5,7 @@
 use crate::{CliResult, Failure, print_json};
 use clap::{Args, Subcommand};
 use rampart_core::Rampart;
-use rampart_core::feeds::{self, Service, Status, reqwest, tokio};
+use rampart_core::feeds::{self, Service, Status, tokio};
 use std::time::Duration;
 
 #[derive(Subcommand)]
@@ -133,11 +133,6 @@ pub(crate) fn block_on<F: std::future::Future>(future: F) -> CliResult<F::Output
     Ok(runtime.block_on(future))
 }
 
-pub(crate) fn client() -> CliResult<reqwest::Client> {
-    feeds::http_client(&feeds::ClientOptions::default())
-        .map_err(|e| Failure::from(feeds::feed_error(e)))
-}
-
 pub fn service(app: &Rampart, cmd: ServiceCommand) -> CliResult {
     match cmd {
         ServiceCommand::Add { name, url, interval, timeout, env } => {
@@ -198,7 +193,7 @@ pub fn source(app: &Rampart, kind: &str, cmd: SourceCommand) -> CliResult {
 }
 
 pub fn health(app: &Rampart, args: JsonFlag) -> CliResult {
-    let report = block_on(app.health_pass(&client()?))??;
+    let report = block_on(app.health_pass())??;
     if args.json {
         print_json(&report)?;
     } else {
@@ -225,7 +220,7 @@ pub fn health(app: &Rampart, args: JsonFlag) -> CliResult {
 }
 
 pub fn alerts(app: &Rampart, args: JsonFlag) -> CliResult {
-    let report = block_on(app.alerts(&client()?))??;
+    let report = block_on(app.alerts())??;
     if args.json {
         print_json(&report)?;
     } else {
@@ -281,7 +276,7 @@ fn sources_failed(errors: &[feeds::SourceError]) -> CliResult {
 
 pub fn silence(app: &Rampart, args: SilenceArgs) -> CliResult {
     if let Some(SilenceCommand::Expire { id, alertmanager }) = args.command {
-        let on = block_on(app.expire_silence_by_id(&client()?, alertmanager.as_deref(), &id))??;
+        let on = block_on(app.expire_silence_by_id(alertmanager.as_deref(), &id))??;
         eprintln!("expired silence {id} on Alertmanager {on}");
         return Ok(());
     }
@@ -290,7 +285,7 @@ pub fn silence(app: &Rampart, args: SilenceArgs) -> CliResult {
         return Err(Failure::new("usage: rampart silence ALERT --for DURATION --comment TEXT"));
     };
     let by = feeds::ops::author(args.by.as_deref());
-    let created = block_on(app.silence(&client()?, &alert, duration, &comment, &by))??;
+    let created = block_on(app.silence(&alert, duration, &comment, &by))??;
     for c in created {
         println!("{}", c.silence_id);
         eprintln!(
@@ -304,7 +299,7 @@ pub fn silence(app: &Rampart, args: SilenceArgs) -> CliResult {
 }
 
 pub fn silences(app: &Rampart, args: JsonFlag) -> CliResult {
-    let report = block_on(app.silences(&client()?))??;
+    let report = block_on(app.silences())??;
     if args.json {
         print_json(&report)?;
     } else {
@@ -353,7 +348,7 @@ pub fn slack(app: &Rampart, cmd: SlackCommand) -> CliResult {
         }
         SlackCommand::Test => {
             let message = app.slack_test_message()?;
-            block_on(message.post(&client()?))??;
+            block_on(message.post())??;
             eprintln!("Slack accepted the test message");
         }
     }
@@ -373,7 +368,7 @@ pub fn sentry(app: &Rampart, args: SentryArgs) -> CliResult {
             Ok(())
         }
         None => {
-            let report = block_on(app.sentry_issues(&client()?, 10))??;
+            let report = block_on(app.sentry_issues(10))??;
             if args.json {
                 print_json(&report)?;
             } else {

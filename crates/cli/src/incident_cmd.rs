@@ -2,13 +2,13 @@
 //! `rampart contacts add|list|rm` and `rampart email set`: incidents, their escalation and postmortems from the shell, over the
 //! same core calls as the desktop app. Times print in UTC.
 
-use crate::feeds_cmd::{block_on, client};
+use crate::feeds_cmd::block_on;
 use crate::{CliResult, Failure, print_json};
 use clap::{Args, Subcommand};
 use rampart_core::Rampart;
 use rampart_core::incidents::escalation::{Contact, Policy};
 use rampart_core::incidents::lifecycle::PostmortemFields;
-use rampart_core::incidents::notify::EmailSettings;
+use rampart_core::incidents::notify::{Delivery, EmailSettings};
 use rampart_core::incidents::{IncidentView, NewIncident, Origin, Priority, Status};
 use std::path::PathBuf;
 
@@ -225,14 +225,14 @@ pub fn run(app: &Rampart, cmd: IncidentCommand) -> CliResult {
         IncidentCommand::Assign { id, owner } => done(app.incident_assign(id, &owner)?, "assigned"),
         IncidentCommand::Escalate { id, due } => {
             let steps = match (id, due) {
-                (Some(id), _) => vec![block_on(app.incident_escalate(&client()?, id))??],
-                _ => block_on(app.incident_escalate_due(&client()?))??,
+                (Some(id), _) => vec![block_on(app.incident_escalate(id))??],
+                _ => block_on(app.incident_escalate_due())??.deliveries,
             };
             if steps.is_empty() {
                 eprintln!("no incident is due to escalate");
             }
             let mut failed = false;
-            for (step, outcomes) in steps {
+            for Delivery { step, outcomes } in steps {
                 println!("#{} -> level {} ({})", step.incident.id, step.level, step.level_name);
                 for o in outcomes {
                     failed |= o.contains(": failed:");

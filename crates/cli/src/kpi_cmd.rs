@@ -1,11 +1,11 @@
 //! `rampart kpi`: the guide's nine security KPIs over 24 h, 7 d or 30 d (Prometheus queries and
 //! Rampart's own records), editing a KPI's PromQL, and running a PromQL expression by hand.
 
-use crate::feeds_cmd::{block_on, client};
-use crate::{CliResult, Failure, print_json};
+use crate::feeds_cmd::block_on;
+use crate::{CliResult, print_json};
 use clap::{Args, Subcommand};
 use rampart_core::Rampart;
-use rampart_core::kpi::{KpiRange, KpiValue, run_query};
+use rampart_core::kpi::{KpiRange, KpiValue};
 use std::path::PathBuf;
 
 #[derive(Args)]
@@ -73,8 +73,7 @@ pub fn run(app: &Rampart, args: KpiArgs) -> CliResult {
             let range = KpiRange::parse(&range)?;
             rampart_core::kpi::report::check_format(&format)?;
             rampart_core::files::refuse_existing(&out, force)?;
-            let plan = app.kpi_report_plan(&client()?, range, prometheus.as_deref())?;
-            let report = block_on(plan.run())?;
+            let report = block_on(app.kpi_security_report(range, prometheus.as_deref()))??;
             app.kpi_report_write(&report, &format, &out, force)?;
             let breached = report.kpis.iter().filter(|k| k.breached).count();
             let unknown = report.kpis.iter().filter(|k| k.current.is_none()).count();
@@ -90,8 +89,7 @@ pub fn run(app: &Rampart, args: KpiArgs) -> CliResult {
 
 fn dashboard(app: &Rampart, range: &str, prometheus: Option<&str>, json: bool) -> CliResult {
     let range = KpiRange::parse(range)?;
-    let plan = app.kpi_plan(&client()?, range, prometheus)?;
-    let report = block_on(plan.run())?;
+    let report = block_on(app.kpi_report(range, prometheus))??;
     if json {
         return print_json(&report);
     }
@@ -141,12 +139,7 @@ fn format_unit(unit: &str, v: f64) -> String {
 }
 
 fn query(app: &Rampart, expr: &str, prometheus: Option<String>, json: bool) -> CliResult {
-    let prom = app.kpi_prometheus(&client()?, prometheus.as_deref())?.ok_or_else(|| {
-        Failure::new(
-            "no Prometheus configured: add one with `rampart prometheus add NAME --url URL`",
-        )
-    })?;
-    let series = block_on(run_query(&prom, expr))??;
+    let series = block_on(app.kpi_query(expr, prometheus.as_deref()))??;
     if json {
         return print_json(&series);
     }

@@ -28,8 +28,8 @@ use std::process::ExitCode;
     name = "rampart",
     version,
     about = "Rampart: credentials in the OS keychain, 2FA codes, service health and alerts, \
-             encrypted backups, the security checklist, the responder's tools (fields, JWTs, \
-             hashes), audit log"
+             incidents and escalation, security KPIs, encrypted backups, the security \
+             checklist, the responder's tools (fields, JWTs, hashes), audit log"
 )]
 struct Cli {
     /// Where Rampart keeps its state (default: the platform data dir).

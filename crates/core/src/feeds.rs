@@ -1,18 +1,19 @@
 //! Health checks and alert feeds over `rampart-feeds`: services and sources are configured in
 //! SQLite, Sentry tokens are read from the vault by credential name (never logged, never in an
-//! error), check results land in the history. The async methods borrow `&self` across awaits,
-//! which suits the CLI's current-thread runtime; the desktop shell can instead take a
-//! [`FeedsSnapshot`] (Send + Sync), do the network work on its own tasks and hand the results
-//! back with [`Rampart::record_check`].
+//! error), check results land in the history. Every request goes through the app's one HTTP
+//! client (callers never build one). The async operations here are what the CLI and the
+//! desktop both call; the desktop's monitor ([`runner`]) takes a [`FeedsSnapshot`], does the
+//! network work on its own tasks and hands the results back with [`Rampart::record_check`].
 
 use crate::{CoreError, Rampart, Result};
 pub use rampart_feeds::alertmanager::{Alert, AlertGroup, Alertmanager, AmAlert, Matcher, Silence};
 use rampart_feeds::health;
 pub use rampart_feeds::health::{CheckResult, Condition, Service, StateChange, Status};
 pub use rampart_feeds::prometheus::{PromAlert, Prometheus, Readiness, Rule, RuleGroup};
+use rampart_feeds::reqwest;
 pub use rampart_feeds::sentry::{SentryIssue, SentryProject};
 pub use rampart_feeds::slack::{Delivery, Level, SlackConfig, SlackMessage, SlackSender};
-pub use rampart_feeds::{ClientOptions, FeedsError, http_client, reqwest, tokio};
+pub use rampart_feeds::{FeedsError, tokio};
 use rampart_store::feeds::{CheckRow, ServiceRow};
 use serde::Serialize;
 use std::time::Duration;
@@ -73,7 +74,7 @@ pub struct SourceView {
 /// Everything the network side needs, detached from the database.
 #[derive(Debug, Clone)]
 pub struct FeedsSnapshot {
-    pub client: reqwest::Client,
+    pub(crate) client: reqwest::Client,
     pub services: Vec<Service>,
     pub alertmanagers: Vec<Alertmanager>,
     pub prometheus: Vec<Prometheus>,
@@ -214,13 +215,12 @@ impl Rampart {
     /// Alertmanager that reports it, for `duration`.
     pub async fn silence(
         &self,
-        client: &reqwest::Client,
         alert: &str,
         duration: Duration,
         comment: &str,
         created_by: &str,
     ) -> Result<Vec<SilenceCreated>> {
-        let snapshot = self.alert_snapshot(client)?;
+        let snapshot = self.alert_snapshot()?;
         let created =
             report::silence(&snapshot, alert, self.now(), duration, comment, created_by).await?;
         self.audit_silences(&created)?;
@@ -228,13 +228,8 @@ impl Rampart {
     }
 
     /// Expires a silence on the named Alertmanager.
-    pub async fn expire_silence(
-        &self,
-        client: &reqwest::Client,
-        alertmanager: &str,
-        id: &str,
-    ) -> Result<()> {
-        let snapshot = self.alert_snapshot(client)?;
+    pub async fn expire_silence(&self, alertmanager: &str, id: &str) -> Result<()> {
+        let snapshot = self.alert_snapshot()?;
         ops::expire_on(&snapshot, alertmanager, id).await?;
         self.audit_silence_expired(alertmanager, id)
     }
@@ -243,14 +238,13 @@ impl Rampart {
     /// lists it as active or pending (HA peers share silences).
     pub async fn expire_silence_by_id(
         &self,
-        client: &reqwest::Client,
         alertmanager: Option<&str>,
         id: &str,
     ) -> Result<String> {
         let name = match alertmanager {
             Some(name) => name.to_owned(),
             None => {
-                let report = self.silences(client).await?;
+                let report = self.silences().await?;
                 let live = report
                     .silences
                     .iter()
@@ -271,21 +265,20 @@ impl Rampart {
                 }
             }
         };
-        self.expire_silence(client, &name, id).await?;
+        self.expire_silence(&name, id).await?;
         Ok(name)
     }
 
     /// Every silence of every Alertmanager.
-    pub async fn silences(&self, client: &reqwest::Client) -> Result<SilencesReport> {
-        Ok(ops::silences_on(&self.alert_snapshot(client)?).await)
+    pub async fn silences(&self) -> Result<SilencesReport> {
+        Ok(ops::silences_on(&self.alert_snapshot()?).await)
     }
 
     /// One pass over every service: check, store, and report transitions.
-    pub async fn health_pass(&self, client: &reqwest::Client) -> Result<HealthReport> {
-        let snapshot = self.feeds_snapshot(client)?;
-        let results =
-            health::check_all(client, &snapshot.services, 32, health::CheckOptions::default())
-                .await;
+    pub async fn health_pass(&self) -> Result<HealthReport> {
+        let snapshot = self.feeds_snapshot()?;
+        let options = health::CheckOptions::default();
+        let results = health::check_all(&snapshot.client, &snapshot.services, 32, options).await;
         let mut changes = Vec::new();
         for result in &results {
             changes.extend(self.record_check(result)?);
@@ -294,19 +287,15 @@ impl Rampart {
     }
 
     /// Alerts from every Alertmanager (merged, grouped) and every Prometheus. What was seen lands in the alert history (incident timelines read it).
-    pub async fn alerts(&self, client: &reqwest::Client) -> Result<AlertsReport> {
-        let report = report::alerts(&self.feeds_snapshot(client)?).await;
+    pub async fn alerts(&self) -> Result<AlertsReport> {
+        let report = report::alerts(&self.feeds_snapshot()?).await;
         self.record_alert_history(&report)?;
         Ok(report)
     }
 
     /// Unresolved issues of every Sentry project (at most `max_pages` pages each).
-    pub async fn sentry_issues(
-        &self,
-        client: &reqwest::Client,
-        max_pages: usize,
-    ) -> Result<SentryReport> {
-        Ok(report::sentry(&self.feeds_snapshot(client)?, max_pages).await)
+    pub async fn sentry_issues(&self, max_pages: usize) -> Result<SentryReport> {
+        Ok(report::sentry(&self.feeds_snapshot()?, max_pages).await)
     }
 }
 

@@ -1,15 +1,17 @@
 //! Rampart's application services: what the CLI and the desktop app both call.
 //!
-//! [`Rampart`] owns the store (SQLite metadata + audit log) and the keychain namespace and
-//! exposes the vault ([`vault`]), the authenticator ([`authenticator`], [`enroll`]), the app lock
-//! ([`lock`]: idle and session locks, back-off, passphrase confirmation), settings
-//! ([`settings`]), service health and alert feeds ([`feeds`]) and security KPIs ([`kpi`]),
-//! encrypted backups with signed manifests ([`backups`]), the responder's tools ([`tools`]),
-//! the security checklist's targets, attestations and runs ([`checks`]), incidents and
-//! escalation ([`incidents`]) and the audit log
-//! ([`audit`]: keyed and anchored in the keychain).
-//! Every operation that touches a secret is audited. Views returned here ([`views`]) are safe to print or send over IPC:
-//! they never carry a seed or a credential value, except the explicit reveal results.
+//! [`Rampart`] owns the store (SQLite metadata + audit log), the keychain namespace and the
+//! one HTTP client every network call shares, and exposes the vault ([`vault`]), the
+//! authenticator ([`authenticator`], [`enroll`]), the app lock ([`lock`]: idle and session
+//! locks, back-off, passphrase confirmation), settings ([`settings`]), service health and
+//! alert feeds ([`feeds`]), security KPIs ([`kpi`]), encrypted backups with signed manifests
+//! ([`backups`]), the responder's tools ([`tools`]), the security checklist's targets,
+//! attestations and runs ([`checks`]), incidents and escalation ([`incidents`]) and the audit
+//! log ([`audit`]: keyed and anchored in the keychain). Each long operation is one async
+//! function, called as it is by the CLI and by every desktop command.
+//! Every operation that touches a secret is audited. Views returned here ([`views`]) are safe
+//! to print or send over IPC: they never carry a seed or a credential value, except the
+//! explicit reveal results.
 
 pub mod audit;
 pub mod authenticator;
@@ -40,7 +42,7 @@ pub use rampart_vault::{CredentialKind, Keychain};
 use rampart_store::Store;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 pub type Result<T, E = CoreError> = std::result::Result<T, E>;
 
@@ -72,6 +74,7 @@ pub struct Rampart {
     data_dir: PathBuf,
     seed_cache: Mutex<HashMap<String, Sensitive<Vec<u8>>>>,
     drafts: Mutex<HashMap<String, enroll::Draft>>,
+    http: OnceLock<rampart_feeds::reqwest::Client>,
 }
 
 impl Rampart {
@@ -91,6 +94,7 @@ impl Rampart {
             data_dir: config.data_dir,
             seed_cache: Mutex::default(),
             drafts: Mutex::default(),
+            http: OnceLock::new(),
         })
     }
 
@@ -113,6 +117,18 @@ impl Rampart {
     pub fn now_ms(&self) -> i64 {
         self.clock.now_ms()
     }
+
+    /// The one HTTP client every feed, KPI query and notification shares (its connection pool
+    /// and TLS roots), built on first use so start-up does not pay for it. Each request sets
+    /// its own total timeout and body cap (`rampart_feeds::bounded`).
+    pub(crate) fn http(&self) -> Result<rampart_feeds::reqwest::Client> {
+        if let Some(client) = self.http.get() {
+            return Ok(client.clone());
+        }
+        let built = rampart_feeds::http_client(&rampart_feeds::ClientOptions::default())
+            .map_err(feeds::feed_error)?;
+        Ok(self.http.get_or_init(|| built).clone())
+    }
 }
 
 /// Compile-time proof of the sharing contract above: the app is `Send + Sync`, and its long
@@ -129,4 +145,12 @@ fn shared_as_it_is(app: &Rampart) {
     sendable(app.backup_prune(false));
     sendable(app.backup_drill(""));
     sendable(app.backup_list(None));
+    sendable(app.silence("", std::time::Duration::ZERO, "", ""));
+    sendable(app.expire_silence("", ""));
+    sendable(app.silences());
+    sendable(app.incident_escalate(0));
+    sendable(app.incident_escalate_due());
+    sendable(app.kpi_report(kpi::KpiRange::Day, None));
+    sendable(app.kpi_security_report(kpi::KpiRange::Day, None));
+    sendable(app.kpi_query("", None));
 }

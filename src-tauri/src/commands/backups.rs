@@ -5,13 +5,13 @@
 //! they record lands even if the app locks meanwhile.
 
 use super::{confirmed, operation, read_only, unlocked};
-use crate::backups::{BackupEvent, ProgressView, announce, local_now};
+use crate::backups::{announce, local_now};
 use crate::error::{IpcError, IpcResult};
 use crate::revealed::Revealed;
 use crate::state::Shared;
 use rampart_core::backups::{
-    BackupView, DrillView, Progress, ProgressFn, PruneReport, RestoreDone, RestoreTo, RunView,
-    Selector, SourceSpec, SourceView, TargetSpec, Trigger, next_run,
+    BackupEvent, BackupView, DrillView, Progress, ProgressFn, PruneReport, RestoreDone, RestoreTo,
+    RunView, Selector, SourceSpec, SourceView, TargetSpec, Trigger, next_run,
 };
 use rampart_core::{CoreError, Rampart};
 use serde::{Deserialize, Serialize};
@@ -22,10 +22,10 @@ use tauri::{AppHandle, Runtime, State};
 
 type S<'a> = State<'a, Arc<Shared>>;
 
-fn progress_to(channel: Channel<ProgressView>) -> ProgressFn {
+fn progress_to(channel: Channel<Progress>) -> ProgressFn {
     Arc::new(move |p: &Progress| {
         // A closed page stops listening; the work goes on.
-        let _ = channel.send(p.into());
+        let _ = channel.send(p.clone());
     })
 }
 
@@ -151,13 +151,13 @@ pub async fn backup_run<R: Runtime>(
     handle: AppHandle<R>,
     state: S<'_>,
     source: String,
-    on_progress: Channel<ProgressView>,
+    on_progress: Channel<Progress>,
 ) -> IpcResult<RunView> {
     let (announcer, name, started) = (handle.clone(), source.clone(), std::sync::Once::new());
     let progress: ProgressFn = Arc::new(move |p: &Progress| {
         started.call_once(|| announce(&announcer, BackupEvent::Started { source: name.clone() }));
         // A closed page stops listening; the work goes on.
-        let _ = on_progress.send(p.into());
+        let _ = on_progress.send(p.clone());
     });
     let run = operation(state.inner(), None, move |shared| async move {
         shared.app().backup_run(&source, Trigger::Manual, Some(progress)).await
@@ -271,7 +271,7 @@ pub async fn backup_restore(
     at: PointInTime,
     to: Destination,
     identity_file: Option<String>,
-    on_progress: Channel<ProgressView>,
+    on_progress: Channel<Progress>,
     passphrase: Option<String>,
 ) -> IpcResult<RestoreDone> {
     let confirm = powerful_restore(&source, &to).map(|subject| (subject, passphrase));

@@ -3,7 +3,7 @@
 //! and expiring are core's own operations (the CLI's path). Changes that alter what is
 //! monitored reload the monitor.
 
-use super::{confirmed, operation, read_only, unlocked};
+use super::{confirmed, operation, read_only, unlocked, viewing};
 use crate::error::IpcResult;
 use crate::state::Shared;
 use rampart_core::feeds::{
@@ -76,11 +76,10 @@ pub async fn silence_create(
     comment: String,
     created_by: Option<String>,
 ) -> IpcResult<Vec<SilenceCreated>> {
-    let client = monitor.client().clone();
     let created = operation(state.inner(), None, move |shared| async move {
         let by = ops::author(created_by.as_deref());
         let duration = Duration::from_secs(duration_seconds);
-        shared.app().silence(&client, &alert, duration, &comment, &by).await
+        shared.app().silence(&alert, duration, &comment, &by).await
     })
     .await?;
     monitor.refresh();
@@ -95,9 +94,8 @@ pub async fn silence_expire(
     alertmanager: String,
     id: String,
 ) -> IpcResult<()> {
-    let client = monitor.client().clone();
     operation(state.inner(), None, move |shared| async move {
-        shared.app().expire_silence(&client, &alertmanager, &id).await
+        shared.app().expire_silence(&alertmanager, &id).await
     })
     .await?;
     monitor.refresh();
@@ -105,10 +103,8 @@ pub async fn silence_expire(
 }
 
 #[tauri::command]
-pub async fn silences_list(state: S<'_>, monitor: M<'_>) -> IpcResult<SilencesReport> {
-    let client = monitor.client().clone();
-    let snapshot = read_only(state.inner(), move |app| app.alert_snapshot(&client)).await?;
-    Ok(ops::silences_on(&snapshot).await)
+pub async fn silences_list(state: S<'_>) -> IpcResult<SilencesReport> {
+    viewing(state.inner(), |shared| async move { shared.app().silences().await }).await
 }
 
 #[tauri::command]
@@ -189,7 +185,7 @@ pub async fn feeds_settings_set(
 }
 
 #[tauri::command]
-pub async fn slack_test(state: S<'_>, monitor: M<'_>) -> IpcResult<()> {
+pub async fn slack_test(state: S<'_>) -> IpcResult<()> {
     let message = unlocked(state.inner(), |app| app.slack_test_message()).await?;
-    Ok(message.post(monitor.client()).await?)
+    Ok(message.post().await?)
 }

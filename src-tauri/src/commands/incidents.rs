@@ -4,12 +4,11 @@
 //! chain, the SMTP settings escalation emails use, and who is on call. Every change is audited
 //! by core.
 
-use super::{read_only, unlocked};
+use super::{operation, read_only, unlocked};
 use crate::error::IpcResult;
 use crate::state::Shared;
-use rampart_core::feeds::runner::Monitor;
 use rampart_core::incidents::escalation::Policy;
-use rampart_core::incidents::notify::EmailSettings;
+use rampart_core::incidents::notify::{EmailSettings, EscalationOutcome};
 use rampart_core::incidents::oncall::OnCallNow;
 use rampart_core::incidents::{IncidentDetail, IncidentView, NewIncident, Status};
 use serde::{Deserialize, Serialize};
@@ -64,12 +63,13 @@ pub async fn incident_set_status(
 pub async fn incident_escalate<R: Runtime>(
     handle: AppHandle<R>,
     state: S<'_>,
-    monitor: State<'_, Arc<Monitor>>,
     id: i64,
 ) -> IpcResult<IncidentView> {
-    let client = monitor.client().clone();
-    let prepared = unlocked(state.inner(), move |app| app.escalation_prepare(&client, id)).await?;
-    crate::escalation::deliver(&handle, state.inner(), prepared).await?;
+    let delivered = operation(state.inner(), None, move |shared| async move {
+        shared.app().incident_escalate(id).await
+    })
+    .await?;
+    crate::escalation::announce(&handle, &EscalationOutcome { deliveries: vec![delivered] });
     read_only(state.inner(), move |app| app.incident_view(id)).await
 }
 

@@ -171,20 +171,49 @@ where
     T: Send + 'static,
     Fut: std::future::Future<Output = Result<T, CoreError>> + Send + 'static,
 {
-    let shared = shared.clone();
-    tauri::async_runtime::spawn_blocking(move || {
+    let enter = move |shared: &Shared| {
         let passphrase = confirm
             .as_ref()
             .and_then(|(_, p)| p.clone())
             .filter(|p| !p.is_empty())
             .map(rampart_core::SecretString::new);
         let confirm = confirm.as_ref().map(|(subject, _)| (subject.as_str(), passphrase.as_ref()));
-        shared.enter(confirm)?;
+        shared.enter(confirm)
+    };
+    Ok(on_blocking_pool(shared, enter, work).await?)
+}
+
+/// Runs one of core's async operations for a view once the app is unlocked, without counting
+/// it as activity (pages that poll).
+pub(crate) async fn viewing<T, Fut>(
+    shared: &Arc<Shared>,
+    work: impl FnOnce(Arc<Shared>) -> Fut + Send + 'static,
+) -> IpcResult<T>
+where
+    T: Send + 'static,
+    Fut: std::future::Future<Output = Result<T, CoreError>> + Send + 'static,
+{
+    Ok(on_blocking_pool(shared, Shared::enter_viewing, work).await?)
+}
+
+/// Runs `work` on the blocking pool once `enter` lets it in (the desktop's timers pass one
+/// that always does).
+pub(crate) async fn on_blocking_pool<T, Fut>(
+    shared: &Arc<Shared>,
+    enter: impl FnOnce(&Shared) -> Result<(), CoreError> + Send + 'static,
+    work: impl FnOnce(Arc<Shared>) -> Fut + Send + 'static,
+) -> Result<T, CoreError>
+where
+    T: Send + 'static,
+    Fut: std::future::Future<Output = Result<T, CoreError>> + Send + 'static,
+{
+    let shared = shared.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        enter(&shared)?;
         tauri::async_runtime::block_on(work(shared))
     })
     .await
-    .map_err(|e| IpcError::internal(format!("the task failed: {e}")))?
-    .map_err(IpcError::from)
+    .map_err(|e| CoreError::Internal(format!("the task failed: {e}")))?
 }
 
 /// Runs `f` on the blocking pool once the app is unlocked, without counting it as activity

@@ -31,7 +31,7 @@ pub use rampart_backup::{
 };
 pub use rampart_backup::{DEFAULT_CLEANUP_GRACE, SigningPublicKey, Trust};
 pub use run::{PreparedRun, RunFailure, RunOutcome, RunView};
-pub use schedule::{AppAccess, BackupScheduler, SchedulerEvent, missed_runs, next_run};
+pub use schedule::{AppAccess, BackupEvent, BackupScheduler, missed_runs, next_run};
 pub use signing::TrustedKeyView;
 
 use crate::{CoreError, Result};

@@ -94,10 +94,12 @@ fn call<T>(access: &dyn AppAccess, f: impl FnOnce(&Rampart) -> Result<T>) -> Res
     out.unwrap_or_else(|| Err(CoreError::Internal("the scheduler could not reach the app".into())))
 }
 
-/// What the scheduler reports.
+/// What happens to backups, as the scheduler reports it and the desktop announces it (the
+/// `backup://event` payload, plain numbers throughout).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", tag = "event")]
-pub enum SchedulerEvent {
+pub enum BackupEvent {
     /// Runs that were due while the app was closed or asleep (unix seconds).
     Missed {
         source: String,
@@ -119,10 +121,37 @@ pub enum SchedulerEvent {
         source: Option<String>,
         message: String,
     },
+    /// Configuration or history changed (a source added, a drill recorded...): re-read.
+    Changed,
+}
+
+impl BackupEvent {
+    /// What the event says in a desktop notification, if anything: a failed run, runs missed
+    /// while the app was closed, and the scheduler's own errors.
+    pub fn notification(&self) -> Option<(String, String)> {
+        match self {
+            Self::Finished { run } if !run.ok => Some((
+                format!("Backup of {} failed", run.source),
+                run.error.clone().unwrap_or_else(|| "the run failed; see the Backups page".into()),
+            )),
+            Self::Missed { source, missed } => Some((
+                format!("Backup of {source} missed {} scheduled run(s)", missed.len()),
+                "Rampart was not running at the scheduled time; it is catching up now.".into(),
+            )),
+            Self::Error { source, message } => Some((
+                match source {
+                    Some(s) => format!("Backup scheduler: {s}"),
+                    None => "Backup scheduler".into(),
+                },
+                message.clone(),
+            )),
+            _ => None,
+        }
+    }
 }
 
 /// The event callback type.
-pub type EventFn = Arc<dyn Fn(SchedulerEvent) + Send + Sync>;
+pub type EventFn = Arc<dyn Fn(BackupEvent) + Send + Sync>;
 /// The clock type: now, in the offset schedules are read in (local time in the app).
 pub type NowFn = Arc<dyn Fn() -> OffsetDateTime + Send + Sync>;
 
@@ -164,7 +193,7 @@ impl BackupScheduler {
         let due = match self.due(now) {
             Ok(d) => d,
             Err(e) => {
-                (self.events)(SchedulerEvent::Error { source: None, message: e.to_string() });
+                (self.events)(BackupEvent::Error { source: None, message: e.to_string() });
                 return Vec::new();
             }
         };
@@ -179,7 +208,7 @@ impl BackupScheduler {
                 .map(|t| t.unix_timestamp())
                 .collect();
             if !missed.is_empty() {
-                (self.events)(SchedulerEvent::Missed { source: source.clone(), missed });
+                (self.events)(BackupEvent::Missed { source: source.clone(), missed });
             }
             if let Some(run) = self.run_one(&source).await {
                 runs.push(run);
@@ -192,10 +221,10 @@ impl BackupScheduler {
         let prepared = call(&*self.access, |app| app.backup_prepare_run(source, Trigger::Schedule));
         let outcome = match prepared {
             Ok(p) => {
-                (self.events)(SchedulerEvent::Started { source: source.to_owned() });
+                (self.events)(BackupEvent::Started { source: source.to_owned() });
                 let (events, name) = (Arc::clone(&self.events), source.to_owned());
                 let progress: ProgressFn = Arc::new(move |p: &Progress| {
-                    events(SchedulerEvent::Progress { source: name.clone(), progress: p.clone() })
+                    events(BackupEvent::Progress { source: name.clone(), progress: p.clone() })
                 });
                 p.execute(Some(progress)).await
             }
@@ -215,12 +244,12 @@ impl BackupScheduler {
         };
         match call(&*self.access, |app| app.backup_record_run(&outcome)) {
             Ok(run) => {
-                (self.events)(SchedulerEvent::Finished { run: run.clone() });
+                (self.events)(BackupEvent::Finished { run: run.clone() });
                 Some(run)
             }
             Err(e) => {
                 let message = format!("the run finished but could not be recorded: {e}");
-                (self.events)(SchedulerEvent::Error { source: Some(source.to_owned()), message });
+                (self.events)(BackupEvent::Error { source: Some(source.to_owned()), message });
                 None
             }
         }

@@ -85,14 +85,9 @@ impl Rampart {
         }
         let mut prometheus = Vec::new();
         if wants(ALERT_RULES) {
-            let client = rampart_feeds::http_client(&Default::default())
-                .map_err(crate::feeds::feed_error)?;
-            for s in sources.iter().filter(|s| s.kind == "prometheus" && linked(&s.name)) {
-                prometheus.push(
-                    Prometheus::new(&s.name, &s.url, client.clone())
-                        .map_err(crate::feeds::feed_error)?,
-                );
-            }
+            let linked_prometheus =
+                self.prometheus_sources()?.into_iter().filter(|p| linked(&p.name));
+            prometheus.extend(linked_prometheus);
         }
         Ok((out, prometheus))
     }

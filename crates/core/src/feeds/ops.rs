@@ -95,15 +95,16 @@ pub struct SilencesReport {
 
 /// A Slack message ready to post (holds the webhook URL; never printed).
 pub struct PreparedSlack {
+    client: rampart_feeds::reqwest::Client,
     webhook: SecretString,
     message: super::SlackMessage,
 }
 
 impl PreparedSlack {
     /// Posts it once (with the usual retries); Slack's error string comes back verbatim.
-    pub async fn post(&self, client: &super::reqwest::Client) -> Result<()> {
+    pub async fn post(&self) -> Result<()> {
         let policy = rampart_feeds::RetryPolicy::default();
-        rampart_feeds::slack::post(client, &self.webhook, &self.message, policy)
+        rampart_feeds::slack::post(&self.client, &self.webhook, &self.message, policy)
             .await
             .map_err(feed_error)
     }
@@ -157,7 +158,8 @@ impl Rampart {
     }
 
     /// Only the Alertmanagers (no keychain access): enough to silence and list silences.
-    pub fn alert_snapshot(&self, client: &super::reqwest::Client) -> Result<FeedsSnapshot> {
+    pub fn alert_snapshot(&self) -> Result<FeedsSnapshot> {
+        let client = self.http()?;
         let mut snapshot = FeedsSnapshot {
             client: client.clone(),
             services: Vec::new(),
@@ -201,7 +203,11 @@ impl Rampart {
             fields: Vec::new(),
             at: self.now(),
         };
-        Ok(PreparedSlack { webhook: self.slack_webhook(&credential)?, message })
+        Ok(PreparedSlack {
+            client: self.http()?,
+            webhook: self.slack_webhook(&credential)?,
+            message,
+        })
     }
 
     /// The webhook URL kept in the vault as `credential`.

@@ -11,7 +11,7 @@
 use super::monitor::MonitorState;
 use super::notify::{FeedEvent, FeedsSettings, Severity, decide};
 use super::{AlertsReport, FeedsOverview, FeedsSnapshot, FeedsSummary, FiringAlert, SentryView};
-use super::{CheckResult, SourceError, StateChange, report, reqwest};
+use super::{CheckResult, SourceError, StateChange, report};
 use crate::{Rampart, Result};
 use rampart_feeds::health::{HealthEvent, Scheduler, scheduler::SchedulerHandle};
 use rampart_feeds::slack::{SlackConfig, SlackSender};
@@ -84,7 +84,6 @@ enum Poll {
 pub struct Monitor {
     state: Mutex<MonitorState>,
     control: mpsc::UnboundedSender<Control>,
-    client: reqwest::Client,
 }
 
 /// The monitor's loop; run it on the host's tokio runtime with [`MonitorRunner::run`].
@@ -106,20 +105,15 @@ pub fn local_minute() -> u16 {
 }
 
 impl Monitor {
-    /// A monitor over `client` (share it with the commands that talk to feeds).
-    pub fn new(client: reqwest::Client, options: MonitorOptions) -> (Arc<Self>, MonitorRunner) {
+    /// A monitor and its loop; the loop talks to the network with the app's HTTP client.
+    pub fn new(options: MonitorOptions) -> (Arc<Self>, MonitorRunner) {
         let (tx, rx) = mpsc::unbounded_channel();
-        let monitor = Arc::new(Self { state: Mutex::default(), control: tx, client });
+        let monitor = Arc::new(Self { state: Mutex::default(), control: tx });
         (monitor.clone(), MonitorRunner { monitor, control: rx, options })
     }
 
     fn state(&self) -> MutexGuard<'_, MonitorState> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// The shared HTTP client.
-    pub fn client(&self) -> &reqwest::Client {
-        &self.client
     }
 
     /// Re-reads the configuration (services, sources, settings) and restarts the scheduler.
@@ -236,8 +230,7 @@ impl MonitorRunner {
         run: &mut Running,
         health_tx: &mpsc::Sender<HealthEvent>,
     ) {
-        let client = self.monitor.client.clone();
-        let config = match blocking(host, move |app| app.monitor_config(&client)).await {
+        let config = match blocking(host, |app| app.monitor_config()).await {
             Ok(c) => c,
             Err(e) => {
                 tracing::warn!(error = %e, "feeds configuration unreadable; monitor idle");

@@ -72,13 +72,12 @@ fn the_monitor_records_checks_and_announces_changes_and_new_alerts() {
         app.alertmanager_add("dead", "http://127.0.0.1:9/").unwrap();
         let host = Arc::new(FakeHost { app: Mutex::new(app), events: Mutex::default() });
 
-        let client = rampart_feeds::http_client(&Default::default()).unwrap();
         let options = MonitorOptions {
             alerts_every: Duration::from_millis(300),
             emit_every: Duration::from_millis(100),
             ..MonitorOptions::default()
         };
-        let (monitor, runner) = Monitor::new(client, options);
+        let (monitor, runner) = Monitor::new(options);
         let task = tokio::spawn(runner.run(host.clone()));
         let secs = Duration::from_secs;
 

@@ -3,9 +3,8 @@
 //! vault credential's name, and leaves only inside a `SecretString`.
 
 use super::{
-    Alertmanager, Delivery, FeedsSnapshot, KIND_AM, KIND_PROM, KIND_SENTRY, Prometheus,
-    SentryProject, SlackConfig, SlackSender, SourceView, feed_error, reqwest, to_service, tokio,
-    validate_name,
+    Alertmanager, FeedsSnapshot, KIND_AM, KIND_PROM, KIND_SENTRY, Prometheus, SentryProject,
+    SourceView, feed_error, to_service, validate_name,
 };
 use super::{CheckResult, FeedsSettings, SourceError};
 use crate::{CoreError, Rampart, Result};
@@ -136,8 +135,8 @@ impl Rampart {
     }
 
     /// The configuration the network side needs; reads each Sentry token from the keychain.
-    pub fn feeds_snapshot(&self, client: &reqwest::Client) -> Result<FeedsSnapshot> {
-        let (snapshot, mut errors) = self.snapshot_tolerant(client)?;
+    pub fn feeds_snapshot(&self) -> Result<FeedsSnapshot> {
+        let (snapshot, mut errors) = self.snapshot_tolerant()?;
         match errors.is_empty() {
             true => Ok(snapshot),
             false => Err(errors.swap_remove(0).1),
@@ -146,8 +145,8 @@ impl Rampart {
 
     /// Everything the desktop monitor needs. A Sentry project or Slack webhook whose secret
     /// cannot be read is left out and reported, so it never stops the other sources.
-    pub fn monitor_config(&self, client: &reqwest::Client) -> Result<MonitorConfig> {
-        let (snapshot, failed) = self.snapshot_tolerant(client)?;
+    pub fn monitor_config(&self) -> Result<MonitorConfig> {
+        let (snapshot, failed) = self.snapshot_tolerant()?;
         let mut errors: Vec<SourceError> = failed
             .into_iter()
             .map(|(source, e)| SourceError {
@@ -174,10 +173,18 @@ impl Rampart {
         Ok(MonitorConfig { snapshot, errors, last: self.last_results()?, settings, slack })
     }
 
-    fn snapshot_tolerant(
-        &self,
-        client: &reqwest::Client,
-    ) -> Result<(FeedsSnapshot, Vec<(String, CoreError)>)> {
+    /// The configured Prometheus servers (no keychain access).
+    pub(crate) fn prometheus_sources(&self) -> Result<Vec<Prometheus>> {
+        let client = self.http()?;
+        let rows = self.store.list_sources(KIND_PROM)?;
+        let build = |row: &rampart_store::feeds::SourceRow| {
+            Prometheus::new(&row.name, &row.url, client.clone()).map_err(feed_error)
+        };
+        rows.iter().map(build).collect()
+    }
+
+    fn snapshot_tolerant(&self) -> Result<(FeedsSnapshot, Vec<(String, CoreError)>)> {
+        let client = self.http()?;
         let mut failed = Vec::new();
         let services =
             self.store.list_services()?.iter().map(to_service).collect::<Result<Vec<_>>>()?;
@@ -192,10 +199,7 @@ impl Rampart {
             let am = Alertmanager::new(&row.name, &row.url, client.clone()).map_err(feed_error)?;
             snapshot.alertmanagers.push(am);
         }
-        for row in self.store.list_sources(KIND_PROM)? {
-            let p = Prometheus::new(&row.name, &row.url, client.clone()).map_err(feed_error)?;
-            snapshot.prometheus.push(p);
-        }
+        snapshot.prometheus = self.prometheus_sources()?;
         for row in self.store.list_sources(KIND_SENTRY)? {
             let (org, project) = row.name.split_once('/').unwrap_or((&row.name, ""));
             let credential = row.token_credential.as_deref().unwrap_or_default();
@@ -220,17 +224,5 @@ impl Rampart {
             snapshot.sentry.push((row.name.clone(), project));
         }
         Ok((snapshot, failed))
-    }
-
-    /// A Slack sender for the webhook URL kept in the vault as `credential` (must run inside a
-    /// tokio runtime).
-    pub fn slack_sender(
-        &self,
-        client: &reqwest::Client,
-        credential: &str,
-        config: SlackConfig,
-    ) -> Result<(SlackSender, tokio::sync::mpsc::Receiver<Delivery>)> {
-        let url = self.slack_webhook(credential)?;
-        Ok(SlackSender::spawn(client.clone(), url, config))
     }
 }

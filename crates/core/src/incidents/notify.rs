@@ -1,18 +1,18 @@
 //! Telling an escalation level: a Slack message in the guide's format (the feeds' webhook,
 //! its colour from the severity, the level's Slack users mentioned) and an email over SMTP to
 //! the level's addresses (server, port, TLS and sender in settings as `incidents.email`, the
-//! password read from the vault by name). Escalating is split like a check run so the desktop
-//! never holds the app across an await: [`Rampart::escalation_prepare_due`] (or
-//! [`Rampart::escalation_prepare`] by hand) takes the steps and reads the secrets (sync), the
-//! [`PreparedEscalation`] delivers (async, `Send`, no store), and
-//! [`Rampart::escalation_record`] puts each outcome on the timeline and in the audit log
-//! (sync). The CLI's [`Rampart::incident_escalate_due`] chains the same three.
+//! password read from the vault by name). [`Rampart::incident_escalate_due`] (the desktop's
+//! timer and `rampart incident escalate --due`) and [`Rampart::incident_escalate`] (by hand)
+//! are the one path, in three parts: taking the steps raises each incident's level and reads
+//! the secrets at once (so a second tick meanwhile takes nothing again), delivering holds no
+//! store lock, and each outcome then lands on the timeline and in the audit log.
 
 use super::Priority;
 use super::escalation::Step;
-use crate::feeds::{Level, SlackMessage, reqwest};
+use crate::feeds::{Level, SlackMessage};
 use crate::{AuditAction, CoreError, Rampart, Result, SecretString};
 use rampart_feeds::email::{self, Email, SmtpConfig, SmtpTls};
+use rampart_feeds::reqwest;
 use rampart_store::incidents::EventRow;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -36,7 +36,7 @@ pub struct EmailSettings {
 }
 
 /// What to deliver with: detached from the database (Send + Sync).
-pub struct Notifier {
+pub(crate) struct Notifier {
     client: reqwest::Client,
     slack: Option<SecretString>,
     email: Option<(SmtpConfig, Option<SecretString>)>,
@@ -198,7 +198,7 @@ impl Rampart {
 
     /// What to deliver with: the feeds' Slack webhook and the email settings, secrets read
     /// from the vault now.
-    pub fn incident_notifier(&self, client: &reqwest::Client) -> Result<Notifier> {
+    fn incident_notifier(&self) -> Result<Notifier> {
         let slack = match self.feeds_settings()?.slack_webhook_from {
             Some(name) => Some(self.slack_webhook(&name)?),
             None => None,
@@ -224,17 +224,13 @@ impl Rampart {
                 Some((config, password))
             }
         };
-        Ok(Notifier { client: client.clone(), slack, email })
+        Ok(Notifier { client: self.http()?, slack, email })
     }
 
     /// Prepares moving incident `id` up one level by hand: takes the step (the level, the
     /// timeline and the audit log record it at once) and returns what to deliver.
-    pub fn escalation_prepare(
-        &self,
-        client: &reqwest::Client,
-        id: i64,
-    ) -> Result<PreparedEscalation> {
-        let notifier = self.incident_notifier(client)?;
+    pub(crate) fn escalation_prepare(&self, id: i64) -> Result<PreparedEscalation> {
+        let notifier = self.incident_notifier()?;
         let step = self
             .incident_escalation_step(id, true)?
             .ok_or_else(|| CoreError::Internal("no step".into()))?;
@@ -244,15 +240,14 @@ impl Rampart {
     /// Prepares the escalation timer's tick: takes a step for every open incident that is due
     /// to move up now (empty when none is) and returns what to deliver. Taking a step raises
     /// the incident's level, so a second tick before this one is delivered and recorded does
-    /// not notify the same level again. Sync and short: the desktop calls it holding the app,
-    /// runs the result without it, and gives the outcome to [`Rampart::escalation_record`].
-    pub fn escalation_prepare_due(&self, client: &reqwest::Client) -> Result<PreparedEscalation> {
+    /// not notify the same level again.
+    pub(crate) fn escalation_prepare_due(&self) -> Result<PreparedEscalation> {
         if !self.incidents_due_now()? {
             // Nothing due: no secret is read.
-            let notifier = Notifier { client: client.clone(), slack: None, email: None };
+            let notifier = Notifier { client: self.http()?, slack: None, email: None };
             return Ok(PreparedEscalation { notifier, steps: Vec::new(), at_unix: self.now() });
         }
-        let notifier = self.incident_notifier(client)?;
+        let notifier = self.incident_notifier()?;
         let steps = self.incident_due_steps()?;
         Ok(PreparedEscalation { notifier, steps, at_unix: self.now() })
     }
@@ -260,7 +255,7 @@ impl Rampart {
     /// Records how delivering went: one `notify` entry per channel on each incident's timeline
     /// and one audit entry per step (counts only: outcome texts may name addresses). Returns
     /// what was escalated, for a desktop notification.
-    pub fn escalation_record(&self, outcome: &EscalationOutcome) -> Result<Vec<Escalated>> {
+    pub(crate) fn escalation_record(&self, outcome: &EscalationOutcome) -> Result<Vec<Escalated>> {
         let now = self.now_ms();
         self.store.transaction(|store| {
             for d in &outcome.deliveries {
@@ -290,39 +285,32 @@ impl Rampart {
         Ok(outcome.escalated())
     }
 
-    /// Escalates incident `id` one level by hand and notifies that level (prepare, run,
-    /// record: the desktop's path, chained).
-    pub async fn incident_escalate(
-        &self,
-        client: &reqwest::Client,
-        id: i64,
-    ) -> Result<(Step, Vec<String>)> {
-        let outcome = self.escalation_prepare(client, id)?.run().await;
+    /// Escalates incident `id` one level by hand and notifies that level; how each channel
+    /// went is on the timeline and in the result.
+    pub async fn incident_escalate(&self, id: i64) -> Result<Delivery> {
+        let outcome = self.escalation_prepare(id)?.run().await;
         self.escalation_record(&outcome)?;
-        let d = outcome
-            .deliveries
-            .into_iter()
-            .next()
-            .ok_or_else(|| CoreError::Internal("no step".into()))?;
-        Ok((d.step, d.outcomes))
+        outcome.deliveries.into_iter().next().ok_or_else(|| CoreError::Internal("no step".into()))
     }
 
-    /// Escalates every open incident that is due (the timer; `rampart incident escalate --due`
-    /// from cron does the same) and notifies each level: prepare, run, record chained.
-    pub async fn incident_escalate_due(
-        &self,
-        client: &reqwest::Client,
-    ) -> Result<Vec<(Step, Vec<String>)>> {
-        let outcome = self.escalation_prepare_due(client)?.run().await;
+    /// Escalates every open incident that is due (the desktop's timer; `rampart incident
+    /// escalate --due` from cron does the same) and notifies each level. A tick that finds
+    /// nothing due reads no secret.
+    pub async fn incident_escalate_due(&self) -> Result<EscalationOutcome> {
+        let prepared = self.escalation_prepare_due()?;
+        if prepared.is_empty() {
+            return Ok(EscalationOutcome::default());
+        }
+        let outcome = prepared.run().await;
         self.escalation_record(&outcome)?;
-        Ok(outcome.deliveries.into_iter().map(|d| (d.step, d.outcomes)).collect())
+        Ok(outcome)
     }
 }
 
 /// Steps taken and ready to deliver, detached from the database: it owns the steps and the
-/// notifier (the Slack webhook and SMTP password as [`SecretString`]), so it is `Send` and runs
-/// without the app.
-pub struct PreparedEscalation {
+/// notifier (the Slack webhook and SMTP password as [`SecretString`]), so delivering holds no
+/// lock of the app's.
+pub(crate) struct PreparedEscalation {
     notifier: Notifier,
     steps: Vec<Step>,
     at_unix: i64,
@@ -373,12 +361,8 @@ impl PreparedEscalation {
         self.steps.is_empty()
     }
 
-    /// The steps taken.
-    pub fn steps(&self) -> &[Step] {
-        &self.steps
-    }
-
     /// What was escalated (known before delivering).
+    #[cfg(test)]
     pub fn escalated(&self) -> Vec<Escalated> {
         self.steps.iter().map(Escalated::of).collect()
     }

@@ -13,7 +13,6 @@ use crate::{AuditAction, CoreError, Rampart, Result};
 pub use defs::{KPIS, KpiDef, KpiSource, Threshold, kpi};
 use rampart_feeds::prometheus::Prometheus;
 pub use rampart_feeds::promql::Series;
-use rampart_feeds::reqwest;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -190,6 +189,25 @@ impl KpiPlan {
 }
 
 impl Rampart {
+    /// The dashboard for `range`: [`Rampart::kpi_plan`] run (Prometheus asked without holding
+    /// any lock of the app's).
+    pub async fn kpi_report(&self, range: KpiRange, prometheus: Option<&str>) -> Result<KpiReport> {
+        Ok(self.kpi_plan(range, prometheus)?.run().await)
+    }
+
+    /// Runs `expr` now against the Prometheus named (or the first): the series, or
+    /// Prometheus's own error.
+    pub async fn kpi_query(&self, expr: &str, prometheus: Option<&str>) -> Result<Vec<Series>> {
+        let prometheus = self.kpi_prometheus(prometheus)?.ok_or_else(|| {
+            CoreError::NotFound(
+                "no Prometheus configured: add one in Settings > Alert and error sources or \
+                 with `rampart prometheus add NAME --url URL`"
+                    .into(),
+            )
+        })?;
+        run_query(&prometheus, expr).await
+    }
+
     /// The PromQL overrides, by KPI id.
     fn kpi_queries(&self) -> Result<BTreeMap<String, String>> {
         Ok(self.store.setting(QUERIES_KEY)?.unwrap_or_default())
@@ -220,12 +238,8 @@ impl Rampart {
 
     /// The Prometheus the KPIs and hand-run queries ask: the one named, or the first
     /// configured; `None` when none is configured (a missing name is an error).
-    pub fn kpi_prometheus(
-        &self,
-        client: &reqwest::Client,
-        name: Option<&str>,
-    ) -> Result<Option<Prometheus>> {
-        let mut configured = self.feeds_snapshot(client)?.prometheus.into_iter();
+    pub fn kpi_prometheus(&self, name: Option<&str>) -> Result<Option<Prometheus>> {
+        let mut configured = self.prometheus_sources()?.into_iter();
         match name {
             None => Ok(configured.next()),
             Some(name) => configured.find(|p| p.name == name).map(Some).ok_or_else(|| {
@@ -238,14 +252,9 @@ impl Rampart {
 
     /// Everything a dashboard run needs: the Prometheus to ask (`prometheus` by name, or the
     /// first configured), each KPI's query, and the KPIs from Rampart's records, computed now.
-    pub fn kpi_plan(
-        &self,
-        client: &reqwest::Client,
-        range: KpiRange,
-        prometheus: Option<&str>,
-    ) -> Result<KpiPlan> {
+    pub fn kpi_plan(&self, range: KpiRange, prometheus: Option<&str>) -> Result<KpiPlan> {
         let now = self.now();
-        let prometheus = self.kpi_prometheus(client, prometheus)?;
+        let prometheus = self.kpi_prometheus(prometheus)?;
         let overrides = self.kpi_queries()?;
         let since = now - range.seconds();
         let mut kpis = Vec::with_capacity(KPIS.len());

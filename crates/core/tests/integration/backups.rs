@@ -4,7 +4,7 @@
 
 use rampart_backup::testkit::{BUCKET, Garage, KEY_ID, SECRET, write};
 use rampart_core::backups::{
-    BackupScheduler, SchedulerEvent, SourceSpec, SourceWhat, TargetSpec, Trigger,
+    BackupEvent, BackupScheduler, SourceSpec, SourceWhat, TargetSpec, Trigger,
 };
 use rampart_core::{Clock, Config, CredentialKind, FixedClock, Keychain, Rampart, SecretString};
 use std::sync::{Arc, Mutex};
@@ -49,7 +49,7 @@ fn scheduler_reports_missed_runs_catches_up_once_and_runs_on_time() {
     .unwrap();
 
     let app = Arc::new(Mutex::new(app));
-    let events = Arc::new(Mutex::new(Vec::<SchedulerEvent>::new()));
+    let events = Arc::new(Mutex::new(Vec::<BackupEvent>::new()));
     let sink = Arc::clone(&events);
     let c = clock.clone();
     let scheduler = BackupScheduler::new(
@@ -74,13 +74,13 @@ fn scheduler_reports_missed_runs_catches_up_once_and_runs_on_time() {
         .unwrap()
         .iter()
         .filter_map(|e| match e {
-            SchedulerEvent::Missed { source, missed } => Some((source.clone(), missed.clone())),
+            BackupEvent::Missed { source, missed } => Some((source.clone(), missed.clone())),
             _ => None,
         })
         .collect();
     let want = [datetime!(2026-03-02 03:00 UTC), datetime!(2026-03-03 03:00 UTC)];
     assert_eq!(missed, vec![("app".into(), want.iter().map(|t| t.unix_timestamp()).collect())]);
-    assert!(events.lock().unwrap().iter().any(|e| matches!(e, SchedulerEvent::Finished { .. })));
+    assert!(events.lock().unwrap().iter().any(|e| matches!(e, BackupEvent::Finished { .. })));
 
     // Nothing is due until the next occurrence; then it runs on time (not missed).
     assert!(rt.block_on(scheduler.tick(at(datetime!(2026-03-03 04:01 UTC)), false)).is_empty());
@@ -91,7 +91,7 @@ fn scheduler_reports_missed_runs_catches_up_once_and_runs_on_time() {
     events.lock().unwrap().clear();
     let runs = rt.block_on(scheduler.tick(at(datetime!(2026-03-04 03:00:20 UTC)), false));
     assert_eq!(runs.len(), 1);
-    assert!(!events.lock().unwrap().iter().any(|e| matches!(e, SchedulerEvent::Missed { .. })));
+    assert!(!events.lock().unwrap().iter().any(|e| matches!(e, BackupEvent::Missed { .. })));
 
     let app = app.lock().unwrap();
     assert_eq!(app.backup_runs(Some("app"), 10).unwrap().len(), 2);

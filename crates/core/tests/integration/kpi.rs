@@ -4,7 +4,7 @@
 
 use crate::TestApp;
 use rampart_core::SecretString;
-use rampart_core::kpi::{KpiRange, KpiReport, run_query};
+use rampart_core::kpi::{KpiRange, KpiReport};
 use rampart_core::lock::AppLock;
 use rampart_feeds::testkit::{PromStack, eventually};
 use std::time::Duration;
@@ -23,13 +23,13 @@ fn kpis_come_from_prometheus_and_rampart_and_a_bad_query_fails_alone() {
     rt.block_on(async {
         let stack = PromStack::start(&[]).await;
         let t = TestApp::new(unix_now());
-        let client = rampart_feeds::reqwest::Client::new();
 
         // Before a Prometheus is configured, the Prometheus KPIs say how to add one.
-        let plan = t.app.kpi_plan(&client, KpiRange::Day, None).unwrap();
-        let report = plan.run().await;
+        let report = t.app.kpi_report(KpiRange::Day, None).await.unwrap();
         assert_eq!(by_id(&report, "cpu-usage").note.as_deref(), Some("no Prometheus configured"));
         assert!(report.prometheus.is_none());
+        let err = t.app.kpi_query("up", None).await.unwrap_err();
+        assert!(err.to_string().starts_with("no Prometheus configured: add one"), "{err}");
 
         t.app.prometheus_add("local", &stack.prometheus_url).unwrap();
         let errors = r#"sum(rate(prometheus_http_requests_total{code=~"5.."}[1m])) or vector(0)"#;
@@ -46,7 +46,7 @@ fn kpis_come_from_prometheus_and_rampart_and_a_bad_query_fails_alone() {
         // process_cpu_seconds_total needs two scrapes for a rate.
         let report = eventually(Duration::from_secs(30), || {
             t.clock.set(unix_now());
-            let plan = t.app.kpi_plan(&client, KpiRange::Day, Some("local")).unwrap();
+            let plan = t.app.kpi_plan(KpiRange::Day, Some("local")).unwrap();
             async move {
                 let report = plan.run().await;
                 by_id(&report, "cpu-usage").value.is_some().then_some(report)
@@ -79,12 +79,12 @@ fn kpis_come_from_prometheus_and_rampart_and_a_bad_query_fails_alone() {
         assert_eq!(by_id(&report, "security-events").value, Some(1.0));
 
         // The "Run" button: the raw series, or Prometheus's error.
-        let snapshot = t.app.feeds_snapshot(&client).unwrap();
-        let prom = &snapshot.prometheus[0];
-        let up = run_query(prom, r#"up{job="prometheus"}"#).await.unwrap();
+        let up = t.app.kpi_query(r#"up{job="prometheus"}"#, None).await.unwrap();
         assert_eq!(up[0].points[0].1, 1.0);
-        let err = run_query(prom, "rate(").await.unwrap_err();
+        let err = t.app.kpi_query("rate(", Some("local")).await.unwrap_err();
         assert!(err.to_string().contains("parse error"), "{err}");
+        let err = t.app.kpi_query("up", Some("elsewhere")).await.unwrap_err();
+        assert!(err.to_string().contains("no Prometheus named \"elsewhere\""), "{err}");
 
         // Restoring the default, and every edit, is audited.
         t.app.kpi_query_set("failed-logins", None).unwrap();
@@ -107,7 +107,6 @@ fn the_security_report_compares_two_periods_from_prometheus_and_rampart() {
         let stack = PromStack::start(&[]).await;
         let now = unix_now();
         let t = TestApp::new(now);
-        let client = rampart_feeds::reqwest::Client::new();
         t.app.prometheus_add("local", &stack.prometheus_url).unwrap();
         // Breached (the time is far above 0.8 cores), and it grew by exactly a week.
         t.app.kpi_query_set("cpu-usage", Some("vector(time())")).unwrap();
@@ -121,7 +120,7 @@ fn the_security_report_compares_two_periods_from_prometheus_and_rampart() {
 
         let report = eventually(Duration::from_secs(30), || {
             t.clock.set(unix_now());
-            let plan = t.app.kpi_report_plan(&client, KpiRange::Week, None).unwrap();
+            let plan = t.app.kpi_report_plan(KpiRange::Week, None).unwrap();
             async move {
                 let report = plan.run().await;
                 let rt = report.kpis.iter().find(|k| k.def.id == "response-time").unwrap();

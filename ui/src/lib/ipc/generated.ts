@@ -108,7 +108,8 @@ export type AuditVerify = {
 };
 
 /**
- * The payload of `backup://event`.
+ * What happens to backups, as the scheduler reports it and the desktop announces it (the
+ * `backup://event` payload, plain numbers throughout).
  */
 export type BackupEvent =
   | { "event": "missed", source: string, missed: Array<number> }
@@ -1311,12 +1312,22 @@ export type PostmortemTemplate = { template: string, isDefault: boolean };
 export type Priority = "P1" | "P2" | "P3" | "P4";
 
 /**
- * Progress as the UI reads it (durations in plain numbers).
+ * One progress report. It serializes with plain numbers (`elapsedMs`, `etaSeconds`), as the
+ * desktop sends it to the window.
  */
 export type ProgressView = {
   phase: BackupPhase,
+  /**
+   * Plaintext bytes read from the source (backup) or produced by decryption (restore).
+   */
   bytesRead: number,
+  /**
+   * Ciphertext bytes acknowledged by S3 (backup) or downloaded (restore).
+   */
   bytesTransferred: number,
+  /**
+   * Expected plaintext bytes, when known (directory scan, manifest).
+   */
   total: number | null,
   elapsedMs: number,
   /**

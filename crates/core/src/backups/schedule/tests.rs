@@ -1,4 +1,4 @@
-//! The pure schedule functions, with fixed times.
+//! The pure schedule functions, with fixed times, and what the events say.
 
 use super::*;
 use time::macros::datetime;
@@ -44,4 +44,58 @@ fn bad_schedules_say_what_is_expected() {
     assert!(err.contains("0 3 * * *"), "{err}");
     assert!(parse("61 * * * *").is_err());
     assert!(next_run("* * *", datetime!(2026-01-01 0:00 UTC)).is_err());
+}
+
+fn run(ok: bool) -> RunView {
+    RunView {
+        id: 1,
+        source: "app-data".into(),
+        started_at: 0,
+        finished_at: 1,
+        ok,
+        bytes_in: 10,
+        bytes_out: 5,
+        backup_id: None,
+        object_key: None,
+        error: (!ok).then(|| "dump command exited with status 2 (retrying will not help)".into()),
+        retryable: false,
+        trigger: super::super::Trigger::Schedule,
+    }
+}
+
+#[test]
+fn a_failed_or_missed_run_notifies_and_a_good_one_does_not() {
+    let (title, body) = BackupEvent::Finished { run: run(false) }.notification().unwrap();
+    assert_eq!(title, "Backup of app-data failed");
+    assert!(body.contains("exited with status 2"));
+    assert!(BackupEvent::Finished { run: run(true) }.notification().is_none());
+    let missed = BackupEvent::Missed { source: "db".into(), missed: vec![1, 2] };
+    assert_eq!(missed.notification().unwrap().0, "Backup of db missed 2 scheduled run(s)");
+    let error = BackupEvent::Error { source: None, message: "no target".into() };
+    assert_eq!(error.notification().unwrap(), ("Backup scheduler".into(), "no target".into()));
+    assert!(BackupEvent::Started { source: "db".into() }.notification().is_none());
+    assert!(BackupEvent::Changed.notification().is_none());
+}
+
+#[test]
+fn events_serialize_with_a_tag_and_progress_in_plain_numbers() {
+    let progress = Progress {
+        phase: rampart_backup::Phase::Uploading,
+        bytes_read: 100,
+        bytes_transferred: 50,
+        total: Some(200),
+        elapsed: std::time::Duration::from_millis(1500),
+        rate: 66.6,
+        eta: Some(std::time::Duration::from_secs(2)),
+    };
+    let event = BackupEvent::Progress { source: "db".into(), progress };
+    let json = serde_json::to_value(&event).unwrap();
+    assert_eq!(json["event"], "progress");
+    assert_eq!(json["progress"]["elapsedMs"], 1500);
+    assert_eq!(json["progress"]["etaSeconds"], 2);
+    assert_eq!(json["progress"]["phase"], "uploading");
+    assert_eq!(
+        serde_json::to_value(&BackupEvent::Changed).unwrap(),
+        serde_json::json!({"event": "changed"})
+    );
 }
