@@ -4,7 +4,8 @@
 #   - one tick of the code list for 1,000 accounts, beside totp-rs computing the same codes;
 #   - release build under Xvfb with 200 accounts: ms to the window being mapped and to the first
 #     code list served, PSS of the app + its WebKit processes, CPU seconds over 60 s idle,
-#     beside a bare Tauri 2 window built the same way (bench/bare-tauri).
+#     beside a bare Tauri 2 window built the same way (bench/bare-tauri), with WebKit's default
+#     compositing and, like Rampart, without GPU compositing.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -56,23 +57,27 @@ health_url=$(head -1 "$work/urls.txt")
 overview=$(python3 bench/measure.py rampart-overview "$CARGO_TARGET_DIR/release/rampart-desktop" --title Rampart \
   --idle "$idle")
 bare=$(python3 bench/measure.py bare-tauri "$CARGO_TARGET_DIR/release/bare-tauri" --title bare-tauri --idle "$idle")
-python3 - "$rampart" "$overview" "$bare" <<'PY'
+# Rampart paints without GPU compositing (src-tauri/src/rendering.rs); the bare window with
+# the same policy shows what that choice alone is worth.
+bare_flat=$(WEBKIT_DISABLE_COMPOSITING_MODE=1 python3 bench/measure.py bare-tauri-flat \
+  "$CARGO_TARGET_DIR/release/bare-tauri" --title bare-tauri --idle "$idle")
+python3 - "$rampart" "$overview" "$bare" "$bare_flat" <<'PY'
 import json, sys
-r, o, b = (json.loads(x) for x in sys.argv[1:])
+r, o, b, f = (json.loads(x) for x in sys.argv[1:])
 rows = [("window mapped (ms)", "window_mapped_ms"), ("first code list served (ms)", "first_code_list_ms"),
         ("PSS, app + WebKit (MB)", "pss_mb_total"), ("PSS after idle window (MB)", "pss_mb_after_idle"),
         ("CPU over idle window (s)", "idle_cpu_seconds")]
 fmt = lambda v: "-" if v is None else str(v)
-print(f"{'':32} {'codes page':>12} {'overview':>12} {'bare tauri':>12} {'codes/bare':>11}")
+print(f"{'':32} {'codes page':>12} {'overview':>12} {'bare tauri':>12} {'codes/bare':>11} {'bare, no GPU comp.':>19}")
 for label, key in rows:
     ratio = ""
     if isinstance(r.get(key), (int, float)) and isinstance(b.get(key), (int, float)) and b[key]:
         ratio = f"{r[key] / b[key]:.2f}x"
     if key == "first_code_list_ms" and r.get(key) and b.get("window_mapped_ms"):
         ratio = f"{r[key] / b['window_mapped_ms']:.2f}x mapped"
-    print(f"{label:32} {fmt(r.get(key)):>12} {fmt(o.get(key)):>12} {fmt(b.get(key)):>12} {ratio:>11}")
+    print(f"{label:32} {fmt(r.get(key)):>12} {fmt(o.get(key)):>12} {fmt(b.get(key)):>12} {ratio:>11} {fmt(f.get(key)):>19}")
 print("PSS by process: codes", r["pss_mb_by_process"], "| overview", o["pss_mb_by_process"],
-      "| bare", b["pss_mb_by_process"])
+      "| bare", b["pss_mb_by_process"], "| bare, no GPU compositing", f["pss_mb_by_process"])
 print("idle CPU by process: codes", r["idle_cpu_by_process"], "| overview", o["idle_cpu_by_process"],
-      "| bare", b["idle_cpu_by_process"])
+      "| bare", b["idle_cpu_by_process"], "| bare, no GPU compositing", f["idle_cpu_by_process"])
 PY

@@ -3,7 +3,7 @@
 //! owns the clipboard auto-clear ([`clipboard`]), the tray ([`tray`]), the idle-lock ticker, and
 //! hosts the feeds monitor ([`feeds`]) with its desktop notifications ([`notify`]) and the
 //! incidents' escalation timer ([`escalation`]) and the checklist's review reminder
-//! ([`reviews`]).
+//! ([`reviews`]), and sets how the web view renders ([`rendering`]).
 
 mod backups;
 mod clipboard;
@@ -12,6 +12,7 @@ pub mod error;
 mod escalation;
 mod feeds;
 mod notify;
+mod rendering;
 mod revealed;
 mod reviews;
 pub mod state;
@@ -62,6 +63,9 @@ pub fn builder() -> tauri::Builder<tauri::Wry> {
             let rampart = open_app().map_err(|e| -> Box<dyn std::error::Error> { e.into() })?;
             let log_guard = rampart_core::logging::init(rampart.data_dir(), "info");
             tracing::info!(data_dir = %rampart.data_dir().display(), keychain = rampart.keychain().service(), "Rampart desktop starting");
+            for window in app.webview_windows().values() {
+                rendering::apply(window);
+            }
             let shared = Arc::new(Shared::new(rampart, log_guard));
             app.manage(shared.clone());
             tray::install(app.handle(), &shared)?;
