@@ -6,7 +6,7 @@ Prints one line of JSON: ms to the window being mapped, ms to the ready log line
 PSS in MB of the app and of its WebKit children (from /proc/PID/smaps_rollup) after settling
 and again after the idle window (growth), and CPU seconds used over the idle window.
 """
-import argparse, json, os, subprocess, sys, time
+import argparse, datetime, json, os, subprocess, sys, time
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -58,6 +58,25 @@ def comm(pid):
         return "?"
 
 
+def logged_at(log_dir, text, since):
+    """Unix time of the first JSON log line holding `text` stamped at or after `since`: the
+    line's own timestamp, so the figure does not depend on how often this script polls or
+    when the app's log writer flushes, and lines of an earlier run are skipped."""
+    for name in sorted(os.listdir(log_dir)):
+        with open(os.path.join(log_dir, name), errors="ignore") as f:
+            for line in f:
+                if text not in line:
+                    continue
+                try:
+                    stamp = json.loads(line)["timestamp"].replace("Z", "+00:00")
+                    at = datetime.datetime.fromisoformat(stamp).timestamp()
+                except (ValueError, KeyError):
+                    continue
+                if at >= since:
+                    return at
+    return None
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("name")
@@ -69,7 +88,7 @@ def main():
     ap.add_argument("--idle", type=float, default=60)
     a = ap.parse_args()
 
-    t0 = time.monotonic()
+    t0, wall0 = time.monotonic(), time.time()
     proc = subprocess.Popen([a.binary], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     mapped = ready = None
     deadline = t0 + 60
@@ -81,9 +100,9 @@ def main():
                 mapped = (time.monotonic() - t0) * 1000
         if a.ready_log and ready is None:
             try:
-                logs = [os.path.join(a.ready_log, f) for f in os.listdir(a.ready_log)]
-                if any(a.ready_text in open(f, errors="ignore").read() for f in logs):
-                    ready = (time.monotonic() - t0) * 1000
+                at = logged_at(a.ready_log, a.ready_text, wall0)
+                if at is not None:
+                    ready = (at - wall0) * 1000
             except OSError:
                 pass
         time.sleep(0.005)

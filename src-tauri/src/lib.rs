@@ -15,6 +15,7 @@ mod notify;
 mod rendering;
 mod revealed;
 mod reviews;
+mod startup;
 pub mod state;
 mod tray;
 
@@ -60,13 +61,18 @@ pub fn builder() -> tauri::Builder<tauri::Wry> {
         .plugin(tauri_plugin_opener::init())
         .invoke_handler(commands::handler())
         .setup(|app| {
+            let setup_at = startup::elapsed_ms();
             let rampart = open_app().map_err(|e| -> Box<dyn std::error::Error> { e.into() })?;
+            let opened_at = startup::elapsed_ms();
             let log_guard = rampart_core::logging::init(rampart.data_dir(), "info");
             tracing::info!(data_dir = %rampart.data_dir().display(), keychain = rampart.keychain().service(), "Rampart desktop starting");
+            tracing::info!(setup_at, opened_at, "start-up: data dir open");
             for window in app.webview_windows().values() {
                 rendering::apply(window);
             }
             let shared = Arc::new(Shared::new(rampart, log_guard));
+            startup::mark("lock state read");
+            shared.prefetch_seeds();
             app.manage(shared.clone());
             tray::install(app.handle(), &shared)?;
             app.manage(Arc::new(rampart_machine::MachineProbe::new()));
@@ -77,6 +83,7 @@ pub fn builder() -> tauri::Builder<tauri::Wry> {
             watch_session_lock(app.handle().clone(), shared.clone());
             exit_cleanly_on_signals(app.handle().clone(), shared.clone());
             spawn_idle_lock(app.handle().clone(), shared);
+            startup::mark("setup done");
             Ok(())
         })
 }
@@ -172,6 +179,7 @@ pub(crate) fn lock_changed<R: tauri::Runtime>(
 /// Runs the desktop app. Closing the window or quitting clears our value from the clipboard
 /// first (on X11 a clipboard manager would otherwise keep it after we exit).
 pub fn run() {
+    startup::begin();
     let app = match builder().build(tauri::generate_context!()) {
         Ok(app) => app,
         Err(e) => {

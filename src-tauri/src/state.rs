@@ -93,6 +93,27 @@ impl Shared {
         lock_recovering(&self.lock).ensure_unlocked()
     }
 
+    /// At start, when unlocked: reads every seed into memory on a thread of its own while the
+    /// window is built, so the first code list is served from memory. Locking meanwhile
+    /// drops what it read (core's secrets generation).
+    pub fn prefetch_seeds(self: &std::sync::Arc<Self>) {
+        let generation = {
+            let lock = lock_recovering(&self.lock);
+            if lock.is_locked() {
+                return;
+            }
+            self.app.secrets_generation()
+        };
+        let shared = self.clone();
+        let spawned = std::thread::Builder::new().name("seed-prefetch".into()).spawn(move || {
+            shared.app.otp_prefetch_seeds(generation);
+            crate::startup::mark("seeds read");
+        });
+        if let Err(e) = spawned {
+            tracing::warn!("no seed prefetch thread ({e}); the first code list reads them");
+        }
+    }
+
     /// Runs `f` when unlocked without counting it as activity (polling).
     pub fn read_only<T>(
         &self,

@@ -7,6 +7,7 @@ use crate::views::{AccountView, CodeView, ImportEntry, ImportReport, ImportStatu
 use crate::{AuditAction, CoreError, Rampart, Result, SecretString, Sensitive};
 use rampart_otp::{Algorithm, OtpAccount, OtpKind, OtpParams};
 use rampart_store::otp_accounts::OtpAccountRow;
+use std::sync::atomic::Ordering;
 
 /// How many time steps either side a code may be off and still verify (the guide's window).
 pub const VERIFY_WINDOW: u8 = 2;
@@ -25,14 +26,14 @@ pub fn label(issuer: &str, account: &str) -> String {
 }
 
 /// One row of the code list, computed from a borrowed seed (the row's strings move in).
-fn code_view(row: OtpAccountRow, seed: &[u8], at: u64) -> Result<CodeView> {
-    let params = row_params(&row)?;
+fn code_view(row: &OtpAccountRow, seed: &[u8], at: u64) -> Result<CodeView> {
+    let params = row_params(row)?;
     let now = rampart_otp::code_at_with(&params, seed, at);
     let hotp = params.kind == OtpKind::Hotp;
     Ok(CodeView {
-        id: row.id,
-        issuer: row.issuer,
-        account: row.account,
+        id: row.id.clone(),
+        issuer: row.issuer.clone(),
+        account: row.account.clone(),
         kind: params.kind,
         code: now.code,
         next_code: now.next_code,
@@ -93,7 +94,11 @@ impl Rampart {
 
     /// Loads every uncached seed in one keychain session (first code list after start or
     /// unlock). Best effort: what it cannot read is read one by one later, with real errors.
-    fn warm_seed_cache(&self, rows: &[OtpAccountRow]) {
+    /// One warm-up at a time: a code list asked for while the start-up prefetch reads waits
+    /// for it instead of reading every seed a second time. Seeds read while the app locked
+    /// (the secrets generation moved on) are dropped, not cached.
+    fn warm_seed_cache(&self, rows: &[OtpAccountRow], generation: u64) {
+        let _one_at_a_time = self.seed_warming.lock().unwrap_or_else(|p| p.into_inner());
         let missing = {
             let cache = self.seed_cache.lock().expect("seed cache");
             rows.iter().filter(|r| !cache.contains_key(&r.id)).count()
@@ -103,6 +108,9 @@ impl Rampart {
         }
         let Ok(found) = self.keychain.get_many("otp:") else { return };
         let mut cache = self.seed_cache.lock().expect("seed cache");
+        if self.secrets_generation.load(Ordering::SeqCst) != generation {
+            return;
+        }
         for (key, b32) in found {
             if let (Some(id), Ok(seed)) =
                 (key.strip_prefix("otp:"), rampart_otp::base32::decode(b32.expose()))
@@ -112,9 +120,30 @@ impl Rampart {
         }
     }
 
+    /// Which keeping of secrets in memory this is: moves on each time they are forgotten (on
+    /// lock). Read it while the app is known to be unlocked and hand it to
+    /// [`Rampart::otp_prefetch_seeds`].
+    pub fn secrets_generation(&self) -> u64 {
+        self.secrets_generation.load(Ordering::SeqCst)
+    }
+
+    /// Reads every account's seed into memory now, in one keychain session, so that the first
+    /// code list needs no keychain round trip (the desktop calls it at start, on a thread of
+    /// its own, while the window is being built). Best effort, like the code list's own
+    /// warm-up; nothing is kept if the app locked since `generation` was read.
+    pub fn otp_prefetch_seeds(&self, generation: u64) {
+        match self.store.otp_accounts_shared() {
+            Ok(rows) => self.warm_seed_cache(&rows, generation),
+            Err(e) => tracing::debug!("no seed prefetch: {e}"),
+        }
+    }
+
     /// Drops every seed held in memory, cached or drafted (on lock).
     pub fn forget_secrets_in_memory(&self) {
-        self.seed_cache.lock().expect("seed cache").clear();
+        let mut cache = self.seed_cache.lock().expect("seed cache");
+        cache.clear();
+        self.secrets_generation.fetch_add(1, Ordering::SeqCst);
+        drop(cache);
         self.forget_drafts();
     }
 
@@ -240,13 +269,14 @@ impl Rampart {
     /// memory are used in place (one lock, no copy); an uncached one is read from the keychain.
     pub fn otp_codes(&self, at: Option<u64>) -> Result<Vec<CodeView>> {
         let at = at.unwrap_or(self.now().max(0) as u64);
-        let rows = self.store.list_otp_accounts()?;
-        self.warm_seed_cache(&rows);
+        let generation = self.secrets_generation();
+        let rows = self.store.otp_accounts_shared()?;
+        self.warm_seed_cache(&rows, generation);
         let mut views: Vec<Option<CodeView>> = Vec::with_capacity(rows.len());
         let mut uncached = Vec::new();
         {
             let cache = self.seed_cache.lock().expect("seed cache");
-            for row in rows {
+            for row in rows.iter() {
                 match cache.get(&row.id) {
                     Some(seed) => views.push(Some(code_view(row, seed.expose(), at)?)),
                     None => {

@@ -42,6 +42,7 @@ pub use rampart_vault::{CredentialKind, Keychain};
 use rampart_store::Store;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, OnceLock};
 
 pub type Result<T, E = CoreError> = std::result::Result<T, E>;
@@ -73,6 +74,10 @@ pub struct Rampart {
     clock: Arc<dyn Clock>,
     data_dir: PathBuf,
     seed_cache: Mutex<HashMap<String, Sensitive<Vec<u8>>>>,
+    /// Held while seeds are read into the cache in bulk.
+    seed_warming: Mutex<()>,
+    /// Moves on each time the seeds in memory are forgotten (lock).
+    secrets_generation: AtomicU64,
     drafts: Mutex<HashMap<String, enroll::Draft>>,
     http: OnceLock<rampart_feeds::reqwest::Client>,
 }
@@ -93,6 +98,8 @@ impl Rampart {
             clock,
             data_dir: config.data_dir,
             seed_cache: Mutex::default(),
+            seed_warming: Mutex::default(),
+            secrets_generation: AtomicU64::new(0),
             drafts: Mutex::default(),
             http: OnceLock::new(),
         })

@@ -82,6 +82,8 @@ pub struct Store {
     seal: Option<Arc<dyn audit_seal::AuditSeal>>,
     /// The newest entry appended inside the open transaction, anchored once it commits.
     pending_anchor: Mutex<Option<audit_seal::Anchor>>,
+    /// The authenticator account list as last read (the code list asks for it every period).
+    otp_list: otp_accounts::ListCache,
 }
 
 impl Store {
@@ -105,6 +107,7 @@ impl Store {
             path,
             seal: None,
             pending_anchor: Mutex::default(),
+            otp_list: Default::default(),
         })
     }
 

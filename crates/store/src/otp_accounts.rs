@@ -4,6 +4,17 @@
 
 use crate::{Result, Store, StoreError};
 use rusqlite::OptionalExtension;
+use std::sync::{Arc, Mutex};
+
+/// The account list as last read, with the database's change mark at that read: SQLite's
+/// `data_version` (moves when another connection, such as the CLI, commits) and this
+/// connection's `total_changes` (moves with every row this connection writes, in any table).
+/// While both stand still the list cannot have changed, so the code list's refresh costs two
+/// counters instead of a query and a sort.
+#[derive(Default)]
+pub(crate) struct ListCache(Mutex<Option<(ChangeMark, Arc<[OtpAccountRow]>)>>);
+
+type ChangeMark = (i64, u64);
 
 /// One authenticator account's metadata.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,14 +74,34 @@ impl Store {
 
     /// All accounts: pinned first, then by issuer and account (case-insensitive).
     pub fn list_otp_accounts(&self) -> Result<Vec<OtpAccountRow>> {
-        // Cached: the code list asks for this on every refresh.
+        Ok(self.otp_accounts_shared()?.to_vec())
+    }
+
+    /// [`Store::list_otp_accounts`] without a copy: the list is read again only when the
+    /// database changed since the last read (see [`ListCache`]). Inside a transaction it is
+    /// always read and never kept, since what the transaction wrote may yet roll back.
+    pub fn otp_accounts_shared(&self) -> Result<Arc<[OtpAccountRow]>> {
         let conn = self.conn();
+        let in_transaction = !conn.is_autocommit();
+        let mark: ChangeMark = (
+            conn.prepare_cached("PRAGMA data_version")?.query_row([], |r| r.get(0))?,
+            conn.total_changes(),
+        );
+        let mut cache = self.otp_list.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if !in_transaction
+            && let Some((cached_at, rows)) = cache.as_ref()
+            && *cached_at == mark
+        {
+            return Ok(rows.clone());
+        }
         let mut stmt = conn.prepare_cached(&format!(
             "SELECT {COLUMNS} FROM otp_accounts
              ORDER BY pinned DESC, lower(issuer), lower(account), created_at"
         ))?;
-        let rows = stmt.query_map([], from_row)?;
-        Ok(rows.collect::<std::result::Result<_, _>>()?)
+        let rows: Arc<[OtpAccountRow]> =
+            stmt.query_map([], from_row)?.collect::<std::result::Result<_, _>>()?;
+        *cache = (!in_transaction).then(|| (mark, rows.clone()));
+        Ok(rows)
     }
 
     /// The account with this id.
@@ -140,6 +171,45 @@ mod tests {
             pinned,
             created_at: 1,
         }
+    }
+
+    fn ids(store: &Store) -> Vec<String> {
+        store.otp_accounts_shared().unwrap().iter().map(|r| r.id.clone()).collect()
+    }
+
+    #[test]
+    fn the_kept_list_follows_every_write_of_this_and_other_connections() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        store.insert_otp_account(&row("1", "alpha", false)).unwrap();
+        let first = store.otp_accounts_shared().unwrap();
+        let again = store.otp_accounts_shared().unwrap();
+        assert!(Arc::ptr_eq(&first, &again), "nothing changed: the kept list is served");
+
+        store.set_otp_pinned("1", true).unwrap();
+        assert!(store.otp_accounts_shared().unwrap()[0].pinned, "this connection's write");
+
+        // Another process (the CLI) adds an account: SQLite's data_version moves.
+        let cli = Store::open(dir.path()).unwrap();
+        cli.insert_otp_account(&row("2", "beta", false)).unwrap();
+        assert_eq!(ids(&store), ["1", "2"]);
+        cli.delete_otp_account("1").unwrap();
+        assert_eq!(ids(&store), ["2"]);
+    }
+
+    #[test]
+    fn a_list_read_inside_a_transaction_that_rolls_back_is_not_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        store.insert_otp_account(&row("1", "alpha", false)).unwrap();
+        assert_eq!(ids(&store), ["1"]);
+        let failed: Result<()> = store.transaction(|tx| {
+            tx.insert_otp_account(&row("2", "beta", false))?;
+            assert_eq!(ids(tx), ["1", "2"], "the transaction sees its own row");
+            Err(StoreError::NotFound("abandoned".into()))
+        });
+        assert!(failed.is_err());
+        assert_eq!(ids(&store), ["1"], "the rolled-back row is not served from memory");
     }
 
     #[test]

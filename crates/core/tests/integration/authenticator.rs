@@ -194,6 +194,35 @@ fn the_bulk_seed_read_gives_the_same_codes_as_reading_one_by_one() {
 }
 
 #[test]
+fn prefetched_seeds_serve_the_code_list_unless_the_app_locked_meanwhile() {
+    let t = TestApp::new(1_234_567_890);
+    add(&t, "otpauth://totp/AWS:ops?secret=KRSXG5CTMVRXEZLU");
+    add(&t, GOOGLE_EXAMPLE);
+    let aws = t.app.otp_find("aws:ops").unwrap().id;
+
+    // Locked after the generation was read: what the prefetch reads is dropped, so a seed
+    // deleted from the keychain afterwards is missed by the next list.
+    t.app.forget_secrets_in_memory();
+    let before_lock = t.app.secrets_generation();
+    t.app.forget_secrets_in_memory();
+    t.app.otp_prefetch_seeds(before_lock);
+    t.app.keychain().delete(&format!("otp:{aws}")).unwrap();
+    let issuers: Vec<String> =
+        t.app.otp_codes(None).unwrap().into_iter().map(|c| c.issuer).collect();
+    assert_eq!(issuers, ["Example"], "nothing was kept from a prefetch that outlived a lock");
+
+    // Unlocked throughout: the prefetch fills memory and the list needs no keychain read.
+    add(&t, "otpauth://totp/Zulip:zed?secret=JBSWY3DPEHPK3PXP");
+    let zulip = t.app.otp_find("zulip:zed").unwrap().id;
+    t.app.forget_secrets_in_memory();
+    t.app.otp_prefetch_seeds(t.app.secrets_generation());
+    t.app.keychain().delete(&format!("otp:{zulip}")).unwrap();
+    let issuers: Vec<String> =
+        t.app.otp_codes(None).unwrap().into_iter().map(|c| c.issuer).collect();
+    assert_eq!(issuers, ["Example", "Zulip"], "both served from the prefetched seeds");
+}
+
+#[test]
 fn a_seed_gone_from_the_keychain_hides_only_its_own_code_and_the_order_holds() {
     let t = TestApp::new(1_234_567_890);
     add(&t, "otpauth://totp/AWS:ops?secret=KRSXG5CTMVRXEZLU");
