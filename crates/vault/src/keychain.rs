@@ -126,7 +126,24 @@ impl Keychain {
         }
     }
 
-    /// True when the item exists.
+    /// True when the item exists. On Linux it asks the Secret Service to search for the item
+    /// without an encrypted session and without reading the secret: the idle-lock tick asks
+    /// whether a passphrase is set every 5 s, and a read costs a key exchange each time.
+    /// A locked item counts as existing (so a passphrase in a locked keyring keeps the app
+    /// locked, and unlocking then says the keyring is locked).
+    #[cfg(target_os = "linux")]
+    pub fn contains(&self, item: &str) -> Result<bool, KeychainError> {
+        use dbus_secret_service::{EncryptionType, SecretService};
+        let fail = |e: dbus_secret_service::Error| classify_platform_failure(e.to_string());
+        let ss = SecretService::connect(EncryptionType::Plain).map_err(fail)?;
+        let attributes = HashMap::from([("service", self.service.as_str()), ("username", item)]);
+        let found = ss.search_items(attributes).map_err(fail)?;
+        Ok(!found.unlocked.is_empty() || !found.locked.is_empty())
+    }
+
+    /// True when the item exists (elsewhere by reading it; the platform stores are cheap per
+    /// call).
+    #[cfg(not(target_os = "linux"))]
     pub fn contains(&self, item: &str) -> Result<bool, KeychainError> {
         let entry = self.entry(item)?;
         match self.retrying(|| entry.get_password()) {

@@ -12,6 +12,9 @@ type S<'a> = State<'a, Arc<Shared>>;
 
 #[tauri::command]
 pub async fn lock_state(state: S<'_>) -> IpcResult<LockState> {
+    // The page's first call: what came before it was WebKit loading and running the page.
+    static FIRST: std::sync::Once = std::sync::Once::new();
+    FIRST.call_once(|| crate::startup::mark("page running (lock state asked for)"));
     with_lock(state.inner(), |app, lock| app.lock_state(lock)).await
 }
 

@@ -69,7 +69,8 @@ pub fn missed_runs(
     Ok(out)
 }
 
-/// How the scheduler reaches the open app (the desktop keeps it behind a mutex).
+/// How the scheduler reaches the open app: the desktop through its unlocked session (an error
+/// while locked), the tests through a `Mutex`.
 pub trait AppAccess: Send + Sync + 'static {
     /// Calls `f` with the app; an error when it cannot be reached (e.g. locked).
     fn with_app(&self, f: &mut dyn FnMut(&Rampart)) -> Result<()>;

@@ -159,20 +159,13 @@ impl Rampart {
 
     /// Only the Alertmanagers (no keychain access): enough to silence and list silences.
     pub fn alert_snapshot(&self) -> Result<FeedsSnapshot> {
-        let client = self.http()?;
-        let mut snapshot = FeedsSnapshot {
-            client: client.clone(),
+        Ok(FeedsSnapshot {
+            client: self.http()?,
             services: Vec::new(),
-            alertmanagers: Vec::new(),
+            alertmanagers: self.alertmanager_sources()?,
             prometheus: Vec::new(),
             sentry: Vec::new(),
-        };
-        for row in self.store.list_sources(super::KIND_AM)? {
-            let am = super::Alertmanager::new(&row.name, &row.url, client.clone())
-                .map_err(feed_error)?;
-            snapshot.alertmanagers.push(am);
-        }
-        Ok(snapshot)
+        })
     }
 
     /// Audits silences created through Rampart (`add silence:AM/ID`).

@@ -183,6 +183,16 @@ impl Rampart {
         rows.iter().map(build).collect()
     }
 
+    /// The configured Alertmanagers (no keychain access).
+    pub(crate) fn alertmanager_sources(&self) -> Result<Vec<Alertmanager>> {
+        let client = self.http()?;
+        let rows = self.store.list_sources(KIND_AM)?;
+        let build = |row: &rampart_store::feeds::SourceRow| {
+            Alertmanager::new(&row.name, &row.url, client.clone()).map_err(feed_error)
+        };
+        rows.iter().map(build).collect()
+    }
+
     fn snapshot_tolerant(&self) -> Result<(FeedsSnapshot, Vec<(String, CoreError)>)> {
         let client = self.http()?;
         let mut failed = Vec::new();
@@ -195,10 +205,7 @@ impl Rampart {
             prometheus: Vec::new(),
             sentry: Vec::new(),
         };
-        for row in self.store.list_sources(KIND_AM)? {
-            let am = Alertmanager::new(&row.name, &row.url, client.clone()).map_err(feed_error)?;
-            snapshot.alertmanagers.push(am);
-        }
+        snapshot.alertmanagers = self.alertmanager_sources()?;
         snapshot.prometheus = self.prometheus_sources()?;
         for row in self.store.list_sources(KIND_SENTRY)? {
             let (org, project) = row.name.split_once('/').unwrap_or((&row.name, ""));

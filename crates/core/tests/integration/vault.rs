@@ -17,7 +17,12 @@ fn add_reveal_rotate_rename_delete_round_trip_through_the_keychain() {
         .unwrap();
     assert_eq!(added.kind, CredentialKind::ApiToken);
     assert_eq!(app.vault_reveal("sentry-token").unwrap().expose(), "tok-123");
-    assert!(app.keychain().contains(&format!("credential:{}", added.id)).unwrap());
+    let item = format!("credential:{}", added.id);
+    assert!(app.keychain().contains(&item).unwrap());
+    let other_namespace =
+        rampart_core::Keychain::new(format!("{}-other", app.keychain().service()));
+    assert!(!other_namespace.contains(&item).unwrap(), "the search is by namespace and item");
+    assert!(!app.keychain().contains(&format!("{item}x")).unwrap(), "and by the whole item key");
 
     t.clock.advance(86_400 * 3);
     let rotated = app.vault_rotate("sentry-token", &s("tok-456")).unwrap();
