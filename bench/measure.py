@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Start-up, memory and idle-CPU figures of a desktop app under Xvfb, process tree included.
 
-usage: measure.py NAME BINARY [--ready-log FILE --ready-text TEXT] [--idle SECONDS]
+usage: measure.py NAME BINARY [--ready-log FILE --ready-text TEXT] [--idle SECONDS] [--starts N]
 Prints one line of JSON: ms to the window being mapped, ms to the ready log line (if asked),
+each the median over N start-ups (each start-up's figure listed too),
 PSS in MB of the app and of its WebKit children (from /proc/PID/smaps_rollup) after settling
 and again after the idle window (growth), and CPU seconds used over the idle window.
 """
@@ -77,17 +78,8 @@ def logged_at(log_dir, text, since):
     return None
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("name")
-    ap.add_argument("binary")
-    ap.add_argument("--title", required=True)
-    ap.add_argument("--ready-log")
-    ap.add_argument("--ready-text")
-    ap.add_argument("--settle", type=float, default=10)
-    ap.add_argument("--idle", type=float, default=60)
-    a = ap.parse_args()
-
+def start(a):
+    """Starts the app; returns (process, ms to mapped, ms to the ready line or None)."""
     t0, wall0 = time.monotonic(), time.time()
     proc = subprocess.Popen([a.binary], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     mapped = ready = None
@@ -106,6 +98,49 @@ def main():
             except OSError:
                 pass
         time.sleep(0.005)
+    return proc, mapped, ready
+
+
+def stop(proc):
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def median(values):
+    """The median of the figures taken (None when none was), rounded to a ms."""
+    values = sorted(v for v in values if v is not None)
+    if not values:
+        return None
+    mid = len(values) // 2
+    return round(values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("name")
+    ap.add_argument("binary")
+    ap.add_argument("--title", required=True)
+    ap.add_argument("--ready-log")
+    ap.add_argument("--ready-text")
+    ap.add_argument("--settle", type=float, default=10)
+    ap.add_argument("--idle", type=float, default=60)
+    ap.add_argument("--starts", type=int, default=1,
+                    help="start-ups timed (the median is reported); the last one stays for "
+                         "the memory and idle figures")
+    a = ap.parse_args()
+
+    mapped_all, ready_all = [], []
+    for i in range(max(a.starts, 1)):
+        proc, mapped, ready = start(a)
+        mapped_all.append(mapped)
+        ready_all.append(ready)
+        if i < a.starts - 1:
+            stop(proc)
+            time.sleep(1)
 
     time.sleep(a.settle)
     pids = tree(proc.pid)
@@ -122,15 +157,14 @@ def main():
     for p, t in after.items():
         cpu_by[comm(p)] = cpu_by.get(comm(p), 0) + t - before.get(p, 0)
     pss_after = sum(pss_kb(p) for p in pids)
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    stop(proc)
+    ms = lambda values: [None if v is None else round(v) for v in values]
     print(json.dumps({
         "name": a.name,
-        "window_mapped_ms": round(mapped) if mapped else None,
-        "first_code_list_ms": round(ready) if ready else None,
+        "window_mapped_ms": median(mapped_all),
+        "first_code_list_ms": median(ready_all),
+        "window_mapped_ms_each": ms(mapped_all),
+        "first_code_list_ms_each": ms(ready_all),
         "pss_mb_total": round(sum(pss.values()) / 1024, 1),
         "pss_mb_by_process": {k: round(v / 1024, 1) for k, v in sorted(pss.items())},
         "idle_cpu_seconds": round((c1 - c0) / TICK, 2),
