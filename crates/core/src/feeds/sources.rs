@@ -175,22 +175,25 @@ impl Rampart {
 
     /// The configured Prometheus servers (no keychain access).
     pub(crate) fn prometheus_sources(&self) -> Result<Vec<Prometheus>> {
-        let client = self.http()?;
-        let rows = self.store.list_sources(KIND_PROM)?;
-        let build = |row: &rampart_store::feeds::SourceRow| {
-            Prometheus::new(&row.name, &row.url, client.clone()).map_err(feed_error)
-        };
-        rows.iter().map(build).collect()
+        self.sources_of(KIND_PROM, Prometheus::new)
     }
 
     /// The configured Alertmanagers (no keychain access).
     pub(crate) fn alertmanager_sources(&self) -> Result<Vec<Alertmanager>> {
+        self.sources_of(KIND_AM, Alertmanager::new)
+    }
+
+    /// Every source of one kind, built with `new` from its name and URL on the shared client.
+    fn sources_of<T>(
+        &self,
+        kind: &str,
+        new: fn(&str, &str, rampart_feeds::reqwest::Client) -> rampart_feeds::Result<T>,
+    ) -> Result<Vec<T>> {
         let client = self.http()?;
-        let rows = self.store.list_sources(KIND_AM)?;
-        let build = |row: &rampart_store::feeds::SourceRow| {
-            Alertmanager::new(&row.name, &row.url, client.clone()).map_err(feed_error)
-        };
-        rows.iter().map(build).collect()
+        let rows = self.store.list_sources(kind)?;
+        rows.iter()
+            .map(|row| new(&row.name, &row.url, client.clone()).map_err(feed_error))
+            .collect()
     }
 
     fn snapshot_tolerant(&self) -> Result<(FeedsSnapshot, Vec<(String, CoreError)>)> {
@@ -201,12 +204,10 @@ impl Rampart {
         let mut snapshot = FeedsSnapshot {
             client: client.clone(),
             services,
-            alertmanagers: Vec::new(),
-            prometheus: Vec::new(),
+            alertmanagers: self.alertmanager_sources()?,
+            prometheus: self.prometheus_sources()?,
             sentry: Vec::new(),
         };
-        snapshot.alertmanagers = self.alertmanager_sources()?;
-        snapshot.prometheus = self.prometheus_sources()?;
         for row in self.store.list_sources(KIND_SENTRY)? {
             let (org, project) = row.name.split_once('/').unwrap_or((&row.name, ""));
             let credential = row.token_credential.as_deref().unwrap_or_default();
